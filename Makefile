@@ -1,0 +1,59 @@
+# session-core. `make demo` runs the demo app, `make test` runs every test; each installs what it needs.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+ENV := . .tools/env &&
+LOGS := target/test-logs
+
+.PHONY: all tools deps pkg test test-rust test-wasm test-node test-counts lint demo vectors bench clean
+
+all: pkg
+
+tools: .tools/env
+.tools/env: scripts/bootstrap.sh Cargo.lock
+	bash scripts/bootstrap.sh
+
+deps: node_modules/.deps-ok
+node_modules/.deps-ok: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+pkg: tools
+	bash scripts/build-pkg.sh
+
+# Every test: native (cargo), inside wasm (wasm-pack test --node), Node (the npm package).
+test: test-rust test-wasm test-node test-counts
+
+test-rust:
+	@mkdir -p $(LOGS)
+	cargo test --all-targets 2>&1 | tee $(LOGS)/rust.log
+	cargo test --doc 2>&1 | tail -n 3
+	cargo test --test vectors -- --nocapture 2>&1 | tee $(LOGS)/rust-vectors.log
+
+test-wasm: tools
+	@mkdir -p $(LOGS)
+	$(ENV) wasm-pack test --node --mode no-install -- --test vectors -- --nocapture 2>&1 | tee $(LOGS)/wasm.log
+
+test-node: pkg deps
+	@mkdir -p $(LOGS)
+	node --test --test-reporter=spec tests/node/ 2>&1 | tee $(LOGS)/node.log
+
+# The three runners must have run the same number of vector cases.
+test-counts:
+	@bash scripts/check-counts.sh $(LOGS)
+
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+
+demo: pkg
+	cd examples-node && npm install --no-audit --no-fund --loglevel=error && node server.js
+
+vectors: deps
+	node scripts/gen-vectors.js
+
+bench: pkg deps
+	node bench/express.js
+
+clean:
+	rm -rf target pkg pkg-web

@@ -1,0 +1,120 @@
+'use strict'
+/**
+ * session-core: the public JS API over the wasm core (loaded synchronously).
+ * Names and option objects follow `cookie@0.7` (parse/serialize) and `cookie-signature`
+ * (sign/unsign), so code written for those packages keeps working.
+ */
+
+const core = require('./wasm/session_core.js')
+
+/**
+ * Signs `val` with `secret`: `val + '.' + base64(HMAC-SHA256(secret, val))`, padding removed.
+ * @param {string} val
+ * @param {string|Buffer|Uint8Array} secret
+ * @returns {string}
+ */
+function sign (val, secret) {
+  if (typeof val !== 'string') throw new TypeError('Cookie value must be provided as a string.')
+  if (secret == null) throw new TypeError('Secret key must be provided.')
+  return core.sign(val, secret)
+}
+
+/**
+ * Verifies `input` against a secret or a list of secrets (tried in order).
+ * @param {string} input
+ * @param {string|Buffer|Array<string|Buffer>} secretOrSecrets
+ * @returns {{ value: string, secretIndex: number } | false}
+ */
+function verify (input, secretOrSecrets) {
+  if (typeof input !== 'string') throw new TypeError('Signed cookie string must be provided.')
+  if (secretOrSecrets == null) throw new TypeError('Secret key must be provided.')
+  const secrets = Array.isArray(secretOrSecrets) ? secretOrSecrets : [secretOrSecrets]
+  const hit = core.unsign(input, secrets)
+  return hit === undefined ? false : { value: hit[0], secretIndex: hit[1] }
+}
+
+/**
+ * `cookie-signature`'s unsign: the value, or `false` when no secret verifies it.
+ * @param {string} input
+ * @param {string|Buffer|Array<string|Buffer>} secretOrSecrets
+ * @returns {string|false}
+ */
+function unsign (input, secretOrSecrets) {
+  const hit = verify(input, secretOrSecrets)
+  return hit && hit.value
+}
+
+/**
+ * `cookie@0.7`'s parse: a `Cookie` header to an object. Never throws on a string.
+ * @param {string} str
+ * @param {{ decode?: (s: string) => string }} [options]
+ * @returns {Record<string, string>}
+ */
+function parseCookie (str, options) {
+  if (typeof str !== 'string') throw new TypeError('argument str must be a string')
+  const decode = options && options.decode
+  if (!decode) return JSON.parse(core.parseCookieJson(str, true))
+  const obj = JSON.parse(core.parseCookieJson(str, false))
+  for (const key of Object.keys(obj)) {
+    const raw = obj[key]
+    try { obj[key] = decode(raw) } catch (e) { obj[key] = raw }
+  }
+  return obj
+}
+
+const isDate = (v) => Object.prototype.toString.call(v) === '[object Date]'
+
+/**
+ * `cookie@0.7`'s serialize: a `Set-Cookie` header value.
+ * @param {string} name
+ * @param {string} val
+ * @param {import('./index').SerializeOptions} [opt]
+ * @returns {string}
+ */
+function serializeCookie (name, val, opt) {
+  const o = opt || {}
+  let raw = false
+  let value = val
+  if (o.encode !== undefined && o.encode !== null) {
+    if (typeof o.encode !== 'function') throw new TypeError('option encode is invalid')
+    value = o.encode(val)
+    raw = true
+  }
+  value = String(value)
+  const str = (x) => (x ? String(x) : undefined)
+  const pick = (x) => (!x ? undefined : typeof x === 'string' ? x : x === true ? 'strict' : '!')
+  return core.serializeCookie(
+    String(name),
+    value,
+    raw,
+    o.maxAge == null ? undefined : +o.maxAge,
+    str(o.domain),
+    str(o.path),
+    !o.expires ? undefined : isDate(o.expires) ? o.expires.valueOf() : NaN,
+    !!o.httpOnly,
+    !!o.secure,
+    !!o.partitioned,
+    o.priority ? (typeof o.priority === 'string' ? o.priority : '!') : undefined,
+    pick(o.sameSite)
+  )
+}
+
+/**
+ * A new session id: 24 random bytes (crypto.getRandomValues), base64url, 32 characters.
+ * @returns {string}
+ */
+function generateSessionId () {
+  return core.generateSessionId()
+}
+
+module.exports = {
+  sign,
+  unsign,
+  verify,
+  parseCookie,
+  serializeCookie,
+  generateSessionId,
+  // the names `cookie` users know
+  parse: parseCookie,
+  serialize: serializeCookie
+}

@@ -1,0 +1,5 @@
+// ESM entry: the same module instance as require('session-core').
+import core from './index.js'
+
+export const { sign, unsign, verify, parseCookie, serializeCookie, generateSessionId, parse, serialize } = core
+export default core

@@ -1,0 +1,53 @@
+//! The one error type of the core: a small enum, each variant with a stable `code`.
+//!
+//! "Does not verify" is never an error (see [`crate::signing::Signer::unsign`], which returns
+//! `None`); errors are for arguments the caller got wrong.
+
+use std::fmt;
+
+/// What went wrong, with the name of the field or argument at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// An argument or option is not acceptable; `field` names it (`name`, `val`, `domain`, …).
+    Invalid { field: &'static str, reason: String },
+    /// A stored session record could not be read.
+    BadRecord(String),
+}
+
+impl Error {
+    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        Error::Invalid { field, reason: reason.into() }
+    }
+
+    /// A stable code for programs: `ERR_SESSION_CORE_INVALID_<FIELD>` or `ERR_SESSION_CORE_BAD_RECORD`.
+    ///
+    /// ```
+    /// let e = session_core::serialize_cookie("bad name", "v", &Default::default()).unwrap_err();
+    /// assert_eq!(e.code(), "ERR_SESSION_CORE_INVALID_NAME");
+    /// ```
+    pub fn code(&self) -> String {
+        match self {
+            Error::Invalid { field, .. } => {
+                format!("ERR_SESSION_CORE_INVALID_{}", field.to_ascii_uppercase().replace('.', "_"))
+            }
+            Error::BadRecord(_) => "ERR_SESSION_CORE_BAD_RECORD".to_string(),
+        }
+    }
+
+    /// True for a bad argument (a `TypeError` in JS).
+    pub fn is_type_error(&self) -> bool {
+        matches!(self, Error::Invalid { .. })
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Invalid { field, reason } => write!(f, "{field} is invalid: {reason}"),
+            Error::BadRecord(why) => write!(f, "session record is unreadable: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,33 @@
+//! # session-core
+//!
+//! The session layer of a web app, written once: cookie parsing and signing, session encoding and
+//! the expiry rules. It does no I/O and reads no clock (`now` is always a parameter); randomness
+//! comes through one function ([`random::fill`]). The same code runs natively, in Node (wasm, behind
+//! the Express middleware of the npm package) and in browsers.
+//!
+//! Wire formats are byte-compatible with the `cookie@0.7`, `cookie-signature` and express-session
+//! npm packages, so cookies and store records pass between them and session-core both ways.
+//!
+//! ```
+//! use session_core::{parse_cookie, Signer};
+//! let signer = Signer::new(&["keyboard cat"]).unwrap();
+//! let value = format!("s:{}", signer.sign("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
+//! let header = format!("connect.sid={}", session_core::cookie::encode_uri_component(&value));
+//! let cookies = parse_cookie(&header);
+//! assert_eq!(cookies[0].1, value);
+//! ```
+
+pub mod cookie;
+pub mod date;
+pub mod error;
+pub mod id;
+pub mod random;
+pub mod signing;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use cookie::{parse_cookie, serialize_cookie};
+pub use error::Error;
+pub use id::generate_session_id;
+pub use signing::{sign, Signer, Unsigned};

@@ -1,0 +1,122 @@
+//! The JavaScript bindings, built only for wasm32. Only plain data crosses: strings, numbers,
+//! booleans, byte arrays, and JSON text where a structure must cross in one call. The hand-written
+//! JS in `js/` gives these their public names and option objects; nobody edits the generated glue.
+
+use crate::cookie::{self, SerializeOptions};
+use crate::error::Error;
+use crate::signing::Signer;
+use js_sys::{Array, Reflect, Uint8Array};
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+
+/// An [`Error`] as a JS `TypeError` (bad argument) or `Error`, with its stable `code`.
+pub(crate) fn to_js(e: Error) -> JsValue {
+    let err: JsValue = if e.is_type_error() {
+        js_sys::TypeError::new(&e.to_string()).into()
+    } else {
+        js_sys::Error::new(&e.to_string()).into()
+    };
+    let _ = Reflect::set(&err, &"code".into(), &e.code().into());
+    err
+}
+
+fn type_error(field: &'static str, reason: &str) -> JsValue {
+    to_js(Error::invalid(field, reason))
+}
+
+/// Reads secrets given as strings or byte arrays (`Buffer`, `Uint8Array`).
+fn secret_bytes(field: &'static str, secrets: &[JsValue]) -> Result<Vec<Vec<u8>>, JsValue> {
+    if secrets.is_empty() {
+        return Err(type_error(field, "at least one secret is required"));
+    }
+    secrets
+        .iter()
+        .map(|s| {
+            if let Some(text) = s.as_string() {
+                Ok(text.into_bytes())
+            } else if s.is_instance_of::<Uint8Array>() {
+                Ok(Uint8Array::from(s.clone()).to_vec())
+            } else {
+                Err(type_error(field, "each secret must be a string or a Buffer"))
+            }
+        })
+        .collect()
+}
+
+thread_local! {
+    /// Signers for the free `sign`/`unsign` functions, keyed by their secrets, most recent first, so
+    /// that HMAC keying happens once per secret list rather than once per call.
+    static SIGNERS: RefCell<Vec<(Vec<Vec<u8>>, Signer)>> = const { RefCell::new(Vec::new()) };
+}
+const SIGNER_CACHE: usize = 8;
+
+fn with_signer<R>(secrets: Vec<Vec<u8>>, f: impl FnOnce(&Signer) -> R) -> R {
+    SIGNERS.with(|cell| {
+        let mut cache = cell.borrow_mut();
+        let pos = cache.iter().position(|(k, _)| *k == secrets);
+        let entry = match pos {
+            Some(i) => cache.remove(i),
+            None => {
+                let signer = Signer::new(&secrets).unwrap_or_else(|| unreachable!("checked non-empty"));
+                (secrets, signer)
+            }
+        };
+        cache.insert(0, entry);
+        cache.truncate(SIGNER_CACHE);
+        f(&cache[0].1)
+    })
+}
+
+/// `cookie-signature`'s `sign(value, secret)`.
+#[wasm_bindgen(js_name = sign)]
+pub fn sign(value: &str, secret: JsValue) -> Result<String, JsValue> {
+    let secrets = secret_bytes("secret", &[secret])?;
+    Ok(with_signer(secrets, |s| s.sign(value)))
+}
+
+/// Tries every secret in order: `[value, index]` of the first that verifies, or `undefined`.
+#[wasm_bindgen(js_name = unsign)]
+pub fn unsign(input: &str, secrets: Vec<JsValue>) -> Result<JsValue, JsValue> {
+    let secrets = secret_bytes("secret", &secrets)?;
+    Ok(with_signer(secrets, |s| match s.unsign(input) {
+        Some(u) => Array::of2(&u.value.into(), &(u.secret_index as u32).into()).into(),
+        None => JsValue::UNDEFINED,
+    }))
+}
+
+/// `cookie@0.7`'s `parse`, as JSON text of an object (one crossing; `JSON.parse` on the JS side).
+/// With `decode` false the values stay raw, for a custom `decode` function in JS.
+#[wasm_bindgen(js_name = parseCookieJson)]
+pub fn parse_cookie_json(header: &str, decode: bool) -> String {
+    let pairs = if decode { cookie::parse_cookie(header) } else { cookie::parse_cookie_raw(header) };
+    let map: serde_json::Map<String, serde_json::Value> = pairs.into_iter().map(|(k, v)| (k, v.into())).collect();
+    serde_json::Value::Object(map).to_string()
+}
+
+/// `cookie@0.7`'s `serialize`; the JS layer has already reduced the options to plain values.
+#[wasm_bindgen(js_name = serializeCookie)]
+#[allow(clippy::too_many_arguments)]
+pub fn serialize_cookie(
+    name: &str,
+    value: &str,
+    raw: bool,
+    max_age: Option<f64>,
+    domain: Option<String>,
+    path: Option<String>,
+    expires: Option<f64>,
+    http_only: bool,
+    secure: bool,
+    partitioned: bool,
+    priority: Option<String>,
+    same_site: Option<String>,
+) -> Result<String, JsValue> {
+    let opts =
+        SerializeOptions { raw, max_age, domain, path, expires, http_only, secure, partitioned, priority, same_site };
+    cookie::serialize_cookie(name, value, &opts).map_err(to_js)
+}
+
+/// A new 32-character session id from `crypto.getRandomValues`.
+#[wasm_bindgen(js_name = generateSessionId)]
+pub fn generate_session_id() -> String {
+    crate::id::generate_session_id()
+}

@@ -1,0 +1,69 @@
+'use strict'
+// Packaging: `npm pack ./pkg` gives the tarball a user installs; it installs into a scratch project
+// and works through its name from CommonJS and from ESM. The package has no run-time dependency on
+// the peers, and js/ never signs or verifies with node:crypto.
+const test = require('node:test')
+const assert = require('node:assert')
+const fs = require('node:fs')
+const os = require('node:os')
+const path = require('node:path')
+const { execFileSync } = require('node:child_process')
+const { dir } = require('./pkg')
+
+const root = path.join(__dirname, '..', '..')
+const PEERS = ['express-session', 'cookie', 'cookie-signature', 'uid-safe', 'cookie-session', 'cookies', 'keygrip', 'cookie-parser']
+
+test('the tarball installs into a scratch project and loads from require and import', () => {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'session-core-pack-'))
+  try {
+    const out = execFileSync('npm', ['pack', dir, '--json', '--pack-destination', scratch], { encoding: 'utf8' })
+    const [info] = JSON.parse(out)
+    const files = info.files.map((f) => f.path)
+    for (const f of ['package.json', 'index.js', 'index.mjs', 'index.d.ts', 'wasm/session_core.js', 'wasm/session_core_bg.wasm']) {
+      assert.ok(files.includes(f), `tarball holds ${f} (has: ${files.join(', ')})`)
+    }
+    fs.writeFileSync(path.join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', private: true }))
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', path.join(scratch, info.filename)], { cwd: scratch })
+    const cjs = execFileSync('node', ['-e', `
+      const sc = require('session-core')
+      const s = sc.sign('hello', 'tobiiscool')
+      console.log(JSON.stringify([s, sc.unsign(s, ['x', 'tobiiscool']), sc.parseCookie('a=1'), sc.generateSessionId().length]))`], { cwd: scratch, encoding: 'utf8' })
+    assert.deepStrictEqual(JSON.parse(cjs), ['hello.DGDUkGlIkCzPz+C0B064FNgHdEjox7ch8tOBGslZ5QI', 'hello', { a: '1' }, 32])
+    fs.writeFileSync(path.join(scratch, 'esm.mjs'), `
+      import { sign, unsign, serializeCookie } from 'session-core'
+      import sc from 'session-core'
+      console.log(JSON.stringify([sign('hello', 'tobiiscool'), unsign('x.y', 'k'), serializeCookie('n', 'v', { httpOnly: true }), typeof sc.parseCookie]))`)
+    const esm = execFileSync('node', ['esm.mjs'], { cwd: scratch, encoding: 'utf8' })
+    assert.deepStrictEqual(JSON.parse(esm), ['hello.DGDUkGlIkCzPz+C0B064FNgHdEjox7ch8tOBGslZ5QI', false, 'n=v; HttpOnly', 'function'])
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true })
+  }
+})
+
+test('no run-time dependency on the peer packages', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'))
+  const deps = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies, ...pkg.optionalDependencies })
+  for (const peer of PEERS) assert.ok(!deps.includes(peer), `${peer} is a dependency`)
+  for (const file of walk(path.join(root, 'js'))) {
+    const src = fs.readFileSync(file, 'utf8')
+    for (const peer of PEERS) {
+      assert.ok(!new RegExp(`require\\(['"]${peer}['"]\\)|from ['"]${peer}['"]`).test(src), `${file} loads ${peer}`)
+    }
+  }
+})
+
+test('js/ makes no signing or verifying call to node:crypto', () => {
+  for (const file of walk(path.join(root, 'js'))) {
+    const src = fs.readFileSync(file, 'utf8')
+    assert.ok(!/createHmac|timingSafeEqual|createSign|createVerify|subtle\.(sign|verify)/.test(src), `${file} signs in JS`)
+    assert.ok(!/require\(['"](node:)?crypto['"]\)|from ['"](node:)?crypto['"]/.test(src), `${file} loads node:crypto`)
+  }
+})
+
+function * walk (d) {
+  for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+    const p = path.join(d, e.name)
+    if (e.isDirectory()) yield * walk(p)
+    else if (/\.(c|m)?js$/.test(e.name)) yield p
+  }
+}

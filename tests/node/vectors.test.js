@@ -1,0 +1,60 @@
+'use strict'
+// The shared vectors (tests/vectors/*.json) through the npm package's public API.
+const test = require('node:test')
+const assert = require('node:assert')
+const fs = require('node:fs')
+const path = require('node:path')
+const sc = require('./pkg')
+
+const dir = path.join(__dirname, '..', 'vectors')
+const num = (v) => (typeof v === 'string' ? Number(v) : v)
+
+function options (o) {
+  if (!o) return o
+  const out = { ...o }
+  if ('maxAge' in out && out.maxAge !== null) out.maxAge = num(out.maxAge)
+  if ('expires' in out && out.expires !== null) out.expires = new Date(num(out.expires))
+  return out
+}
+
+const runners = {
+  parse: (c) => assert.deepStrictEqual({ ...sc.parseCookie(c.header) }, c.expected),
+  serialize: (c) => {
+    let actual
+    try {
+      actual = sc.serializeCookie(c.cookie, c.value, options(c.options))
+    } catch (e) {
+      assert.ok(e instanceof TypeError, 'a TypeError')
+      assert.match(e.code, /^ERR_SESSION_CORE_INVALID_/)
+      actual = { error: e.message.split(' ')[0] }
+    }
+    assert.deepStrictEqual(actual, c.expected)
+  },
+  sign: (c) => assert.strictEqual(sc.sign(c.value, c.secret), c.expected),
+  unsign: (c) => {
+    const hit = sc.verify(c.input, c.secrets)
+    assert.deepStrictEqual(hit && { value: hit.value, index: hit.secretIndex }, c.expected)
+    assert.strictEqual(sc.unsign(c.input, c.secrets), c.expected && c.expected.value)
+  }
+}
+
+const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
+const counts = []
+let total = 0
+for (const file of files) {
+  const name = file.replace(/\.json$/, '')
+  const doc = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'))
+  const run = runners[name]
+  test(`vectors: ${file}`, () => {
+    assert.ok(run, `no Node runner for ${file}`)
+    assert.strictEqual(doc.cases.length, doc.count)
+    const failures = []
+    for (const c of doc.cases) {
+      try { run(c) } catch (e) { failures.push(`${c.name}: ${e.message.split('\n')[0]}`) }
+    }
+    assert.deepStrictEqual(failures, [])
+  })
+  counts.push(`${name}=${doc.cases.length}`)
+  total += doc.cases.length
+}
+test.after(() => console.log(`vectors: ${counts.join(' ')} total=${total}`))

@@ -1,0 +1,125 @@
+//! The shared vectors in tests/vectors/*.json, run natively (`cargo test`) and inside wasm
+//! (`wasm-pack test --node`). Each run prints `vectors: <file>=<n> … total=<N>`; `make test`
+//! compares the totals of the native, wasm and Node runners.
+
+use serde_json::{Map, Value};
+use session_core::cookie::{parse_cookie, serialize_cookie, SerializeOptions};
+use session_core::Signer;
+
+macro_rules! say {
+    ($($t:tt)*) => {{
+        #[cfg(target_arch = "wasm32")]
+        wasm_bindgen_test::console_log!($($t)*);
+        #[cfg(not(target_arch = "wasm32"))]
+        println!($($t)*);
+    }};
+}
+
+const FILES: &[(&str, &str)] = &[
+    ("parse", include_str!("vectors/parse.json")),
+    ("serialize", include_str!("vectors/serialize.json")),
+    ("sign", include_str!("vectors/sign.json")),
+    ("unsign", include_str!("vectors/unsign.json")),
+];
+
+fn s(v: &Value) -> &str {
+    v.as_str().unwrap_or_default()
+}
+
+/// A JSON number, or one of the strings the generator writes for NaN and the infinities.
+fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(t) => t.parse().ok(),
+        _ => None,
+    }
+}
+
+/// JavaScript truthiness of an option value, as `cookie@0.7` tests its options.
+fn truthy(v: Option<&Value>) -> bool {
+    match v {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(t)) => !t.is_empty(),
+        Some(Value::Number(n)) => n.as_f64().is_some_and(|f| f != 0.0),
+        Some(_) => true,
+    }
+}
+
+fn options(o: &Value) -> SerializeOptions {
+    let get = |k: &str| o.get(k);
+    let text = |k: &str| truthy(get(k)).then(|| s(&o[k]).to_owned());
+    SerializeOptions {
+        max_age: get("maxAge").filter(|v| !v.is_null()).map(|v| number(v).unwrap_or(f64::NAN)),
+        domain: text("domain"),
+        path: text("path"),
+        expires: get("expires").filter(|v| !v.is_null()).map(|v| number(v).unwrap_or(f64::NAN)),
+        http_only: truthy(get("httpOnly")),
+        secure: truthy(get("secure")),
+        partitioned: truthy(get("partitioned")),
+        priority: text("priority"),
+        same_site: match get("sameSite") {
+            Some(Value::Bool(true)) => Some("strict".into()),
+            v if truthy(v) => Some(s(&o["sameSite"]).to_owned()),
+            _ => None,
+        },
+        raw: false,
+    }
+}
+
+fn check(file: &str, case: &Value) -> Result<(), String> {
+    let expected = &case["expected"];
+    let actual: Value = match file {
+        "parse" => Value::Object(
+            parse_cookie(s(&case["header"])).into_iter().map(|(k, v)| (k, v.into())).collect::<Map<_, _>>(),
+        ),
+        "serialize" => match serialize_cookie(s(&case["cookie"]), s(&case["value"]), &options(&case["options"])) {
+            Ok(h) => h.into(),
+            Err(session_core::Error::Invalid { field, .. }) => {
+                serde_json::json!({ "error": field })
+            }
+            Err(e) => return Err(format!("unexpected error {e}")),
+        },
+        "sign" => Signer::new(&[s(&case["secret"])]).map(|k| k.sign(s(&case["value"]))).unwrap_or_default().into(),
+        "unsign" => {
+            let secrets: Vec<&str> = case["secrets"].as_array().map(|a| a.iter().map(s).collect()).unwrap_or_default();
+            match Signer::new(&secrets).and_then(|k| k.unsign(s(&case["input"]))) {
+                Some(u) => serde_json::json!({ "value": u.value, "index": u.secret_index }),
+                None => Value::Bool(false),
+            }
+        }
+        other => return Err(format!("no runner for {other}")),
+    };
+    // Objects compare as maps: JavaScript orders integer-like keys first, the core keeps header order.
+    let same = match (&actual, expected) {
+        (Value::Object(a), Value::Object(b)) => a.len() == b.len() && a.iter().all(|(k, v)| b.get(k) == Some(v)),
+        _ => actual == *expected,
+    };
+    if same {
+        Ok(())
+    } else {
+        Err(format!("expected {expected}, got {actual}"))
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn shared_vectors() {
+    let mut counts = Vec::new();
+    let mut failures = Vec::new();
+    let mut total = 0;
+    for (file, text) in FILES {
+        let doc: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{file}.json: {e}"));
+        let cases = doc["cases"].as_array().cloned().unwrap_or_default();
+        assert_eq!(doc["count"].as_u64(), Some(cases.len() as u64), "{file}.json: count field");
+        for case in &cases {
+            if let Err(why) = check(file, case) {
+                failures.push(format!("{file}: {}: {why}", s(&case["name"])));
+            }
+        }
+        counts.push(format!("{file}={}", cases.len()));
+        total += cases.len();
+    }
+    say!("vectors: {} total={}", counts.join(" "), total);
+    assert!(failures.is_empty(), "{} failing vectors:\n{}", failures.len(), failures.join("\n"));
+}
