@@ -35,6 +35,21 @@ impl Error {
         }
     }
 
+    /// Why the argument was refused (the message names only the field for the cookie fields).
+    pub fn reason(&self) -> &str {
+        match self {
+            Error::Invalid { reason, .. } | Error::BadRecord(reason) => reason,
+        }
+    }
+
+    /// The field or option at fault, if any.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Error::Invalid { field, .. } => Some(field),
+            Error::BadRecord(_) => None,
+        }
+    }
+
     /// True for a bad argument (a `TypeError` in JS).
     pub fn is_type_error(&self) -> bool {
         matches!(self, Error::Invalid { .. })
@@ -44,7 +59,16 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Invalid { field, reason } => write!(f, "{field} is invalid: {reason}"),
+            // The cookie fields read exactly as `cookie@0.7` words them, so code that matches on
+            // those messages keeps working; the others say why.
+            Error::Invalid { field: field @ ("name" | "val"), .. } => write!(f, "argument {field} is invalid"),
+            Error::Invalid {
+                field: field @ ("maxAge" | "domain" | "path" | "expires" | "priority" | "sameSite"),
+                ..
+            } => {
+                write!(f, "option {field} is invalid")
+            }
+            Error::Invalid { field, reason } => write!(f, "option {field} is invalid: {reason}"),
             Error::BadRecord(why) => write!(f, "session record is unreadable: {why}"),
         }
     }

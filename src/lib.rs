@@ -22,6 +22,7 @@ pub mod date;
 pub mod error;
 pub mod id;
 pub mod random;
+pub mod session;
 pub mod signing;
 
 #[cfg(target_arch = "wasm32")]

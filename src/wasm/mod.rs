@@ -17,6 +17,9 @@ pub(crate) fn to_js(e: Error) -> JsValue {
         js_sys::Error::new(&e.to_string()).into()
     };
     let _ = Reflect::set(&err, &"code".into(), &e.code().into());
+    if let Some(field) = e.field() {
+        let _ = Reflect::set(&err, &"field".into(), &field.into());
+    }
     err
 }
 
@@ -119,4 +122,71 @@ pub fn serialize_cookie(
 #[wasm_bindgen(js_name = generateSessionId)]
 pub fn generate_session_id() -> String {
     crate::id::generate_session_id()
+}
+
+/// One Express middleware's core: its validated options and keyed secrets. Created once per
+/// middleware (not per request); each request makes one call when the session loads (`cookieId`)
+/// and one when the response goes out (`decide`).
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct SessionCore {
+    inner: crate::session::Session,
+}
+
+#[wasm_bindgen]
+impl SessionCore {
+    /// `options` is JSON text of [`crate::session::SessionOptions`]; `secrets` strings or bytes.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: &str, secrets: Vec<JsValue>) -> Result<SessionCore, JsValue> {
+        let opts: crate::session::SessionOptions =
+            serde_json::from_str(options).map_err(|e| type_error("options", &e.to_string()))?;
+        let secrets = secret_bytes("secret", &secrets)?;
+        crate::session::Session::new(opts, &secrets).map(|inner| SessionCore { inner }).map_err(to_js)
+    }
+
+    /// The verified session id in a `Cookie` header: `[id, secretIndex]`, or `undefined`.
+    #[wasm_bindgen(js_name = cookieId)]
+    pub fn cookie_id(&self, header: &str) -> JsValue {
+        id_pair(self.inner.cookie_id(header))
+    }
+
+    /// The same for one already-parsed cookie value (`req.cookies[name]` from cookie-parser).
+    #[wasm_bindgen(js_name = unsignValue)]
+    pub fn unsign_value(&self, raw: &str) -> JsValue {
+        id_pair(self.inner.unsign_value(raw))
+    }
+
+    /// Why a loaded record is over (`"expired"`, `"idle"`, `"absolute"`), or `undefined`.
+    pub fn ended(&self, record: &str, now: f64) -> Option<String> {
+        self.inner.ended(record, now as i64).map(|e| format!("{e:?}").to_ascii_lowercase())
+    }
+
+    /// Whether the options turn on the idle or absolute timeout.
+    #[wasm_bindgen(getter, js_name = hasTimeouts)]
+    pub fn has_timeouts(&self) -> bool {
+        self.inner.options.timeouts.enabled()
+    }
+
+    /// The per-request decision: JSON in, JSON out (the vector format of decide.json).
+    pub fn decide(&self, input: &str) -> Result<String, JsValue> {
+        let input: crate::session::Input =
+            serde_json::from_str(input).map_err(|e| type_error("input", &e.to_string()))?;
+        let out = self.inner.decide(&input).map_err(to_js)?;
+        serde_json::to_string(&out).map_err(|e| type_error("output", &e.to_string()))
+    }
+}
+
+fn id_pair(id: Option<crate::session::CookieId>) -> JsValue {
+    match id {
+        Some(c) => Array::of2(&c.id.into(), &(c.secret_index as u32).into()).into(),
+        None => JsValue::UNDEFINED,
+    }
+}
+
+/// When a store should forget a record: its `cookie.expires` in ms, or `undefined` (none, or
+/// unreadable).
+#[wasm_bindgen(js_name = recordDeadline)]
+pub fn record_deadline(record: &str) -> Option<f64> {
+    let r = crate::session::Record::parse(record).ok()?;
+    crate::session::deadline(&r.times(), &crate::session::Timeouts::default()).map(|m| m as f64)
 }

@@ -26,7 +26,7 @@ const runners = {
     } catch (e) {
       assert.ok(e instanceof TypeError, 'a TypeError')
       assert.match(e.code, /^ERR_SESSION_CORE_INVALID_/)
-      actual = { error: e.message.split(' ')[0] }
+      actual = { error: e.field }
     }
     assert.deepStrictEqual(actual, c.expected)
   },

@@ -1,0 +1,413 @@
+'use strict'
+/**
+ * session-core/express: a drop-in for express-session. Same options, same `req.session` API, same
+ * Store interface, same cookies and records. The decisions (is this cookie valid, must this session
+ * be saved, which Set-Cookie bytes, when does it expire) are the Rust core's: one call when the
+ * session loads, one when the response goes out. This file is Express glue and I/O only.
+ */
+
+const { SessionCore } = require('../wasm/session_core.js')
+const api = require('../index.js')
+const debug = require('../debug')('session-core:express')
+const Cookie = require('./cookie')
+const Session = require('./session')
+const Store = require('./store')
+const MemoryStore = require('./memory')
+const flash = require('./flash')
+const { kState, RequestState } = require('./state')
+const { kSetRecord } = require('./symbols')
+
+const { createSession } = Store
+const defer = typeof setImmediate === 'function' ? setImmediate : (fn, ...args) => process.nextTick(fn, ...args)
+
+const PRODUCTION_WARNING = 'Warning: session-core MemoryStore keeps sessions in this process only: they are lost on ' +
+  'restart and not shared between processes. Use a persistent store (such as connect-redis) in production.'
+let warnedProduction = false
+
+function session (options) {
+  const opts = options || {}
+  if (typeof opts !== 'object') throw new TypeError('options must be an object')
+
+  const cookieOptions = opts.cookie || {}
+  if (typeof cookieOptions !== 'object' && typeof cookieOptions !== 'function') {
+    throw new TypeError('cookie option must be an object or a function')
+  }
+  const generateId = opts.genid || api.generateSessionId
+  if (typeof generateId !== 'function') throw new TypeError('genid option must be a function')
+  const name = opts.name || opts.key || 'connect.sid'
+  if (typeof name !== 'string') throw new TypeError('name option must be a string')
+  const store = opts.store || new MemoryStore()
+  for (const method of ['get', 'set', 'destroy']) {
+    if (typeof store[method] !== 'function') throw new TypeError(`store option must implement ${method}()`)
+  }
+  const trustProxy = opts.proxy
+  if (trustProxy !== undefined && typeof trustProxy !== 'boolean') throw new TypeError('proxy option must be a boolean')
+  for (const flag of ['resave', 'saveUninitialized', 'rolling']) {
+    if (opts[flag] !== undefined && typeof opts[flag] !== 'boolean') throw new TypeError(`${flag} option must be a boolean`)
+  }
+  if (opts.resave === undefined) debug('undefined resave option; provide resave option (defaults to true)')
+  if (opts.saveUninitialized === undefined) debug('undefined saveUninitialized option; provide saveUninitialized option (defaults to true)')
+  if (opts.unset && opts.unset !== 'destroy' && opts.unset !== 'keep') {
+    throw new TypeError('unset option must be "destroy" or "keep"')
+  }
+
+  let secret = opts.secret
+  if (Array.isArray(secret) && secret.length === 0) throw new TypeError('secret option array must contain one or more strings')
+  if (secret && !Array.isArray(secret)) secret = [secret]
+  if (secret) {
+    for (const s of secret) {
+      if (!(typeof s === 'string' || s instanceof Uint8Array) || s.length === 0) {
+        throw new TypeError('secret option must be a non-empty string, Buffer, or an array of them')
+      }
+    }
+  } else {
+    debug('no secret option: using req.secret (from cookie-parser)')
+  }
+
+  // What the core decides with, validated there (errors name the option).
+  const coreOptions = JSON.stringify({
+    name,
+    resave: opts.resave !== false,
+    saveUninitialized: opts.saveUninitialized !== false,
+    rolling: Boolean(opts.rolling),
+    unset: opts.unset || 'keep',
+    idleTimeout: numberOption(opts, 'idleTimeout'),
+    absoluteTimeout: numberOption(opts, 'absoluteTimeout'),
+    touchAfter: numberOption(opts, 'touchAfter')
+  })
+  const cores = new Map() // secret list (by identity of req.secret) -> SessionCore
+  const fixedCore = secret ? new SessionCore(coreOptions, secret) : null
+  if (typeof cookieOptions === 'object') checkCookieOptions(name, cookieOptions)
+
+  if (process.env.NODE_ENV === 'production' && store instanceof MemoryStore && !warnedProduction) {
+    warnedProduction = true
+    console.warn(PRODUCTION_WARNING)
+  }
+
+  function coreFor (req) {
+    if (fixedCore) return fixedCore
+    if (!req.secret) return null
+    let c = cores.get(req.secret)
+    if (!c) {
+      c = new SessionCore(coreOptions, [req.secret])
+      if (cores.size > 16) cores.clear()
+      cores.set(req.secret, c)
+    }
+    return c
+  }
+
+  // store.generate is what express-session's Store#regenerate calls: a new session on req.
+  store.generate = function generate (req) {
+    const id = generateId(req)
+    if (id && typeof id.then === 'function') return id.then((value) => setup(req, value))
+    setup(req, id)
+  }
+
+  function setup (req, id) {
+    req.sessionID = id
+    req.session = new Session(req)
+    const resolved = typeof cookieOptions === 'function' ? cookieOptions(req) : cookieOptions
+    req.session.cookie = new Cookie(resolved)
+    // 'auto' is read from the resolved options, so it also works when `cookie` is a function
+    // (express-session reads it from the function object and never resolves it).
+    if (resolved && (resolved.secure === 'auto' || resolved.sameSite === 'auto')) {
+      const isSecure = issecure(req, trustProxy)
+      if (resolved.secure === 'auto') req.session.cookie.secure = isSecure
+      if (resolved.sameSite === 'auto') req.session.cookie.sameSite = isSecure ? 'none' : 'lax'
+    }
+  }
+
+  const storeTouch = typeof store.touch === 'function'
+  const fastStore = typeof store[kSetRecord] === 'function'
+  let storeReady = true
+  if (typeof store.on === 'function') {
+    store.on('disconnect', () => { storeReady = false })
+    store.on('connect', () => { storeReady = true })
+  }
+
+  return function session (req, res, next) {
+    if (req.session) return next()
+    if (!storeReady) {
+      debug('store is disconnected')
+      return next()
+    }
+    const resolved = typeof cookieOptions === 'function' ? cookieOptions(req) : cookieOptions
+    if (originalPathname(req).indexOf((resolved && resolved.path) || '/') !== 0) {
+      debug('pathname mismatch')
+      return next()
+    }
+    const sc = coreFor(req)
+    if (!sc) return next(new Error('secret option required for sessions'))
+
+    req.sessionStore = store
+    req.flash = flash
+    const state = new RequestState()
+    req[kState] = state
+
+    // The one call when the session loads: which id does the cookie carry, under which secret?
+    const header = req.headers.cookie
+    let hit = header ? sc.cookieId(header) : undefined
+    if (!hit && req.signedCookies && typeof req.signedCookies[name] === 'string' && req.signedCookies[name]) {
+      hit = [req.signedCookies[name], 0] // verified by cookie-parser
+    }
+    if (!hit && req.cookies && typeof req.cookies[name] === 'string') hit = sc.unsignValue(req.cookies[name])
+    if (hit) {
+      state.cookieId = hit[0]
+      state.secretIndex = hit[1]
+    } else if (header) {
+      debug('no valid session cookie')
+    }
+    req.sessionID = state.cookieId
+
+    wrapResponse(req, res, next, sc, state)
+
+    const generated = () => {
+      state.originalId = req.sessionID
+      next()
+    }
+    const generate = () => {
+      const pending = store.generate(req)
+      if (pending && typeof pending.then === 'function') pending.then(generated, next)
+      else generated()
+    }
+
+    if (!req.sessionID) {
+      debug('no SID sent, generating session')
+      return generate()
+    }
+    debug('fetching %s', req.sessionID)
+    callStore(store, 'get', [req.sessionID], (err, sess) => {
+      if (err && err.code !== 'ENOENT') {
+        debug('error %j', err)
+        return next(err)
+      }
+      try {
+        if (err || !sess) {
+          debug('no session found')
+          return generate()
+        }
+        createSession(req, sess)
+        state.originalId = req.sessionID
+        state.original = JSON.stringify(req.session)
+        if (sc.hasTimeouts) {
+          const why = sc.ended(state.original, Date.now())
+          if (why) {
+            debug('session %s ended: %s', req.sessionID, why)
+            state.endedReason = why
+            callStore(store, 'destroy', [req.sessionID], (e) => e && debug('destroy failed: %s', e.message))
+            state.original = '{}'
+            return generate()
+          }
+        }
+        if (opts.resave === false) state.saved = state.original
+      } catch (e) {
+        return next(e)
+      }
+      next()
+    })
+  }
+
+  /** Hooks the response: the cookie when headers go out, the store write before the body ends. */
+  function wrapResponse (req, res, next, sc, state) {
+    const _writeHead = res.writeHead
+    const _end = res.end
+
+    function decide (phase) {
+      const sess = req.session
+      const json = sess ? JSON.stringify(sess) : undefined
+      const sid = typeof req.sessionID === 'string' ? req.sessionID : null
+      if (req.sessionID !== undefined && sid === null) debug('session ignored because of bogus req.sessionID %o', req.sessionID)
+      const input = '{"phase":"' + phase + '","now":' + Date.now() + ',"secure":' + issecure(req, trustProxy) +
+        ',"cookieId":' + str(state.cookieId) + ',"cookieSecretIndex":' + (state.secretIndex === null ? 'null' : state.secretIndex) +
+        ',"sessionId":' + str(sid) + ',"id":' + str(sess ? sess.id : undefined) + ',"originalId":' + str(state.originalId) +
+        ',"original":' + state.original + ',"saved":' + (state.saved || 'null') + ',"session":' + (json === undefined ? 'null' : json) +
+        ',"destroyed":' + state.destroyed + ',"touched":' + state.touched + ',"storeTouch":' + storeTouch + '}'
+      const out = JSON.parse(sc.decide(input))
+      if (sess && sess.cookie) {
+        if (out.expires !== undefined) sess.cookie._expires = out.expires === null ? null : new Date(out.expires)
+        if (out.createdAt !== undefined) sess.cookie.createdAt = out.createdAt
+        if (out.lastSeen !== undefined) sess.cookie.lastSeen = out.lastSeen
+      }
+      if (out.touched) state.touched = true
+      if (out.cookieSkipped) debug('not secured: cookie not set')
+      if (out.setCookie) appendSetCookie(res, out.setCookie)
+      return out
+    }
+
+    function storeOp (out) {
+      const sess = req.session
+      if (out.destroy) {
+        debug('destroying')
+        return (cb) => callStore(store, 'destroy', [req.sessionID], cb)
+      }
+      if (out.save) {
+        debug('saving %s', sess.id)
+        state.saved = out.record
+        // our MemoryStore takes the record text as is, unless someone replaced its set()
+        if (fastStore && store.set === MemoryStore.prototype.set) return (cb) => store[kSetRecord](sess.id, out.record, out.deadline, cb)
+        return (cb) => callStore(store, 'set', [sess.id, sess], cb)
+      }
+      if (out.touch) {
+        debug('touching')
+        return (cb) => callStore(store, 'touch', [req.sessionID, sess], cb)
+      }
+      return null
+    }
+
+    res.writeHead = function writeHead (statusCode) {
+      const args = applyWriteHeadHeaders(this, arguments)
+      if (!state.headersDone) {
+        state.headersDone = true
+        try {
+          decide('headers')
+        } catch (err) {
+          defer(next, err)
+        }
+        if (typeof args[0] === 'number' && this.statusCode !== args[0]) {
+          args[0] = this.statusCode
+          args.length = 1
+        }
+      }
+      return _writeHead.apply(this, args)
+    }
+
+    res.end = function end (chunk, encoding, callback) {
+      if (state.ended) return false
+      state.ended = true
+      const phase = state.headersDone ? 'end' : 'both'
+      state.headersDone = true
+      let op = null
+      try {
+        op = storeOp(decide(phase))
+      } catch (err) {
+        defer(next, err)
+      }
+      if (!op) return _end.call(res, chunk, encoding, callback)
+      // Freeze the headers (nothing reaches the socket yet) and hold the whole response until the
+      // store has the session: the next request never reads a stale one (express-session sends the
+      // headers first, hence the redirect-before-save race).
+      if (!res._header) res._implicitHeader()
+      op((err) => {
+        if (err) defer(next, err)
+        _end.call(res, chunk, encoding, callback)
+      })
+      return res
+    }
+  }
+
+  return session
+}
+
+function str (v) {
+  return typeof v === 'string' ? JSON.stringify(v) : 'null'
+}
+
+function numberOption (opts, key) {
+  const v = opts[key]
+  if (v === undefined || v === null) return undefined
+  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) {
+    throw new TypeError(`${key} option must be a positive number of milliseconds`)
+  }
+  return v
+}
+
+/** Validates a static cookie option object once, by serialising a cookie with it. */
+function checkCookieOptions (name, c) {
+  if (c.maxAge !== undefined && c.maxAge !== null && typeof c.maxAge !== 'number') {
+    throw new TypeError('cookie.maxAge option must be a number of milliseconds')
+  }
+  if (c.secure !== undefined && typeof c.secure !== 'boolean' && c.secure !== 'auto') {
+    throw new TypeError('cookie.secure option must be true, false or "auto"')
+  }
+  try {
+    api.serializeCookie(name, 'x', {
+      domain: c.domain,
+      path: c.path,
+      priority: c.priority,
+      sameSite: c.sameSite === 'auto' ? 'lax' : c.sameSite,
+      expires: c.expires
+    })
+  } catch (e) {
+    const err = new TypeError(`cookie.${e.field || 'options'} option is invalid (${e.message})`)
+    err.code = e.code
+    throw err
+  }
+}
+
+/** Is the request secure: TLS socket, else `X-Forwarded-Proto` (proxy: true) or `req.secure`. */
+function issecure (req, trustProxy) {
+  if (req.connection && req.connection.encrypted) return true
+  if (trustProxy === false) return false
+  if (trustProxy !== true) return req.secure === true
+  const header = req.headers['x-forwarded-proto'] || ''
+  const index = header.indexOf(',')
+  const proto = index !== -1 ? header.slice(0, index) : header
+  return proto.toLowerCase().trim() === 'https'
+}
+
+/** The path of the original request URL (before any mount point). */
+function originalPathname (req) {
+  const url = req.originalUrl || req.url || ''
+  if (url[0] === '/') {
+    const cut = url.search(/[?#]/)
+    return cut === -1 ? url : url.slice(0, cut)
+  }
+  try {
+    return new URL(url).pathname
+  } catch (e) {
+    return url.split(/[?#]/)[0] || '/'
+  }
+}
+
+function appendSetCookie (res, value) {
+  const prev = res.getHeader('Set-Cookie') || []
+  res.setHeader('Set-Cookie', Array.isArray(prev) ? prev.concat(value) : [prev, value])
+}
+
+/**
+ * Calls a store method with a callback, and also accepts a store that returns a Promise instead;
+ * the callback runs once either way.
+ */
+function callStore (store, method, args, cb) {
+  let done = false
+  const once = (err, value) => {
+    if (done) return
+    done = true
+    cb(err, value)
+  }
+  let result
+  try {
+    result = store[method](...args, once)
+  } catch (err) {
+    return once(err)
+  }
+  if (result && typeof result.then === 'function') result.then((value) => once(null, value), (err) => once(err || new Error('store ' + method + ' failed')))
+}
+
+/** Headers given to writeHead(status, [message], headers) are set first, so Set-Cookie merges. */
+function applyWriteHeadHeaders (res, args) {
+  const headerIndex = args.length > 1 && typeof args[1] === 'string' ? 2 : 1
+  const headers = args.length >= headerIndex + 1 ? args[headerIndex] : undefined
+  res.statusCode = args[0]
+  if (Array.isArray(headers)) {
+    if (headers.length && Array.isArray(headers[0])) {
+      for (const [k, v] of headers) if (k) res.setHeader(k, v)
+    } else {
+      if (headers.length % 2 !== 0) throw new TypeError('headers array is malformed')
+      for (let i = 0; i < headers.length; i += 2) res.removeHeader(headers[i])
+      for (let i = 0; i < headers.length; i += 2) if (headers[i]) res.appendHeader(headers[i], headers[i + 1])
+    }
+  } else if (headers) {
+    for (const k of Object.keys(headers)) if (k) res.setHeader(k, headers[k])
+  }
+  return Array.prototype.slice.call(args, 0, Math.min(args.length, headerIndex))
+}
+
+session.Store = Store
+session.MemoryStore = MemoryStore
+session.Session = Session
+session.Cookie = Cookie
+session.session = session
+session.default = session
+
+module.exports = session

@@ -1,0 +1,55 @@
+'use strict'
+/**
+ * The Store base class, as express-session's: an EventEmitter (`connect`/`disconnect` gate the
+ * middleware) with `regenerate`, `load` and `createSession`. Subclasses implement `get`, `set`,
+ * `destroy` and optionally `touch`, `all`, `length`, `clear`.
+ */
+
+const { EventEmitter } = require('node:events')
+const { inherits } = require('node:util')
+const Cookie = require('./cookie')
+const Session = require('./session')
+
+// A plain constructor function, not a class: stores written for express-session call
+// `Store.call(this)` from their own constructors (and use util.inherits), which a class refuses.
+function Store () {
+  EventEmitter.call(this)
+}
+inherits(Store, EventEmitter)
+
+/** Destroys the current record and generates a new session on `req`. */
+Store.prototype.regenerate = function regenerate (req, fn) {
+  this.destroy(req.sessionID, (err) => {
+    const pending = this.generate(req)
+    if (pending && typeof pending.then === 'function') pending.then(() => fn(err), fn)
+    else fn(err)
+  })
+}
+
+/** Loads a session by id, as a Session on a stand-in request. */
+Store.prototype.load = function load (sid, fn) {
+  this.get(sid, (err, sess) => {
+    if (err) return fn(err)
+    if (!sess) return fn()
+    const req = { sessionID: sid, sessionStore: this }
+    fn(null, this.createSession(req, sess))
+  })
+}
+
+/** Turns a stored record into `req.session` (reviving `cookie.expires` as a Date). */
+Store.prototype.createSession = function (req, sess) {
+  return createSession(req, sess)
+}
+
+function createSession (req, sess) {
+  const expires = sess.cookie.expires
+  const originalMaxAge = sess.cookie.originalMaxAge
+  sess.cookie = new Cookie(sess.cookie)
+  if (typeof expires === 'string') sess.cookie.expires = new Date(expires)
+  sess.cookie.originalMaxAge = originalMaxAge
+  req.session = new Session(req, sess)
+  return req.session
+}
+
+module.exports = Store
+module.exports.createSession = createSession

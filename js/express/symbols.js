@@ -1,0 +1,2 @@
+'use strict'
+module.exports = { kSetRecord: Symbol('session-core.setRecord') }

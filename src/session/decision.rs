@@ -1,0 +1,311 @@
+//! The per-request decision of the Express middleware, one pure function: given what the request
+//! carried, the session as loaded and as it is now, and the options, say whether to set the cookie
+//! (and its exact `Set-Cookie` bytes), save, touch or destroy the stored record, and what the record
+//! to store is. It follows express-session 1.19's `shouldSetCookie`/`shouldSave`/`shouldTouch`/
+//! `shouldDestroy` for `resave`, `saveUninitialized`, `rolling` and `unset`, with session-core's
+//! fixes on top (re-signing a cookie verified by an older secret, expiring the cookie of a destroyed
+//! session, keeping the idle/absolute timestamps).
+//!
+//! Input and output are the vector format of tests/vectors/decide.json; the wasm binding takes and
+//! gives the same JSON, so the Node runner drives this very function.
+
+use super::expiry::{deadline, ended, touched_expires, Ended, Timeouts};
+use super::record::{data_part, Record};
+use crate::cookie::{get_cookie, serialize_cookie, SerializeOptions};
+use crate::error::Error;
+use crate::signing::Signer;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+/// The middleware's options that decide anything, validated once.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SessionOptions {
+    /// The cookie's name (`connect.sid`).
+    pub name: String,
+    /// Save a session back to the store even when unmodified (express-session's default: true).
+    pub resave: bool,
+    /// Save (and send) a new session even when nothing was put in it (default: true).
+    pub save_uninitialized: bool,
+    /// Send the cookie on every response, resetting its expiry.
+    pub rolling: bool,
+    /// `"keep"` (default) or `"destroy"`: what `req.session = null` does to the stored record.
+    pub unset: String,
+    #[serde(flatten)]
+    pub timeouts: Timeouts,
+}
+
+impl Default for SessionOptions {
+    fn default() -> Self {
+        SessionOptions {
+            name: "connect.sid".into(),
+            resave: true,
+            save_uninitialized: true,
+            rolling: false,
+            unset: "keep".into(),
+            timeouts: Timeouts::default(),
+        }
+    }
+}
+
+impl SessionOptions {
+    /// Checks every option, naming the one at fault.
+    pub fn validate(&self) -> Result<(), Error> {
+        serialize_cookie(&self.name, "", &SerializeOptions::default())
+            .map_err(|_| Error::invalid("name", format!("{:?} is not a cookie name", self.name)))?;
+        if self.unset != "keep" && self.unset != "destroy" {
+            return Err(Error::invalid("unset", "must be \"destroy\" or \"keep\""));
+        }
+        let t = &self.timeouts;
+        for (field, v) in
+            [("idleTimeout", t.idle_timeout), ("absoluteTimeout", t.absolute_timeout), ("touchAfter", t.touch_after)]
+        {
+            if let Some(ms) = v {
+                if !ms.is_finite() || ms <= 0.0 {
+                    return Err(Error::invalid(field, "must be a positive number of milliseconds"));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Which part of the response is going out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Phase {
+    /// The headers (set the cookie or not).
+    Headers,
+    /// The end of the body (save, touch or destroy).
+    End,
+    /// Both at once: `res.end()` before any header was written, the usual case.
+    Both,
+}
+
+/// What one response's decision reads. Records are JSON text as `JSON.stringify(session)` gives it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Input<'a> {
+    pub phase: Phase,
+    pub now: i64,
+    /// Whether the request is secure (TLS, or trusted proxy headers).
+    pub secure: bool,
+    /// The id the request's cookie carried, when its signature verified.
+    pub cookie_id: Option<String>,
+    /// Which secret verified it (0 = the newest).
+    #[serde(default)]
+    pub cookie_secret_index: Option<u32>,
+    /// `req.sessionID`, when it is a string.
+    pub session_id: Option<String>,
+    /// `req.session.id`.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The id when the session was loaded or generated.
+    pub original_id: Option<String>,
+    #[serde(borrow, default)]
+    pub original: Option<&'a RawValue>,
+    /// The record as last saved by `req.session.save()` (or as loaded, when `resave` is off).
+    #[serde(borrow, default)]
+    pub saved: Option<&'a RawValue>,
+    /// `req.session` now; `None` when the app removed it (`req.session = null`, `destroy()`).
+    #[serde(borrow, default)]
+    pub session: Option<&'a RawValue>,
+    /// `req.session.destroy()` was called.
+    #[serde(default)]
+    pub destroyed: bool,
+    /// The session was already touched in this response (headers went out first).
+    #[serde(default)]
+    pub touched: bool,
+    /// The store has a `touch` method.
+    #[serde(default)]
+    pub store_touch: bool,
+}
+
+/// The decision.
+#[derive(Debug, Default, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Output {
+    /// The `Set-Cookie` value to append, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub set_cookie: Option<String>,
+    /// Why a cookie that should have been set was not (for `debug`): `"insecure"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cookie_skipped: Option<&'static str>,
+    pub save: bool,
+    pub touch: bool,
+    pub destroy: bool,
+    pub touched: bool,
+    /// The session's new `cookie.expires` after a touch (ms, or `null`); absent when unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<Option<i64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<i64>,
+    /// The record to hand the store (for `save`/`touch`), as JSON text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
+    /// When the store may forget it (ms since the epoch), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<i64>,
+}
+
+/// The id a request's cookie carries, and which secret verified it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CookieId {
+    pub id: String,
+    pub secret_index: usize,
+}
+
+/// Options and keyed secrets of one middleware instance.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub options: SessionOptions,
+    signer: Signer,
+}
+
+impl Session {
+    /// Validates the options; `None` secrets is refused (the JS layer falls back to `req.secret`).
+    pub fn new<S: AsRef<[u8]>>(options: SessionOptions, secrets: &[S]) -> Result<Session, Error> {
+        options.validate()?;
+        let signer = Signer::new(secrets).ok_or_else(|| Error::invalid("secret", "at least one secret is required"))?;
+        Ok(Session { options, signer })
+    }
+
+    /// Reads the session id from a `Cookie` header: the named cookie, `s:` prefix, a signature that
+    /// one of the secrets verifies. Anything else (absent, unsigned, tampered, foreign) is `None`.
+    ///
+    /// ```
+    /// use session_core::session::{Session, SessionOptions};
+    /// let s = Session::new(SessionOptions::default(), &["keyboard cat"]).unwrap();
+    /// let h = "connect.sid=s%3AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.RT5Cal5xFtX9GjJLGoiK%2BGzZ%2BcCRnZ5ZbIS8ml7E5Xo";
+    /// assert_eq!(s.cookie_id(h).unwrap().id, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    /// assert!(s.cookie_id("connect.sid=AAAA").is_none());
+    /// ```
+    pub fn cookie_id(&self, header: &str) -> Option<CookieId> {
+        self.unsign_value(&get_cookie(header, &self.options.name)?)
+    }
+
+    /// Verifies one cookie value (`s:` + signed id), as read by cookie-parser into `req.cookies`.
+    pub fn unsign_value(&self, raw: &str) -> Option<CookieId> {
+        let u = self.signer.unsign(raw.strip_prefix("s:")?)?;
+        Some(CookieId { id: u.value, secret_index: u.secret_index })
+    }
+
+    /// The cookie value for an id: `s:` + signed with the newest secret (before percent-encoding).
+    pub fn cookie_value(&self, id: &str) -> String {
+        format!("s:{}", self.signer.sign(id))
+    }
+
+    /// Is a loaded record over (expired, idle, too old)? Unreadable records count as expired.
+    pub fn ended(&self, record: &str, now: i64) -> Option<Ended> {
+        match Record::parse(record) {
+            Ok(r) => ended(&r.times(), now, &self.options.timeouts),
+            Err(_) => Some(Ended::Expired),
+        }
+    }
+
+    /// The decision for one response. See the module documentation.
+    pub fn decide(&self, input: &Input) -> Result<Output, Error> {
+        let o = &self.options;
+        let mut out = Output { touched: input.touched, ..Default::default() };
+        let headers = input.phase != Phase::End;
+        let end = input.phase != Phase::Headers;
+        let same_id = input.cookie_id.is_some() && input.cookie_id == input.session_id;
+
+        let Some(session) = input.session else {
+            // No session: destroy the record on `unset: "destroy"`; expire the cookie of a destroyed one.
+            if end && input.session_id.is_some() && o.unset == "destroy" && !input.destroyed {
+                out.destroy = true;
+            }
+            if headers && (input.destroyed || out.destroy) && input.cookie_id.is_some() {
+                if let Some(original) = input.original {
+                    let mut rec = Record::parse(original.get())?;
+                    rec.set_expires(Some(0));
+                    if rec.cookie_truthy("secure") && !input.secure {
+                        out.cookie_skipped = Some("insecure");
+                    } else {
+                        out.set_cookie = Some(rec.set_cookie(&o.name, "")?);
+                    }
+                }
+            }
+            return Ok(out);
+        };
+        let Some(session_id) = input.session_id.as_deref() else { return Ok(out) };
+
+        let mut rec = Record::parse(session.get())?;
+        let original_data = input.original.map(|r| data_part(r.get())).transpose()?;
+        let modified = input.original_id != input.id || original_data.as_deref() != Some(rec.data.as_str());
+        let saved = input.original_id == input.id
+            && match input.saved {
+                Some(s) => data_part(s.get())? == rec.data,
+                None => false,
+            };
+        let times = rec.times();
+        let has_expires = times.expires.is_some();
+
+        // session-core's timestamps, when a timeout is on
+        let mut stamps_due = false;
+        if o.timeouts.enabled() {
+            if times.created_at.is_none() {
+                rec.set_stamp("createdAt", input.now);
+                out.created_at = Some(input.now);
+                stamps_due = true;
+            }
+            if let Some(after) = o.timeouts.touch_after() {
+                let seen = times.last_seen.or(times.created_at);
+                if seen.is_none_or(|s| (input.now - s) as f64 >= after) {
+                    rec.set_stamp("lastSeen", input.now);
+                    out.last_seen = Some(input.now);
+                    stamps_due = true;
+                }
+            }
+        }
+
+        let touch = |rec: &mut Record, out: &mut Output| {
+            if !out.touched {
+                let e = touched_expires(rec.times().original_max_age, input.now);
+                rec.set_expires(e);
+                out.expires = Some(e);
+                out.touched = true;
+            }
+        };
+
+        if headers {
+            let resign = same_id && input.cookie_secret_index.is_some_and(|i| i > 0);
+            let should_set = if !same_id {
+                o.save_uninitialized || modified
+            } else {
+                o.rolling || (has_expires && modified) || resign
+            };
+            if should_set {
+                if rec.cookie_truthy("secure") && !input.secure {
+                    out.cookie_skipped = Some("insecure");
+                } else {
+                    touch(&mut rec, &mut out);
+                    out.set_cookie = Some(rec.set_cookie(&o.name, &self.cookie_value(session_id))?);
+                }
+            }
+        }
+
+        if end {
+            touch(&mut rec, &mut out);
+            let should_save = if !o.save_uninitialized && input.saved.is_none() && !same_id {
+                modified
+            } else {
+                !saved || (stamps_due && same_id)
+            };
+            if should_save {
+                out.save = true;
+            } else if input.store_touch && same_id {
+                out.touch = true;
+            }
+            if out.save || out.touch {
+                out.deadline = deadline(&rec.times(), &o.timeouts);
+                out.record = Some(rec.to_json());
+            }
+        }
+        Ok(out)
+    }
+}
