@@ -49,8 +49,9 @@ lint:
 demo: pkg
 	cd examples-node && npm install --no-audit --no-fund --loglevel=error && node server.js
 
-vectors: deps
+vectors: pkg deps
 	node scripts/gen-vectors.js
+	node scripts/gen-session-vectors.js
 
 bench: pkg deps
 	node bench/express.js

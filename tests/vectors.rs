@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value};
 use session_core::cookie::{parse_cookie, serialize_cookie, SerializeOptions};
+use session_core::session::{Input, Session, SessionOptions};
 use session_core::Signer;
 
 macro_rules! say {
@@ -20,7 +21,15 @@ const FILES: &[(&str, &str)] = &[
     ("serialize", include_str!("vectors/serialize.json")),
     ("sign", include_str!("vectors/sign.json")),
     ("unsign", include_str!("vectors/unsign.json")),
+    ("decide", include_str!("vectors/decide.json")),
+    ("ended", include_str!("vectors/ended.json")),
 ];
+
+fn session_core(case: &Value) -> Session {
+    let opts: SessionOptions = serde_json::from_value(case["options"].clone()).unwrap_or_default();
+    let secrets: Vec<&str> = case["options"]["secrets"].as_array().map(|a| a.iter().map(s).collect()).unwrap_or_default();
+    Session::new(opts, &secrets).unwrap_or_else(|e| panic!("options: {e}"))
+}
 
 fn s(v: &Value) -> &str {
     v.as_str().unwrap_or_default()
@@ -88,6 +97,16 @@ fn check(file: &str, case: &Value) -> Result<(), String> {
                 None => Value::Bool(false),
             }
         }
+        "decide" => {
+            let text = case["input"].to_string();
+            let input: Input = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+            let out = session_core(case).decide(&input).map_err(|e| e.to_string())?;
+            serde_json::to_value(out).map_err(|e| e.to_string())?
+        }
+        "ended" => match session_core(case).ended(&case["record"].to_string(), case["now"].as_i64().unwrap_or_default()) {
+            Some(why) => Value::String(format!("{why:?}").to_ascii_lowercase()),
+            None => Value::Null,
+        },
         other => return Err(format!("no runner for {other}")),
     };
     // Objects compare as maps: JavaScript orders integer-like keys first, the core keeps header order.

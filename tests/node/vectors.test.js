@@ -5,6 +5,7 @@ const assert = require('node:assert')
 const fs = require('node:fs')
 const path = require('node:path')
 const sc = require('./pkg')
+const { SessionCore } = require(path.join(sc.dir, 'wasm', 'session_core.js'))
 
 const dir = path.join(__dirname, '..', 'vectors')
 const num = (v) => (typeof v === 'string' ? Number(v) : v)
@@ -17,7 +18,12 @@ function options (o) {
   return out
 }
 
+const sessionCore = (c) => new SessionCore(JSON.stringify(c.options), c.options.secrets)
+
 const runners = {
+  // the same function the middleware calls once per response: JSON text in, JSON text out
+  decide: (c) => assert.deepStrictEqual(JSON.parse(sessionCore(c).decide(JSON.stringify(c.input))), c.expected),
+  ended: (c) => assert.strictEqual(sessionCore(c).ended(JSON.stringify(c.record), c.now) || null, c.expected),
   parse: (c) => assert.deepStrictEqual({ ...sc.parseCookie(c.header) }, c.expected),
   serialize: (c) => {
     let actual
