@@ -1,0 +1,186 @@
+// Types for session-core/express: the express-session API, plus Promise forms, regenerate({ keep }),
+// idle/absolute timeouts and req.flash. Augment your session data as with @types/express-session:
+//
+//   declare module 'session-core/express' { interface SessionData { user: string } }
+//
+// An app that also has @types/express-session installed (connect-redis brings it) still compiles:
+// session-core adds its request fields through a base interface, so express-session's own
+// declaration of `req.session` takes precedence there and both augmentations keep working.
+
+import type { RequestHandler, Request } from 'express'
+import type { EventEmitter } from 'node:events'
+
+type Callback = (err?: any) => void
+
+declare global {
+  namespace Express {
+    interface Request extends session.SessionCoreRequest {}
+  }
+}
+
+export = session
+
+declare function session (options?: session.SessionOptions): RequestHandler
+
+declare namespace session {
+  /** Your session data: augment this interface through module augmentation. */
+  interface SessionData {
+    cookie: Cookie
+    /** Messages kept by req.flash(). */
+    flash?: Record<string, string[]>
+  }
+
+  /**
+   * `req.session`'s type. Its methods take a callback or return a Promise; they are declared with
+   * rest arguments so that @types/express-session's Session, where that package is also in scope,
+   * satisfies this type (see the note at the top). The Session class below has the exact overloads.
+   */
+  interface RequestSession {
+    readonly id: string
+    cookie: Cookie
+    regenerate (...args: [] | [Callback] | [{ keep?: boolean }] | [{ keep?: boolean }, Callback]): any
+    destroy (...args: [] | [Callback]): any
+    reload (...args: [] | [Callback]): any
+    save (...args: [] | [Callback]): any
+    touch (): any
+    resetMaxAge (): any
+  }
+
+  /** What session-core adds to an Express request. */
+  interface SessionCoreRequest {
+    session: RequestSession & Partial<SessionData>
+    sessionID: string
+    /** The store in use: a Store, or a duck-typed store (see DuckStore). */
+    sessionStore: { get (...args: any[]): any, set (...args: any[]): any, destroy (...args: any[]): any }
+    /** connect-flash's API: add (returns the count), read and clear one type, or read and clear all. */
+    flash (type: string, message: string | string[], ...format: any[]): number
+    flash (type: string): string[]
+    flash (): Record<string, string[]>
+  }
+
+  interface CookieOptions {
+    /** Milliseconds until expiry; `null` for a browser-session cookie (the default). */
+    maxAge?: number | null
+    expires?: Date | null
+    /** Default true. */
+    httpOnly?: boolean
+    /** `'auto'`: Secure when the request is secure. Default false. */
+    secure?: boolean | 'auto'
+    sameSite?: boolean | 'lax' | 'strict' | 'none' | 'auto'
+    domain?: string
+    /** Default '/'. */
+    path?: string
+    partitioned?: boolean
+    priority?: 'low' | 'medium' | 'high'
+  }
+
+  interface SessionOptions {
+    /** String, Buffer, or an array of them: sign with the first, accept any. */
+    secret?: string | Buffer | Array<string | Buffer>
+    /** Default 'connect.sid'. */
+    name?: string
+    /** Deprecated alias of name. */
+    key?: string
+    /** Default: a MemoryStore. */
+    store?: Store | DuckStore
+    cookie?: CookieOptions | ((req: Request) => CookieOptions)
+    /** Sync or async. Default: 24 random bytes, base64url. */
+    genid?: (req: Request) => string | Promise<string>
+    /** Default true (express-session's). */
+    resave?: boolean
+    /** Default true (express-session's). */
+    saveUninitialized?: boolean
+    /** Default false. */
+    rolling?: boolean
+    /** Trust X-Forwarded-Proto (true), never (false), or Express's req.secure (undefined). */
+    proxy?: boolean
+    /** Default 'keep'. */
+    unset?: 'keep' | 'destroy'
+    /** Milliseconds without a request after which the session ends (server-side). */
+    idleTimeout?: number
+    /** Milliseconds after its start after which the session ends, however active (server-side). */
+    absoluteTimeout?: number
+    /** How stale the last-seen time may get before a store write refreshes it. Default: idleTimeout / 10, at most 60 s. */
+    touchAfter?: number
+  }
+
+  class Cookie implements CookieOptions {
+    constructor (options?: CookieOptions)
+    originalMaxAge: number | null
+    /** Remaining milliseconds (getter); setting it moves `expires`. */
+    maxAge?: number | null
+    expires?: Date | null
+    httpOnly?: boolean
+    path?: string
+    domain?: string
+    secure?: boolean | 'auto'
+    sameSite?: boolean | 'lax' | 'strict' | 'none' | 'auto'
+    partitioned?: boolean
+    priority?: 'low' | 'medium' | 'high'
+    /** session-core: when the session started / was last seen (ms), with timeouts on. */
+    createdAt?: number
+    lastSeen?: number
+  }
+
+  class Session {
+    private constructor (request: Request, data?: Partial<SessionData>)
+    readonly id: string
+    cookie: Cookie
+    regenerate (callback: Callback): this
+    regenerate (options: { keep?: boolean }, callback: Callback): this
+    regenerate (options?: { keep?: boolean }): Promise<void>
+    destroy (callback: Callback): this
+    destroy (): Promise<void>
+    reload (callback: Callback): this
+    reload (): Promise<void>
+    save (callback: Callback): this
+    save (): Promise<void>
+    touch (): this
+    resetMaxAge (): this
+  }
+
+  /** The store contract: get/set/destroy required; touch, all, length, clear optional. */
+  abstract class Store extends EventEmitter {
+    constructor ()
+    generate?: (req: Request) => void | Promise<void>
+    regenerate (req: Request, callback: Callback): void
+    load (sid: string, callback: (err: any, session?: SessionData) => void): void
+    createSession (req: Request, session: SessionData): Session & SessionData
+    abstract get (sid: string, callback: (err: any, session?: SessionData | null) => void): void
+    abstract set (sid: string, session: SessionData, callback?: Callback): void
+    abstract destroy (sid: string, callback?: Callback): void
+    touch? (sid: string, session: SessionData, callback?: Callback): void
+    all? (callback: (err: any, obj?: Record<string, SessionData> | SessionData[] | null) => void): void
+    length? (callback: (err: any, length?: number) => void): void
+    clear? (callback?: Callback): void
+  }
+
+  /** A plain object store (callbacks or Promises, no EventEmitter needed). */
+  interface DuckStore {
+    get (sid: string, callback?: (err: any, session?: SessionData | null) => void): void | Promise<SessionData | null | undefined>
+    set (sid: string, session: SessionData, callback?: Callback): void | Promise<void>
+    destroy (sid: string, callback?: Callback): void | Promise<void>
+    touch? (sid: string, session: SessionData, callback?: Callback): void | Promise<void>
+  }
+
+  interface MemoryStoreOptions {
+    /** Default 10000; the least recently used record is evicted beyond it. */
+    maxEntries?: number
+    /** Milliseconds between sweeps of expired records (unref'd timer); 0 turns it off. Default 60000. */
+    pruneInterval?: number
+  }
+
+  class MemoryStore extends Store {
+    constructor (options?: MemoryStoreOptions)
+    get (sid: string, callback: (err: any, session?: SessionData | null) => void): void
+    set (sid: string, session: SessionData, callback?: Callback): void
+    destroy (sid: string, callback?: Callback): void
+    touch (sid: string, session: SessionData, callback?: Callback): void
+    all (callback: (err: any, obj?: Record<string, SessionData>) => void): void
+    ids (callback: (err: any, ids?: string[]) => void): void
+    length (callback: (err: any, length?: number) => void): void
+    clear (callback?: Callback): void
+    prune (): number
+    close (): void
+  }
+}

@@ -1,0 +1,43 @@
+// Compiled by tests/node/types.test.js (tsc --noEmit), once without and once with
+// @types/express-session in scope.
+import express = require('express')
+import session = require('session-core/express')
+
+declare module 'session-core/express' {
+  interface SessionData {
+    user: string
+    views: number
+  }
+}
+
+const app = express()
+app.use(session({
+  secret: ['new', 'old'],
+  resave: false,
+  saveUninitialized: false,
+  cookie: (req) => ({ maxAge: 3600000, secure: 'auto', sameSite: 'lax', partitioned: req.path === '/embed' }),
+  store: new session.MemoryStore({ maxEntries: 1000 }),
+  idleTimeout: 30 * 60 * 1000,
+  absoluteTimeout: 8 * 60 * 60 * 1000,
+  genid: async () => 'id'
+}))
+
+app.post('/login', async (req, res) => {
+  await req.session.regenerate({ keep: true })
+  req.session.user = 'alice'
+  req.session.views = (req.session.views ?? 0) + 1
+  req.session.regenerate((err) => { if (err) throw err })
+  req.session.cookie.maxAge = 1000
+  req.flash('info', 'welcome')
+  const msgs: string[] = req.flash('info')
+  await req.session.save()
+  res.send(`${req.sessionID} ${msgs.length}`)
+})
+
+app.post('/logout', async (req, res) => {
+  await req.session.destroy()
+  res.redirect('/')
+})
+
+const user: string | undefined = ({} as express.Request).session.user
+void user

@@ -1,0 +1,5 @@
+// Must NOT compile: the types catch these mistakes (checked by tests/node/types.test.js).
+import session = require('session-core/express')
+session({ secret: 's', unset: 'drop' })
+session({ secret: 's', cookie: { sameSite: 'sometimes' } })
+session({ secret: 's', idleTimeout: '30m' })
