@@ -4,7 +4,7 @@ SHELL := /bin/bash
 ENV := . .tools/env &&
 LOGS := target/test-logs
 
-.PHONY: all tools deps pkg test test-rust test-wasm test-node test-counts lint demo vectors bench clean
+.PHONY: all tools deps demo-deps pkg test test-rust test-wasm test-node test-counts lint demo vectors bench clean
 
 all: pkg
 
@@ -33,7 +33,7 @@ test-wasm: tools
 	@mkdir -p $(LOGS)
 	$(ENV) wasm-pack test --node --mode no-install -- --test vectors -- --nocapture 2>&1 | tee $(LOGS)/wasm.log
 
-test-node: pkg deps
+test-node: pkg deps demo-deps
 	@mkdir -p $(LOGS)
 	node --test --test-reporter=spec tests/node/ 2>&1 | tee $(LOGS)/node.log
 
@@ -46,8 +46,11 @@ lint:
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 
-demo: pkg
-	cd examples-node && npm install --no-audit --no-fund --loglevel=error && node server.js
+demo-deps: pkg
+	cd examples-node && npm install --no-audit --no-fund --loglevel=error --install-links=false
+
+demo: demo-deps
+	cd examples-node && node server.js
 
 vectors: pkg deps
 	node scripts/gen-vectors.js

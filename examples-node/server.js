@@ -1,0 +1,144 @@
+'use strict'
+// The session-core demo: run `make demo` at the top of the repository, then open the URL it prints.
+const express = require('express')
+const session = require('session-core/express')
+const { parseCookie } = require('session-core')
+
+const USERS = { alice: 'wonderland', bob: 'builder' } // demo accounts: user -> password
+const PRODUCTS = { tea: 'Green tea', cake: 'Lemon cake', book: 'A good book' }
+
+const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c])
+
+function page (req, title, body) {
+  const user = req.session && req.session.user
+  const flashes = req.flash()
+  const messages = Object.entries(flashes).flatMap(([type, list]) => list.map((m) => `<p class="flash ${esc(type)}">${esc(m)}</p>`)).join('')
+  const cartCount = Object.values((req.session && req.session.cart) || {}).reduce((a, b) => a + b, 0)
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(title)} · session-core demo</title>
+<style>
+ body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#222}
+ nav a{margin-right:1rem} .flash{padding:.5rem 1rem;border-radius:4px;background:#eef6ee;border:1px solid #9c9}
+ .flash.error{background:#fbeeee;border-color:#c99} pre{background:#f4f4f4;padding:1rem;overflow:auto;font-size:13px}
+ form.inline{display:inline} label{display:block;margin:.5rem 0}
+</style></head><body>
+<nav><a href="/">Home</a><a href="/shop">Shop</a><a href="/cart">Cart (${cartCount})</a><a href="/profile">Profile</a><a href="/session">Session</a>
+${user ? `<form class="inline" method="post" action="/logout"><button>Sign out ${esc(user)}</button></form>` : '<a href="/login">Sign in</a>'}</nav>
+${messages}
+<h1>${esc(title)}</h1>
+${body}
+</body></html>`
+}
+
+function createApp (options = {}) {
+  const app = express()
+  app.use(express.urlencoded({ extended: false }))
+  app.use(session({
+    secret: options.secret || process.env.SESSION_SECRET || ['demo secret: change me', 'an older demo secret'],
+    resave: false,
+    saveUninitialized: false,
+    cookie: { maxAge: 30 * 60 * 1000, sameSite: 'lax', secure: 'auto' },
+    idleTimeout: 20 * 60 * 1000,
+    absoluteTimeout: 8 * 60 * 60 * 1000
+  }))
+
+  // the visit counter: every page view counts, per session
+  app.use((req, res, next) => {
+    if (req.method === 'GET' && req.path !== '/favicon.ico') req.session.visits = (req.session.visits || 0) + 1
+    next()
+  })
+
+  app.get('/', (req, res) => {
+    res.send(page(req, 'Welcome', `<p>You have viewed ${req.session.visits} page${req.session.visits === 1 ? '' : 's'} in this session.</p>
+<p>${req.session.user ? `Signed in as <b>${esc(req.session.user)}</b>.` : 'You are not signed in. Try <code>alice</code> / <code>wonderland</code>.'}</p>
+<p>Put things in the <a href="/shop">cart</a>, sign in (the cart is kept: the session id changes, the data stays), and look at the <a href="/session">session record and cookie</a>.</p>`))
+  })
+
+  app.get('/login', (req, res) => {
+    res.send(page(req, 'Sign in', `<form method="post" action="/login">
+<label>User <input name="user" autocomplete="username" required></label>
+<label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+<button>Sign in</button></form>`))
+  })
+
+  app.post('/login', async (req, res, next) => {
+    const { user, password } = req.body
+    if (!Object.hasOwn(USERS, user) || USERS[user] !== password) {
+      req.flash('error', 'Unknown user or wrong password.')
+      return res.redirect('/login')
+    }
+    try {
+      // a new session id on login (against session fixation), keeping the cart
+      await req.session.regenerate({ keep: true })
+      req.session.user = user
+      req.flash('info', `Welcome, ${user}!`)
+      res.redirect('/profile') // the session is in the store before this redirect reaches the browser
+    } catch (err) {
+      next(err)
+    }
+  })
+
+  app.post('/logout', async (req, res, next) => {
+    try {
+      await req.session.destroy() // removes the record and expires the cookie
+      res.redirect('/')
+    } catch (err) {
+      next(err)
+    }
+  })
+
+  app.get('/profile', (req, res) => {
+    if (!req.session.user) {
+      req.flash('error', 'Please sign in first.')
+      return res.status(401).send(page(req, 'Signed out', '<p>This page needs you to <a href="/login">sign in</a>.</p>'))
+    }
+    res.send(page(req, `Profile of ${req.session.user}`, `<p>Signed in since this session began. Session id: <code>${esc(req.sessionID)}</code></p>`))
+  })
+
+  app.get('/shop', (req, res) => {
+    const items = Object.entries(PRODUCTS).map(([id, name]) =>
+      `<li>${esc(name)} <form class="inline" method="post" action="/cart"><input type="hidden" name="item" value="${id}"><button>Add</button></form></li>`).join('')
+    res.send(page(req, 'Shop', `<ul>${items}</ul>`))
+  })
+
+  app.post('/cart', (req, res) => {
+    const item = req.body.item
+    if (Object.hasOwn(PRODUCTS, item)) {
+      req.session.cart = req.session.cart || {}
+      req.session.cart[item] = (req.session.cart[item] || 0) + 1
+      req.flash('info', `${PRODUCTS[item]} added to the cart.`)
+    }
+    res.redirect('/cart')
+  })
+
+  app.get('/cart', (req, res) => {
+    const cart = req.session.cart || {}
+    const rows = Object.entries(cart).map(([id, n]) => `<li>${esc(PRODUCTS[id] || id)} × ${n}</li>`).join('')
+    res.send(page(req, 'Cart', rows ? `<ul>${rows}</ul>` : '<p>The cart is empty.</p>'))
+  })
+
+  app.get('/session', (req, res) => {
+    const cookies = parseCookie(req.headers.cookie || '')
+    res.send(page(req, 'Your session', `<p>The record as the store keeps it (what express-session keeps, byte for byte, plus
+<code>createdAt</code>/<code>lastSeen</code> for the idle and absolute timeouts):</p>
+<pre id="record">${esc(JSON.stringify(req.session, null, 2))}</pre>
+<p>The cookie your browser sent (<code>s:</code> + id + <code>.</code> + HMAC-SHA256 signature):</p>
+<pre id="cookie">${esc(cookies['connect.sid'] || '(none yet: the session is saved once something is put in it)')}</pre>
+<p>Time left before the cookie expires: ${Math.round((req.session.cookie.maxAge || 0) / 1000)} s.</p>`))
+  })
+
+  app.use((err, req, res, next) => {
+    console.error(err)
+    res.status(500).send('Something went wrong.')
+  })
+  return app
+}
+
+module.exports = createApp
+
+if (require.main === module) {
+  const port = Number(process.env.PORT || 3000)
+  const server = createApp().listen(port, '127.0.0.1', () => {
+    console.log(`session-core demo: http://localhost:${server.address().port}/  (Ctrl+C to stop)`)
+  })
+}
