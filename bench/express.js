@@ -22,14 +22,15 @@ if (process.argv[2] === 'serve') {
     if (req.session) req.session.n = (req.session.n || 0) + 1
     res.send('ok')
   })
-  const server = app.listen(0, '127.0.0.1', () => process.send(server.address().port))
+  const server = app.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }))
+  process.on('message', () => process.send({ cpu: process.cpuUsage() }))
   return
 }
 
 function start (variant) {
   return new Promise((resolve) => {
     const child = fork(__filename, ['serve', variant], { stdio: 'inherit' })
-    child.once('message', (port) => resolve({ child, port }))
+    child.once('message', ({ port }) => resolve({ child, port }))
   })
 }
 
@@ -46,21 +47,33 @@ function load (port, cookie) {
   })
 }
 
+/** The server process's CPU time (user + system, µs) so far. */
+function cpu (child) {
+  return new Promise((resolve) => {
+    child.once('message', ({ cpu }) => resolve(cpu.user + cpu.system))
+    child.send('cpu')
+  })
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 async function main () {
   const servers = {}
   for (const v of VARIANTS) servers[v] = await start(v)
   const results = Object.fromEntries(VARIANTS.map((v) => [v, []]))
+  const cpuPerRequest = Object.fromEntries(VARIANTS.map((v) => [v, []]))
   console.log(`Express 4, 50 connections, ${SECONDS} s per run, ${ROUNDS} interleaved rounds; session loaded and saved on every request`)
   for (let round = 1; round <= ROUNDS; round++) {
     for (const v of VARIANTS) {
       const { port } = servers[v]
       const cookie = v === 'bare' ? '' : await cookieFor(port)
+      const before = await cpu(servers[v].child)
       const r = await load(port, cookie)
+      const used = (await cpu(servers[v].child)) - before
       if (r.non2xx || r.errors) throw new Error(`${v}: ${r.non2xx} non-2xx, ${r.errors} errors`)
       results[v].push(r.requests.average)
-      console.log(`round ${round}  ${v.padEnd(16)} ${r.requests.average.toFixed(0).padStart(7)} req/s  p99 ${r.latency.p99} ms`)
+      cpuPerRequest[v].push(used / r.requests.total)
+      console.log(`round ${round}  ${v.padEnd(16)} ${r.requests.average.toFixed(0).padStart(7)} req/s  ${(used / r.requests.total).toFixed(1).padStart(6)} µs CPU/request  p99 ${r.latency.p99} ms`)
     }
   }
   const m = Object.fromEntries(VARIANTS.map((v) => [v, median(results[v])]))
@@ -68,6 +81,9 @@ async function main () {
   console.log(`session-core / bare Express:    ${(m['session-core'] / m.bare).toFixed(2)}x   (target >= 0.80x)`)
   console.log(`express-session / bare Express: ${(m['express-session'] / m.bare).toFixed(2)}x`)
   console.log(`session-core / express-session: ${(m['session-core'] / m['express-session']).toFixed(2)}x   (target >= 1.4x)`)
+  const c = Object.fromEntries(VARIANTS.map((v) => [v, median(cpuPerRequest[v])]))
+  console.log('median server CPU per request: ' + VARIANTS.map((v) => `${v} ${c[v].toFixed(1)} µs`).join(', '))
+  console.log(`added by express-session: ${(c['express-session'] - c.bare).toFixed(1)} µs; by session-core: ${(c['session-core'] - c.bare).toFixed(1)} µs`)
   for (const v of VARIANTS) servers[v].child.kill()
 }
 

@@ -27,7 +27,8 @@ const FILES: &[(&str, &str)] = &[
 
 fn session_core(case: &Value) -> Session {
     let opts: SessionOptions = serde_json::from_value(case["options"].clone()).unwrap_or_default();
-    let secrets: Vec<&str> = case["options"]["secrets"].as_array().map(|a| a.iter().map(s).collect()).unwrap_or_default();
+    let secrets: Vec<&str> =
+        case["options"]["secrets"].as_array().map(|a| a.iter().map(s).collect()).unwrap_or_default();
     Session::new(opts, &secrets).unwrap_or_else(|e| panic!("options: {e}"))
 }
 
@@ -103,10 +104,12 @@ fn check(file: &str, case: &Value) -> Result<(), String> {
             let out = session_core(case).decide(&input).map_err(|e| e.to_string())?;
             serde_json::to_value(out).map_err(|e| e.to_string())?
         }
-        "ended" => match session_core(case).ended(&case["record"].to_string(), case["now"].as_i64().unwrap_or_default()) {
-            Some(why) => Value::String(format!("{why:?}").to_ascii_lowercase()),
-            None => Value::Null,
-        },
+        "ended" => {
+            match session_core(case).ended(&case["record"].to_string(), case["now"].as_i64().unwrap_or_default()) {
+                Some(why) => Value::String(format!("{why:?}").to_ascii_lowercase()),
+                None => Value::Null,
+            }
+        }
         other => return Err(format!("no runner for {other}")),
     };
     // Objects compare as maps: JavaScript orders integer-like keys first, the core keeps header order.

@@ -14,8 +14,8 @@ const Session = require('./session')
 const Store = require('./store')
 const MemoryStore = require('./memory')
 const flash = require('./flash')
-const { kState, RequestState } = require('./state')
-const { kSetRecord } = require('./symbols')
+const { kState, RequestState, EMPTY_RECORD, setLoaded } = require('./state')
+const { kSetRecord, kGetRecord } = require('./symbols')
 
 const { createSession } = Store
 const defer = typeof setImmediate === 'function' ? setImmediate : (fn, ...args) => process.nextTick(fn, ...args)
@@ -117,8 +117,15 @@ function session (options) {
     }
   }
 
-  const storeTouch = typeof store.touch === 'function'
-  const fastStore = typeof store[kSetRecord] === 'function'
+  const mw = {
+    store,
+    name,
+    trustProxy,
+    resaveOff: opts.resave === false,
+    hasTimeouts: opts.idleTimeout != null || opts.absoluteTimeout != null,
+    storeTouch: typeof store.touch === 'function',
+    fastStore: typeof store[kSetRecord] === 'function'
+  }
   let storeReady = true
   if (typeof store.on === 'function') {
     store.on('disconnect', () => { storeReady = false })
@@ -141,161 +148,188 @@ function session (options) {
 
     req.sessionStore = store
     req.flash = flash
-    const state = new RequestState()
+    const state = new RequestState(mw, sc, req, res, next)
     req[kState] = state
 
     // The one call when the session loads: which id does the cookie carry, under which secret?
     const header = req.headers.cookie
-    let hit = header ? sc.cookieId(header) : undefined
+    let hit = header ? sc.cookieId(header) : undefined // "<secretIndex>|<id>"
     if (!hit && req.signedCookies && typeof req.signedCookies[name] === 'string' && req.signedCookies[name]) {
-      hit = [req.signedCookies[name], 0] // verified by cookie-parser
+      hit = '0|' + req.signedCookies[name] // verified by cookie-parser
     }
     if (!hit && req.cookies && typeof req.cookies[name] === 'string') hit = sc.unsignValue(req.cookies[name])
     if (hit) {
-      state.cookieId = hit[0]
-      state.secretIndex = hit[1]
+      const bar = hit.indexOf('|')
+      state.secretIndex = +hit.slice(0, bar)
+      state.cookieId = hit.slice(bar + 1)
     } else if (header) {
       debug('no valid session cookie')
     }
     req.sessionID = state.cookieId
 
-    wrapResponse(req, res, next, sc, state)
-
-    const generated = () => {
-      state.originalId = req.sessionID
-      next()
-    }
-    const generate = () => {
-      const pending = store.generate(req)
-      if (pending && typeof pending.then === 'function') pending.then(generated, next)
-      else generated()
-    }
+    // Hook the response: the cookie when headers go out, the store write before the body ends.
+    // The hooks are shared functions that find this request's state on `res`: no closures per request.
+    state._writeHead = res.writeHead
+    state._end = res.end
+    res[kState] = state
+    res.writeHead = writeHead
+    res.end = end
 
     if (!req.sessionID) {
       debug('no SID sent, generating session')
-      return generate()
+      return generate(state)
     }
     debug('fetching %s', req.sessionID)
-    callStore(store, 'get', [req.sessionID], (err, sess) => {
-      if (err && err.code !== 'ENOENT') {
-        debug('error %j', err)
-        return next(err)
-      }
-      try {
-        if (err || !sess) {
-          debug('no session found')
-          return generate()
-        }
-        createSession(req, sess)
-        state.originalId = req.sessionID
-        state.original = JSON.stringify(req.session)
-        if (sc.hasTimeouts) {
-          const why = sc.ended(state.original, Date.now())
-          if (why) {
-            debug('session %s ended: %s', req.sessionID, why)
-            state.endedReason = why
-            callStore(store, 'destroy', [req.sessionID], (e) => e && debug('destroy failed: %s', e.message))
-            state.original = '{}'
-            return generate()
-          }
-        }
-        if (opts.resave === false) state.saved = state.original
-      } catch (e) {
-        return next(e)
-      }
-      next()
-    })
-  }
-
-  /** Hooks the response: the cookie when headers go out, the store write before the body ends. */
-  function wrapResponse (req, res, next, sc, state) {
-    const _writeHead = res.writeHead
-    const _end = res.end
-
-    function decide (phase) {
-      const sess = req.session
-      const json = sess ? JSON.stringify(sess) : undefined
-      const sid = typeof req.sessionID === 'string' ? req.sessionID : null
-      if (req.sessionID !== undefined && sid === null) debug('session ignored because of bogus req.sessionID %o', req.sessionID)
-      const input = '{"phase":"' + phase + '","now":' + Date.now() + ',"secure":' + issecure(req, trustProxy) +
-        ',"cookieId":' + str(state.cookieId) + ',"cookieSecretIndex":' + (state.secretIndex === null ? 'null' : state.secretIndex) +
-        ',"sessionId":' + str(sid) + ',"id":' + str(sess ? sess.id : undefined) + ',"originalId":' + str(state.originalId) +
-        ',"original":' + state.original + ',"saved":' + (state.saved || 'null') + ',"session":' + (json === undefined ? 'null' : json) +
-        ',"destroyed":' + state.destroyed + ',"touched":' + state.touched + ',"storeTouch":' + storeTouch + '}'
-      const out = JSON.parse(sc.decide(input))
-      if (sess && sess.cookie) {
-        if (out.expires !== undefined) sess.cookie._expires = out.expires === null ? null : new Date(out.expires)
-        if (out.createdAt !== undefined) sess.cookie.createdAt = out.createdAt
-        if (out.lastSeen !== undefined) sess.cookie.lastSeen = out.lastSeen
-      }
-      if (out.touched) state.touched = true
-      if (out.cookieSkipped) debug('not secured: cookie not set')
-      if (out.setCookie) appendSetCookie(res, out.setCookie)
-      return out
-    }
-
-    function storeOp (out) {
-      const sess = req.session
-      if (out.destroy) {
-        debug('destroying')
-        return (cb) => callStore(store, 'destroy', [req.sessionID], cb)
-      }
-      if (out.save) {
-        debug('saving %s', sess.id)
-        state.saved = out.record
-        // our MemoryStore takes the record text as is, unless someone replaced its set()
-        if (fastStore && store.set === MemoryStore.prototype.set) return (cb) => store[kSetRecord](sess.id, out.record, out.deadline, cb)
-        return (cb) => callStore(store, 'set', [sess.id, sess], cb)
-      }
-      if (out.touch) {
-        debug('touching')
-        return (cb) => callStore(store, 'touch', [req.sessionID, sess], cb)
-      }
-      return null
-    }
-
-    res.writeHead = function writeHead (statusCode) {
-      const args = applyWriteHeadHeaders(this, arguments)
-      if (!state.headersDone) {
-        state.headersDone = true
-        try {
-          decide('headers')
-        } catch (err) {
-          defer(next, err)
-        }
-        if (typeof args[0] === 'number' && this.statusCode !== args[0]) {
-          args[0] = this.statusCode
-          args.length = 1
-        }
-      }
-      return _writeHead.apply(this, args)
-    }
-
-    res.end = function end (chunk, encoding, callback) {
-      if (state.ended) return false
-      state.ended = true
-      const phase = state.headersDone ? 'end' : 'both'
-      state.headersDone = true
-      let op = null
-      try {
-        op = storeOp(decide(phase))
-      } catch (err) {
-        defer(next, err)
-      }
-      if (!op) return _end.call(res, chunk, encoding, callback)
-      // Freeze the headers (nothing reaches the socket yet) and hold the whole response until the
-      // store has the session: the next request never reads a stale one (express-session sends the
-      // headers first, hence the redirect-before-save race).
-      if (!res._header) res._implicitHeader()
-      op((err) => {
-        if (err) defer(next, err)
-        _end.call(res, chunk, encoding, callback)
-      })
-      return res
+    if (mw.fastStore && store.get === MemoryStore.prototype.get) {
+      // our MemoryStore also hands over the record's text: no need to serialise it again
+      store[kGetRecord](req.sessionID, state.loaded)
+    } else {
+      callStore(store, 'get', [req.sessionID], state.loaded)
     }
   }
-
   return session
+}
+
+/** A new session on the request, then on to the app (genid may be async). */
+function generate (state) {
+  const pending = state.mw.store.generate(state.req)
+  if (pending && typeof pending.then === 'function') pending.then(() => generated(state), state.next)
+  else generated(state)
+}
+
+function generated (state) {
+  state.originalId = state.req.sessionID
+  state.next()
+}
+
+/** The store's answer to get(): inflate the record, or start a new session. */
+function loaded (state, err, sess, json) {
+  const { req, mw } = state
+  if (err && err.code !== 'ENOENT') {
+    debug('error %j', err)
+    return state.next(err)
+  }
+  try {
+    if (err || !sess) {
+      debug('no session found')
+      return generate(state)
+    }
+    createSession(req, sess)
+    state.originalId = req.sessionID
+    state.original = typeof json === 'string' ? json : JSON.stringify(req.session)
+    if (mw.hasTimeouts) {
+      const why = state.sc.ended(state.original, Date.now())
+      if (why) {
+        debug('session %s ended: %s', req.sessionID, why)
+        state.endedReason = why
+        callStore(mw.store, 'destroy', [req.sessionID], (e) => e && debug('destroy failed: %s', e.message))
+        state.original = EMPTY_RECORD
+        return generate(state)
+      }
+    }
+    if (mw.resaveOff) state.saved = state.original
+  } catch (e) {
+    return state.next(e)
+  }
+  state.next()
+}
+
+/** One call into the core as the response goes out: cookie, save/touch/destroy, the record. */
+function decide (state, phase) {
+  const { req, res, mw } = state
+  const sess = req.session
+  const json = sess ? JSON.stringify(sess) : undefined
+  const sid = typeof req.sessionID === 'string' ? req.sessionID : null
+  if (req.sessionID !== undefined && sid === null) debug('session ignored because of bogus req.sessionID %o', req.sessionID)
+  const input = '{"phase":"' + phase + '","now":' + Date.now() + ',"secure":' + issecure(req, mw.trustProxy) +
+    ',"cookieId":' + str(state.cookieId) + ',"cookieSecretIndex":' + (state.secretIndex === null ? 'null' : state.secretIndex) +
+    ',"sessionId":' + str(sid) + ',"id":' + str(sess ? sess.id : undefined) + ',"originalId":' + str(state.originalId) +
+    ',"original":' + state.original + ',"saved":' + (state.saved || 'null') + ',"session":' + (json === undefined ? 'null' : json) +
+    ',"destroyed":' + state.destroyed + ',"touched":' + state.touched + ',"storeTouch":' + mw.storeTouch + '}'
+  const out = JSON.parse(state.sc.decide(input))
+  if (sess && sess.cookie) {
+    if (out.expires !== undefined) sess.cookie._expires = out.expires === null ? null : new Date(out.expires)
+    if (out.createdAt !== undefined) sess.cookie.createdAt = out.createdAt
+    if (out.lastSeen !== undefined) sess.cookie.lastSeen = out.lastSeen
+  }
+  if (out.touched) state.touched = true
+  if (out.cookieSkipped) debug('not secured: cookie not set')
+  if (out.setCookie) appendSetCookie(res, out.setCookie)
+  return out
+}
+
+/** The store write the decision asks for, as a function of a callback; null for none. */
+function storeOp (state, out) {
+  const { req, mw } = state
+  const store = mw.store
+  const sess = req.session
+  if (out.destroy) {
+    debug('destroying')
+    return (cb) => callStore(store, 'destroy', [req.sessionID], cb)
+  }
+  if (out.save) {
+    debug('saving %s', sess.id)
+    state.saved = out.record
+    // our MemoryStore takes the record text as is, unless someone replaced its set()
+    if (mw.fastStore && store.set === MemoryStore.prototype.set) return (cb) => store[kSetRecord](sess.id, out.record, out.deadline, cb)
+    return (cb) => callStore(store, 'set', [sess.id, sess], cb)
+  }
+  if (out.touch) {
+    debug('touching')
+    return (cb) => callStore(store, 'touch', [req.sessionID, sess], cb)
+  }
+  return null
+}
+
+/** res.writeHead while a session is attached: the cookie decision happens here. */
+function writeHead (statusCode) {
+  const state = this[kState]
+  let args
+  if (arguments.length === 1) {
+    this.statusCode = statusCode
+    args = [statusCode]
+  } else {
+    args = applyWriteHeadHeaders(this, arguments)
+  }
+  if (!state.headersDone) {
+    state.headersDone = true
+    try {
+      decide(state, 'headers')
+    } catch (err) {
+      defer(state.next, err)
+    }
+    if (typeof args[0] === 'number' && this.statusCode !== args[0]) {
+      args[0] = this.statusCode
+      args.length = 1
+    }
+  }
+  return state._writeHead.apply(this, args)
+}
+
+/** res.end while a session is attached: decide, write the store, then let the response go. */
+function end (chunk, encoding, callback) {
+  const state = this[kState]
+  if (state.ended) return false
+  state.ended = true
+  const phase = state.headersDone ? 'end' : 'both'
+  state.headersDone = true
+  let op = null
+  try {
+    op = storeOp(state, decide(state, phase))
+  } catch (err) {
+    defer(state.next, err)
+  }
+  if (!op) return state._end.call(this, chunk, encoding, callback)
+  // Freeze the headers (nothing reaches the socket yet) and hold the whole response until the
+  // store has the session: the next request never reads a stale one (express-session sends the
+  // headers first, hence the redirect-before-save race).
+  if (!this._header) this._implicitHeader()
+  const res = this
+  op((err) => {
+    if (err) defer(state.next, err)
+    state._end.call(res, chunk, encoding, callback)
+  })
+  return this
 }
 
 function str (v) {
@@ -402,6 +436,8 @@ function applyWriteHeadHeaders (res, args) {
   }
   return Array.prototype.slice.call(args, 0, Math.min(args.length, headerIndex))
 }
+
+setLoaded(loaded)
 
 session.Store = Store
 session.MemoryStore = MemoryStore

@@ -12,7 +12,7 @@
 
 const Store = require('./store')
 const core = require('../wasm/session_core.js')
-const { kSetRecord } = require('./symbols')
+const { kSetRecord, kGetRecord } = require('./symbols')
 
 const defer = typeof setImmediate === 'function' ? setImmediate : (fn, ...args) => process.nextTick(fn, ...args)
 const NO_DEADLINE = Infinity
@@ -65,14 +65,26 @@ class MemoryStore extends Store {
     return n
   }
 
-  get (id, callback) {
+  _touchEntry (id) {
     const entry = this._live(id, Date.now())
     if (entry) {
       // most recently used moves to the end
       this.sessions.delete(id)
       this.sessions.set(id, entry)
     }
+    return entry
+  }
+
+  get (id, callback) {
+    const entry = this._touchEntry(id)
     defer(callback, null, entry ? JSON.parse(entry.json) : undefined)
+  }
+
+  /** The middleware's fast path: the parsed record and its text. */
+  [kGetRecord] (id, callback) {
+    const entry = this._touchEntry(id)
+    if (entry) defer(callback, null, JSON.parse(entry.json), entry.json)
+    else defer(callback, null, undefined)
   }
 
   set (id, session, callback) {

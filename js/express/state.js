@@ -7,7 +7,16 @@ const kState = Symbol('session-core.state')
 const EMPTY_RECORD = '{}'
 
 class RequestState {
-  constructor () {
+  constructor (mw, sc, req, res, next) {
+    this.mw = mw // the middleware's settings and store
+    this.sc = sc // its SessionCore (options and keyed secrets, in the core)
+    this.req = req
+    this.res = res
+    this.next = next
+    this._writeHead = null
+    this._end = null
+    // the store's get() callback, bound once
+    this.loaded = (err, sess, json) => loaded(this, err, sess, json)
     this.cookieId = undefined // the id the request's cookie carried, when its signature verified
     this.secretIndex = null // which secret verified it
     this.originalId = undefined
@@ -25,4 +34,5 @@ class RequestState {
   }
 }
 
-module.exports = { kState, RequestState, EMPTY_RECORD }
+let loaded // set by index.js: the handler of a store's get() answer
+module.exports = { kState, RequestState, EMPTY_RECORD, setLoaded: (fn) => { loaded = fn } }

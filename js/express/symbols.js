@@ -1,2 +1,3 @@
 'use strict'
-module.exports = { kSetRecord: Symbol('session-core.setRecord') }
+// Private protocol between the middleware and its own MemoryStore (records as JSON text).
+module.exports = { kSetRecord: Symbol('session-core.setRecord'), kGetRecord: Symbol('session-core.getRecord') }

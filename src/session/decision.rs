@@ -10,7 +10,7 @@
 //! gives the same JSON, so the Node runner drives this very function.
 
 use super::expiry::{deadline, ended, touched_expires, Ended, Timeouts};
-use super::record::{data_part, Record};
+use super::record::{data_tail, Record};
 use crate::cookie::{get_cookie, serialize_cookie, SerializeOptions};
 use crate::error::Error;
 use crate::signing::Signer;
@@ -235,11 +235,11 @@ impl Session {
         let Some(session_id) = input.session_id.as_deref() else { return Ok(out) };
 
         let mut rec = Record::parse(session.get())?;
-        let original_data = input.original.map(|r| data_part(r.get())).transpose()?;
-        let modified = input.original_id != input.id || original_data.as_deref() != Some(rec.data.as_str());
+        let original_data = input.original.map(|r| data_tail(r.get())).transpose()?;
+        let modified = input.original_id != input.id || original_data.as_deref() != Some(rec.data_tail());
         let saved = input.original_id == input.id
             && match input.saved {
-                Some(s) => data_part(s.get())? == rec.data,
+                Some(s) => data_tail(s.get())? == rec.data_tail(),
                 None => false,
             };
         let times = rec.times();
@@ -265,7 +265,7 @@ impl Session {
 
         let touch = |rec: &mut Record, out: &mut Output| {
             if !out.touched {
-                let e = touched_expires(rec.times().original_max_age, input.now);
+                let e = touched_expires(times.original_max_age, input.now);
                 rec.set_expires(e);
                 out.expires = Some(e);
                 out.touched = true;

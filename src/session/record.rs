@@ -15,6 +15,7 @@ use crate::cookie::{serialize_cookie, SerializeOptions};
 use crate::date::{parse_iso, to_iso_string};
 use crate::error::Error;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// A record split into its `cookie` object and the rest (the session's data).
 #[derive(Debug, Clone, PartialEq)]
@@ -86,14 +87,24 @@ fn skip_string(b: &[u8], i: usize) -> Option<usize> {
 /// assert_eq!(data_part(r#"{"a":1,"cookie":{},"b":2}"#).unwrap(), r#"{"a":1,"b":2}"#);
 /// ```
 pub fn data_part(json: &str) -> Result<String, Error> {
+    Ok(match data_tail(json)? {
+        Cow::Borrowed(tail) => format!("{{{tail}"),
+        Cow::Owned(part) => part,
+    })
+}
+
+/// The data part without its opening brace, borrowed from `json` in the usual shape (`cookie` first),
+/// so comparing two records' data needs no allocation. `{"cookie":{…},"a":1}` gives `"a":1}`;
+/// a record with no data gives `}`.
+pub(crate) fn data_tail(json: &str) -> Result<Cow<'_, str>, Error> {
     const HEAD: &str = "{\"cookie\":";
     if let Some(rest) = json.strip_prefix(HEAD) {
         // The common shape, as JSON.stringify writes a Session: cut the cookie object out as text.
         let b = rest.as_bytes();
         if let Some(end) = skip_value(b, 0) {
             match &rest[end..] {
-                "}" => return Ok("{}".to_owned()),
-                tail if tail.starts_with(',') && tail.ends_with('}') => return Ok(format!("{{{}", &tail[1..])),
+                "}" => return Ok(Cow::Borrowed("}")),
+                tail if tail.starts_with(',') && tail.ends_with('}') => return Ok(Cow::Borrowed(&tail[1..])),
                 _ => {}
             }
         }
@@ -101,7 +112,7 @@ pub fn data_part(json: &str) -> Result<String, Error> {
     // Any other key order (or a shape the fast path does not vouch for): parse, drop `cookie`, write again.
     let mut v: Map<String, Value> = serde_json::from_str(json).map_err(|e| Error::BadRecord(e.to_string()))?;
     v.shift_remove("cookie");
-    Ok(Value::Object(v).to_string())
+    Ok(Cow::Owned(Value::Object(v).to_string()))
 }
 
 impl Record {
@@ -125,6 +136,11 @@ impl Record {
     }
 
     /// The times the expiry rules read.
+    /// The data part without its opening brace (see [`data_tail`]).
+    pub(crate) fn data_tail(&self) -> &str {
+        &self.data[1..]
+    }
+
     pub fn times(&self) -> CookieTimes {
         let int = |k: &str| self.cookie.get(k).and_then(Value::as_f64).and_then(crate::date::js_time);
         CookieTimes {

@@ -144,16 +144,17 @@ impl SessionCore {
         crate::session::Session::new(opts, &secrets).map(|inner| SessionCore { inner }).map_err(to_js)
     }
 
-    /// The verified session id in a `Cookie` header: `[id, secretIndex]`, or `undefined`.
+    /// The verified session id in a `Cookie` header, as `"<secretIndex>|<id>"` (one string crosses,
+    /// not an array), or `undefined`.
     #[wasm_bindgen(js_name = cookieId)]
-    pub fn cookie_id(&self, header: &str) -> JsValue {
-        id_pair(self.inner.cookie_id(header))
+    pub fn cookie_id(&self, header: &str) -> Option<String> {
+        self.inner.cookie_id(header).map(id_text)
     }
 
     /// The same for one already-parsed cookie value (`req.cookies[name]` from cookie-parser).
     #[wasm_bindgen(js_name = unsignValue)]
-    pub fn unsign_value(&self, raw: &str) -> JsValue {
-        id_pair(self.inner.unsign_value(raw))
+    pub fn unsign_value(&self, raw: &str) -> Option<String> {
+        self.inner.unsign_value(raw).map(id_text)
     }
 
     /// Why a loaded record is over (`"expired"`, `"idle"`, `"absolute"`), or `undefined`.
@@ -176,11 +177,8 @@ impl SessionCore {
     }
 }
 
-fn id_pair(id: Option<crate::session::CookieId>) -> JsValue {
-    match id {
-        Some(c) => Array::of2(&c.id.into(), &(c.secret_index as u32).into()).into(),
-        None => JsValue::UNDEFINED,
-    }
+fn id_text(c: crate::session::CookieId) -> String {
+    format!("{}|{}", c.secret_index, c.id)
 }
 
 /// When a store should forget a record: its `cookie.expires` in ms, or `undefined` (none, or
