@@ -255,7 +255,7 @@ impl Session {
             }
             if let Some(after) = o.timeouts.touch_after() {
                 let seen = times.last_seen.or(times.created_at);
-                if seen.is_none_or(|s| (input.now - s) as f64 >= after) {
+                if seen.is_none_or(|s| input.now as f64 - s as f64 >= after) {
                     rec.set_stamp("lastSeen", input.now);
                     out.last_seen = Some(input.now);
                     stamps_due = true;

@@ -92,7 +92,7 @@ pub fn touched_expires(original_max_age: Option<f64>, now: i64) -> Option<i64> {
 /// assert_eq!(deadline(&times, &t), Some(1500));
 /// ```
 pub fn deadline(times: &CookieTimes, t: &Timeouts) -> Option<i64> {
-    let plus = |start: Option<i64>, span: Option<f64>| Some(start? + span? as i64);
+    let plus = |start: Option<i64>, span: Option<f64>| Some(start?.saturating_add(span? as i64));
     [
         times.expires,
         plus(times.last_seen.or(times.created_at), t.idle_timeout),

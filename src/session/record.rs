@@ -87,10 +87,7 @@ fn skip_string(b: &[u8], i: usize) -> Option<usize> {
 /// assert_eq!(data_part(r#"{"a":1,"cookie":{},"b":2}"#).unwrap(), r#"{"a":1,"b":2}"#);
 /// ```
 pub fn data_part(json: &str) -> Result<String, Error> {
-    Ok(match data_tail(json)? {
-        Cow::Borrowed(tail) => format!("{{{tail}"),
-        Cow::Owned(part) => part,
-    })
+    Ok(format!("{{{}", data_tail(json)?))
 }
 
 /// The data part without its opening brace, borrowed from `json` in the usual shape (`cookie` first),
@@ -112,7 +109,8 @@ pub(crate) fn data_tail(json: &str) -> Result<Cow<'_, str>, Error> {
     // Any other key order (or a shape the fast path does not vouch for): parse, drop `cookie`, write again.
     let mut v: Map<String, Value> = serde_json::from_str(json).map_err(|e| Error::BadRecord(e.to_string()))?;
     v.shift_remove("cookie");
-    Ok(Cow::Owned(Value::Object(v).to_string()))
+    let part = Value::Object(v).to_string();
+    Ok(Cow::Owned(part[1..].to_owned()))
 }
 
 impl Record {
