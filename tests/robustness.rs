@@ -1,6 +1,8 @@
 //! Input from the network never panics the core: every entry point that reads a cookie, a header
 //! or a stored record is run on many seeded random and mutated inputs. (A panic in wasm is a trap.)
 
+#![allow(clippy::unwrap_used)]
+
 use session_core::cookie::{decode_uri_component, get_cookie, parse_cookie};
 use session_core::date::parse_iso;
 use session_core::session::{data_part, Input, Record, Session, SessionOptions, Timeouts};
