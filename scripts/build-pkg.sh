@@ -19,7 +19,7 @@ cp "$glue"/web/session_core.js "$glue"/web/session_core_bg.wasm "$glue"/web/sess
 # js/ (hand-written) and pkg-template/ (package.json, types, README)
 cp -R js/. pkg/
 cp -R pkg-template/. pkg/
-cp LICENSE pkg/ 2>/dev/null || true
+cp LICENSE README.md pkg/
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
 node -e '
   const fs = require("fs"); const p = "pkg/package.json"
