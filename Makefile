@@ -4,7 +4,7 @@ SHELL := /bin/bash
 ENV := . .tools/env &&
 LOGS := target/test-logs
 
-.PHONY: all tools deps demo-deps pkg test test-rust test-wasm test-node test-counts lint demo vectors bench clean
+.PHONY: all tools deps demo-deps system-deps pkg test test-rust test-wasm test-node test-counts lint demo vectors bench clean
 
 all: pkg
 
@@ -16,6 +16,11 @@ deps: node_modules/.deps-ok
 node_modules/.deps-ok: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# Debian packages the tests use: redis-server (the Redis tests start their own on a loopback port).
+system-deps:
+	@command -v redis-server >/dev/null || { echo "installing redis-server (Debian)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server) >/dev/null; }
 
 pkg: tools
 	bash scripts/build-pkg.sh
@@ -33,7 +38,7 @@ test-wasm: tools
 	@mkdir -p $(LOGS)
 	$(ENV) wasm-pack test --node --mode no-install -- --test vectors -- --nocapture 2>&1 | tee $(LOGS)/wasm.log
 
-test-node: pkg deps demo-deps
+test-node: pkg deps demo-deps system-deps
 	@mkdir -p $(LOGS)
 	node --test --test-reporter=spec tests/node/ 2>&1 | tee $(LOGS)/node.log
 
