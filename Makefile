@@ -60,6 +60,7 @@ demo: demo-deps
 vectors: pkg deps
 	node scripts/gen-vectors.js
 	node scripts/gen-session-vectors.js
+	node scripts/gen-client-vectors.js
 
 bench: pkg deps
 	node bench/express.js

@@ -3,6 +3,7 @@
 # repo (the peer's code is never copied into this project).
 #
 #   scripts/peer-suite.sh express-session /path/to/expressjs/session   # a checkout or a bare git dir
+#   scripts/peer-suite.sh cookie-session /path/to/expressjs/cookie-session
 #
 # It extracts the peer's test/ into a temporary folder, points the peer's module paths at
 # pkg/express through a small shim, installs the suite's own dev dependencies and runs mocha.
@@ -10,7 +11,7 @@ set -euo pipefail
 peer=${1:?peer name: express-session}
 src=${2:?path to the peer repository (work tree or git dir)}
 root=$(cd "$(dirname "$0")/.." && pwd)
-[ -f "$root/pkg/express/index.js" ] || make -C "$root" pkg >/dev/null
+[ -f "$root/pkg/cookie-session/index.js" ] || make -C "$root" pkg >/dev/null
 scratch=$(mktemp -d /tmp/peer-suite.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 
@@ -29,6 +30,18 @@ case "$peer" in
     done
     (sh test/support/gencert.sh >/dev/null 2>&1) || echo "peer-suite: openssl missing: the https tests will fail"
     deps=$(node -e 'const d=require("./package.json").devDependencies;console.log(["mocha","supertest","after","cookie-parser","express"].map(n=>n+"@"+d[n]).join(" "))')
+    npm install --no-audit --no-fund --loglevel=error --no-save $deps >/dev/null
+    npx mocha --check-leaks --reporter spec test/ 2>&1 | tee "$root/target/peer-suite-$peer.log" | tail -n 40 || true
+    ;;
+  cookie-session)
+    if [ -d "$src/.git" ] || [ -f "$src/HEAD" ]; then
+      git --git-dir="$( [ -d "$src/.git" ] && echo "$src/.git" || echo "$src")" archive HEAD test package.json | tar -x -C "$scratch"
+    else
+      cp -R "$src/test" "$src/package.json" "$scratch/"
+    fi
+    cd "$scratch"
+    echo "module.exports = require('$root/pkg/cookie-session')" > index.js
+    deps=$(node -e 'const d=require("./package.json").devDependencies;console.log(["mocha","supertest","connect"].map(n=>n+"@"+d[n]).join(" "))')
     npm install --no-audit --no-fund --loglevel=error --no-save $deps >/dev/null
     npx mocha --check-leaks --reporter spec test/ 2>&1 | tee "$root/target/peer-suite-$peer.log" | tail -n 40 || true
     ;;

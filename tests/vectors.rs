@@ -3,6 +3,8 @@
 //! compares the totals of the native, wasm and Node runners.
 
 use serde_json::{Map, Value};
+use session_core::client::seal::{open, seal_with_nonce, SealKey};
+use session_core::client::{Algorithm, ClientOptions, ClientSession, CommitInput, Keygrip};
 use session_core::cookie::{parse_cookie, serialize_cookie, SerializeOptions};
 use session_core::session::{Input, Session, SessionOptions};
 use session_core::Signer;
@@ -23,7 +25,18 @@ const FILES: &[(&str, &str)] = &[
     ("unsign", include_str!("vectors/unsign.json")),
     ("decide", include_str!("vectors/decide.json")),
     ("ended", include_str!("vectors/ended.json")),
+    ("keygrip", include_str!("vectors/keygrip.json")),
+    ("seal", include_str!("vectors/seal.json")),
+    ("client", include_str!("vectors/client.json")),
 ];
+
+fn strings(v: &Value) -> Vec<&str> {
+    v.as_array().map(|a| a.iter().map(s).collect()).unwrap_or_default()
+}
+
+fn hex(text: &str) -> Vec<u8> {
+    (0..text.len() / 2).filter_map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()).collect()
+}
 
 fn session_core(case: &Value) -> Session {
     let opts: SessionOptions = serde_json::from_value(case["options"].clone()).unwrap_or_default();
@@ -108,6 +121,45 @@ fn check(file: &str, case: &Value) -> Result<(), String> {
             match session_core(case).ended(&case["record"].to_string(), case["now"].as_i64().unwrap_or_default()) {
                 Some(why) => Value::String(format!("{why:?}").to_ascii_lowercase()),
                 None => Value::Null,
+            }
+        }
+        "keygrip" => {
+            let alg = Algorithm::parse(s(&case["algorithm"])).ok_or("algorithm")?;
+            let k = Keygrip::new(&strings(&case["keys"]), alg).ok_or("keys")?;
+            let data = s(&case["data"]);
+            for pair in case["verify"].as_array().cloned().unwrap_or_default() {
+                let got = k.index(data, s(&pair[0])).map_or(-1, |i| i as i64);
+                if Some(got) != pair[1].as_i64() {
+                    return Err(format!("index of {} gave {got}", pair[0]));
+                }
+            }
+            k.sign(data).into()
+        }
+        "seal" if s(&case["op"]) == "seal" => {
+            let nonce: [u8; 24] = hex(s(&case["nonce"])).try_into().map_err(|_| "nonce")?;
+            let key = SealKey::derive(s(&case["secret"]).as_bytes());
+            seal_with_nonce(&key, s(&case["cookie"]), s(&case["payload"]).as_bytes(), &nonce)
+                .map_err(|e| e.to_string())?
+                .into()
+        }
+        "seal" => {
+            let keys: Vec<SealKey> = strings(&case["keys"]).iter().map(|k| SealKey::derive(k.as_bytes())).collect();
+            match open(&keys, s(&case["cookie"]), s(&case["value"])) {
+                Ok((p, i)) => serde_json::json!({ "payload": String::from_utf8_lossy(&p), "index": i }),
+                Err(e) => serde_json::json!({ "error": e.as_str() }),
+            }
+        }
+        "client" => {
+            let opts: ClientOptions = serde_json::from_value(case["options"].clone()).map_err(|e| e.to_string())?;
+            let core = ClientSession::new(opts, &strings(&case["keys"])).map_err(|e| e.to_string())?;
+            let input = &case["input"];
+            if s(&case["op"]) == "load" {
+                serde_json::to_value(core.load(s(&input["header"]), input["now"].as_i64().unwrap_or_default()))
+                    .map_err(|e| e.to_string())?
+            } else {
+                let text = input.to_string();
+                let input: CommitInput = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+                serde_json::to_value(core.commit(&input).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?
             }
         }
         other => return Err(format!("no runner for {other}")),

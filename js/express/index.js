@@ -14,6 +14,7 @@ const Session = require('./session')
 const Store = require('./store')
 const MemoryStore = require('./memory')
 const flash = require('./flash')
+const { applyWriteHeadHeaders } = require('../headers')
 const { kState, RequestState, EMPTY_RECORD, setLoaded } = require('./state')
 const { kSetRecord, kGetRecord } = require('./symbols')
 
@@ -416,25 +417,6 @@ function callStore (store, method, args, cb) {
     return once(err)
   }
   if (result && typeof result.then === 'function') result.then((value) => once(null, value), (err) => once(err || new Error('store ' + method + ' failed')))
-}
-
-/** Headers given to writeHead(status, [message], headers) are set first, so Set-Cookie merges. */
-function applyWriteHeadHeaders (res, args) {
-  const headerIndex = args.length > 1 && typeof args[1] === 'string' ? 2 : 1
-  const headers = args.length >= headerIndex + 1 ? args[headerIndex] : undefined
-  res.statusCode = args[0]
-  if (Array.isArray(headers)) {
-    if (headers.length && Array.isArray(headers[0])) {
-      for (const [k, v] of headers) if (k) res.setHeader(k, v)
-    } else {
-      if (headers.length % 2 !== 0) throw new TypeError('headers array is malformed')
-      for (let i = 0; i < headers.length; i += 2) res.removeHeader(headers[i])
-      for (let i = 0; i < headers.length; i += 2) if (headers[i]) res.appendHeader(headers[i], headers[i + 1])
-    }
-  } else if (headers) {
-    for (const k of Object.keys(headers)) if (k) res.setHeader(k, headers[k])
-  }
-  return Array.prototype.slice.call(args, 0, Math.min(args.length, headerIndex))
 }
 
 setLoaded(loaded)

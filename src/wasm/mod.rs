@@ -188,3 +188,118 @@ pub fn record_deadline(record: &str) -> Option<f64> {
     let r = crate::session::Record::parse(record).ok()?;
     crate::session::deadline(&r.times(), &crate::session::Timeouts::default()).map(|m| m as f64)
 }
+
+/// cookie-parser's reading of a `Cookie` header, as JSON text:
+/// `{"cookies":{…},"signed":{name: value | false},"json":[names],"signedJson":[names]}`, where the
+/// `json` lists name the `j:` cookies to turn into JSON. `pairs` (JSON text of `[[name, value]…]`)
+/// replaces the header when a custom `decode` ran in JS. No secrets: no signed cookies.
+#[wasm_bindgen(js_name = readCookies)]
+pub fn read_cookies(header: &str, pairs: Option<String>, secrets: Vec<JsValue>) -> Result<String, JsValue> {
+    let pairs: Vec<(String, String)> = match pairs {
+        Some(p) => serde_json::from_str(&p).map_err(|e| type_error("pairs", &e.to_string()))?,
+        None => cookie::parse_cookie(header),
+    };
+    let jar = if secrets.is_empty() {
+        cookie::split(pairs, None)
+    } else {
+        let secrets = secret_bytes("secret", &secrets)?;
+        with_signer(secrets, |s| cookie::split(pairs, Some(s)))
+    };
+    let json_names = |it: &mut dyn Iterator<Item = (&String, &str)>| -> Vec<String> {
+        it.filter(|(_, v)| cookie::is_json_cookie(v)).map(|(k, _)| k.clone()).collect()
+    };
+    let out = serde_json::json!({
+        "cookies": jar.cookies.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str()))).collect::<serde_json::Map<_, _>>(),
+        "signed": jar.signed.iter().map(|(k, v)| (k.clone(), v.as_deref().map_or(serde_json::Value::Bool(false), serde_json::Value::from))).collect::<serde_json::Map<_, _>>(),
+        "json": json_names(&mut jar.cookies.iter().map(|(k, v)| (k, v.as_str()))),
+        "signedJson": json_names(&mut jar.signed.iter().filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))),
+    });
+    Ok(out.to_string())
+}
+
+/// One client-side session middleware's core (cookie-session's format, or sealed).
+#[derive(Debug)]
+#[wasm_bindgen]
+pub struct ClientSessionCore {
+    inner: crate::client::ClientSession,
+}
+
+#[wasm_bindgen]
+impl ClientSessionCore {
+    /// `options` is JSON text of [`crate::client::ClientOptions`]; `keys` strings or bytes.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: &str, keys: Vec<JsValue>) -> Result<ClientSessionCore, JsValue> {
+        let opts: crate::client::ClientOptions =
+            serde_json::from_str(options).map_err(|e| type_error("options", &e.to_string()))?;
+        let keys = if keys.is_empty() { Vec::new() } else { secret_bytes("keys", &keys)? };
+        crate::client::ClientSession::new(opts, &keys).map(|inner| ClientSessionCore { inner }).map_err(to_js)
+    }
+
+    /// What the request's cookie holds: JSON text of [`crate::client::Loaded`].
+    pub fn load(&self, header: &str, now: f64) -> String {
+        serde_json::to_string(&self.inner.load(header, now as i64)).unwrap_or_default()
+    }
+
+    /// The response's decision: JSON text in and out (the vector format of client.json).
+    pub fn commit(&self, input: &str) -> Result<String, JsValue> {
+        let input: crate::client::CommitInput =
+            serde_json::from_str(input).map_err(|e| type_error("input", &e.to_string()))?;
+        let out = self.inner.commit(&input).map_err(to_js)?;
+        serde_json::to_string(&out).map_err(|e| type_error("output", &e.to_string()))
+    }
+
+    /// The sealing keys' ids, in order (encrypted mode).
+    #[wasm_bindgen(getter, js_name = keyIds)]
+    pub fn key_ids(&self) -> Vec<String> {
+        self.inner.key_ids()
+    }
+}
+
+/// cookie-parser's rule for `j:` cookies: JSON whose value is truthy.
+#[wasm_bindgen(js_name = isJsonCookie)]
+pub fn is_json_cookie(value: &str) -> bool {
+    cookie::is_json_cookie(value)
+}
+
+fn keygrip(keys: Vec<JsValue>, algorithm: &str) -> Result<crate::client::Keygrip, JsValue> {
+    let alg = crate::client::Algorithm::parse(algorithm).ok_or_else(|| type_error("algorithm", "sha1 or sha256"))?;
+    let keys = secret_bytes("keys", &keys)?;
+    crate::client::Keygrip::new(&keys, alg).ok_or_else(|| type_error("keys", "at least one key is required"))
+}
+
+/// keygrip's `sign(data)` with the first key.
+#[wasm_bindgen(js_name = keygripSign)]
+pub fn keygrip_sign(keys: Vec<JsValue>, algorithm: &str, data: &str) -> Result<String, JsValue> {
+    Ok(keygrip(keys, algorithm)?.sign(data))
+}
+
+/// keygrip's `index(data, digest)`: which key made it, or -1.
+#[wasm_bindgen(js_name = keygripIndex)]
+pub fn keygrip_index(keys: Vec<JsValue>, algorithm: &str, data: &str, digest: &str) -> Result<i32, JsValue> {
+    Ok(keygrip(keys, algorithm)?.index(data, digest).map_or(-1, |i| i as i32))
+}
+
+/// Seals with a given 24-byte nonce: for the test vectors only (a nonce must never repeat).
+#[wasm_bindgen(js_name = sealWithNonce)]
+pub fn seal_with_nonce(secret: JsValue, name: &str, payload: &str, nonce: &[u8]) -> Result<String, JsValue> {
+    let secret = secret_bytes("keys", &[secret])?.remove(0);
+    let nonce: [u8; 24] = nonce.try_into().map_err(|_| type_error("nonce", "must be 24 bytes"))?;
+    crate::client::seal::seal_with_nonce(
+        &crate::client::seal::SealKey::derive(&secret),
+        name,
+        payload.as_bytes(),
+        &nonce,
+    )
+    .map_err(to_js)
+}
+
+/// Opens a sealed value: JSON text `{"payload": "...", "index": n}` or `{"error": "<reason>"}`.
+#[wasm_bindgen(js_name = openSealed)]
+pub fn open_sealed(keys: Vec<JsValue>, name: &str, value: &str) -> Result<String, JsValue> {
+    let keys: Vec<_> = secret_bytes("keys", &keys)?.iter().map(|k| crate::client::seal::SealKey::derive(k)).collect();
+    Ok(match crate::client::seal::open(&keys, name, value) {
+        Ok((p, i)) => serde_json::json!({ "payload": String::from_utf8_lossy(&p), "index": i }),
+        Err(e) => serde_json::json!({ "error": e.as_str() }),
+    }
+    .to_string())
+}

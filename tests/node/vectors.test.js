@@ -5,7 +5,8 @@ const assert = require('node:assert')
 const fs = require('node:fs')
 const path = require('node:path')
 const sc = require('./pkg')
-const { SessionCore } = require(path.join(sc.dir, 'wasm', 'session_core.js'))
+const wasm = require(path.join(sc.dir, 'wasm', 'session_core.js'))
+const { SessionCore } = wasm
 
 const dir = path.join(__dirname, '..', 'vectors')
 const num = (v) => (typeof v === 'string' ? Number(v) : v)
@@ -21,6 +22,19 @@ function options (o) {
 const sessionCore = (c) => new SessionCore(JSON.stringify(c.options), c.options.secrets)
 
 const runners = {
+  keygrip: (c) => {
+    assert.strictEqual(wasm.keygripSign(c.keys, c.algorithm, c.data), c.expected)
+    for (const [digest, index] of c.verify) assert.strictEqual(wasm.keygripIndex(c.keys, c.algorithm, c.data, digest), index)
+  },
+  seal: (c) => {
+    if (c.op === 'seal') assert.strictEqual(wasm.sealWithNonce(c.secret, c.cookie, c.payload, Buffer.from(c.nonce, 'hex')), c.expected)
+    else assert.deepStrictEqual(JSON.parse(wasm.openSealed(c.keys, c.cookie, c.value)), c.expected)
+  },
+  client: (c) => {
+    const core = new wasm.ClientSessionCore(JSON.stringify(c.options), c.keys)
+    const got = c.op === 'load' ? core.load(c.input.header, c.input.now) : core.commit(JSON.stringify(c.input))
+    assert.deepStrictEqual(JSON.parse(got), c.expected)
+  },
   // the same function the middleware calls once per response: JSON text in, JSON text out
   decide: (c) => assert.deepStrictEqual(JSON.parse(sessionCore(c).decide(JSON.stringify(c.input))), c.expected),
   ended: (c) => assert.strictEqual(sessionCore(c).ended(JSON.stringify(c.record), c.now) || null, c.expected),

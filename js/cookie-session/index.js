@@ -1,0 +1,257 @@
+'use strict'
+/**
+ * session-core/cookie-session: a drop-in for cookie-session 2.x (the whole session in a signed
+ * cookie, same options, same cookies both ways), plus an encrypted mode (`encrypt: true`: the
+ * session sealed with XChaCha20-Poly1305, idle/absolute timeouts inside the seal) and a size budget
+ * that never loses a session silently. Reading, signing, sealing and the write decision are the Rust
+ * core's; this file is the request/response glue.
+ */
+
+const { ClientSessionCore } = require('../wasm/session_core.js')
+const debug = require('../debug')('session-core:cookie-session')
+const { onHeaders } = require('../headers')
+
+let warnedInsecure = false
+
+function cookieSession (options) {
+  const opts = options || {}
+  const name = opts.name || 'session'
+  let keys = opts.keys
+  if (!keys && opts.secret) keys = [opts.secret]
+  if (keys && !Array.isArray(keys)) {
+    // A Keygrip instance keeps its keys private: the core cannot sign with keys it cannot see.
+    throw new TypeError('keys option must be an array of keys: a Keygrip instance hides its keys, pass them as an array (and algorithm: "sha256" if the Keygrip used it)')
+  }
+  // The defaults live on an object the per-request options inherit from (cookie-session writes
+  // them onto your options object instead).
+  const base = Object.create(opts)
+  base.overwrite = opts.overwrite == null ? true : opts.overwrite
+  base.httpOnly = opts.httpOnly == null ? true : opts.httpOnly
+  base.signed = opts.signed == null ? true : opts.signed
+  if (!keys && (base.signed || opts.encrypt)) throw new Error('.keys required.')
+  for (const k of ['idleTimeout', 'absoluteTimeout', 'touchAfter']) {
+    if (opts[k] != null && !(typeof opts[k] === 'number' && opts[k] > 0 && Number.isFinite(opts[k]))) {
+      throw new TypeError(`${k} option must be a positive number of milliseconds`)
+    }
+  }
+  if (opts.onError != null && typeof opts.onError !== 'function') throw new TypeError('onError option must be a function')
+  const core = new ClientSessionCore(JSON.stringify({
+    name,
+    algorithm: opts.algorithm || 'sha1',
+    signed: Boolean(base.signed),
+    encrypt: Boolean(opts.encrypt),
+    idleTimeout: opts.idleTimeout,
+    absoluteTimeout: opts.absoluteTimeout,
+    touchAfter: opts.touchAfter
+  }), keys || [])
+  const encrypt = Boolean(opts.encrypt)
+  debug('session options %j', { name, signed: base.signed, encrypt })
+
+  return function _cookieSession (req, res, next) {
+    let sess // undefined: not accessed; false: unset; else the Session
+    req.sessionOptions = Object.create(base)
+
+    Object.defineProperty(req, 'session', {
+      configurable: true,
+      enumerable: true,
+      get () {
+        if (sess) return sess
+        if (sess === false) return null
+        return (sess = load())
+      },
+      set (val) {
+        if (val == null) {
+          sess = false
+          return val
+        }
+        if (typeof val === 'object') {
+          sess = Session.create(val, encrypt)
+          return sess
+        }
+        throw new Error('req.session can only be set as null or an object.')
+      }
+    })
+
+    function load () {
+      const loaded = JSON.parse(core.load(req.headers.cookie || '', Date.now()))
+      if (loaded.body !== undefined) {
+        try {
+          return Session.fromCookie(JSON.parse(loaded.body), loaded, encrypt)
+        } catch (e) {
+          loaded.reason = 'not json'
+        }
+      }
+      if (loaded.reason !== 'no cookie') debug('new session (%s)', loaded.reason)
+      else debug('new session')
+      const fresh = Session.create(undefined, encrypt)
+      fresh._ctx.clearSig = loaded.clearSig
+      fresh._ctx.reason = loaded.reason
+      return fresh
+    }
+
+    let committed = false
+    let replacement = null // a 500 body, when the session did not fit
+
+    function commit () {
+      if (committed) return
+      committed = true
+      if (sess === undefined) return // never accessed
+      const ctx = sess ? sess._ctx : {}
+      const so = req.sessionOptions
+      const input = '{"now":' + Date.now() + ',"secure":' + isSecure(req) + ',"accessed":true,"unset":' + (sess === false) +
+        ',"isNew":' + Boolean(sess && ctx._new) + ',"raw":' + (ctx._val === undefined ? 'null' : JSON.stringify(ctx._val)) +
+        ',"original":' + (ctx._json === undefined ? 'null' : ctx._json) + ',"session":' + (sess ? JSON.stringify(sess) : 'null') +
+        ',"keyIndex":' + (ctx.keyIndex == null ? 'null' : ctx.keyIndex) + ',"clearSig":' + Boolean(ctx.clearSig) +
+        ',"createdAt":' + (ctx.createdAt == null ? 'null' : ctx.createdAt) + ',"lastSeen":' + (ctx.lastSeen == null ? 'null' : ctx.lastSeen) +
+        ',"options":' + JSON.stringify(cookieAttrs(so)) + '}'
+      let out
+      try {
+        out = JSON.parse(core.commit(input))
+      } catch (e) {
+        debug('error saving session %s', e.message)
+        return
+      }
+      if (out.skipped === 'insecure') {
+        debug('not secure: the session cookie was not set (secure: true on an insecure request)')
+        if (!warnedInsecure) {
+          warnedInsecure = true
+          console.warn('session-core/cookie-session: secure: true on a request that is not https: no session cookie was set. ' +
+            'Behind a proxy, enable Express\'s "trust proxy" setting.')
+        }
+        return
+      }
+      if (out.tooLarge) return tooLarge(out.tooLarge)
+      if (out.wrote) debug('save %s', name)
+      for (const [cookieName, header] of out.setCookies) pushCookie(res, cookieName, header, so.overwrite)
+    }
+
+    function tooLarge ([cookieName, size]) {
+      const err = new Error(`session cookie "${cookieName}" would be ${size} bytes; browsers drop cookies over 4096 bytes ` +
+        '(name and value), so the session was not sent. Keep less in the session, or use a server-side store.')
+      err.code = 'ERR_SESSION_COOKIE_TOO_LARGE'
+      err.size = size
+      err.cookie = cookieName
+      debug(err.message)
+      if (opts.onError) {
+        opts.onError(err, req, res)
+        return
+      }
+      console.error('session-core/cookie-session: ' + err.message)
+      if (!res.headersSent) {
+        replacement = 'Internal Server Error: ' + err.message
+        res.statusCode = 500
+        res.setHeader('Content-Type', 'text/plain; charset=utf-8')
+        res.setHeader('Content-Length', Buffer.byteLength(replacement))
+        res.removeHeader('ETag')
+      }
+    }
+
+    onHeaders(res, commit)
+    const _end = res.end
+    const _write = res.write
+    res.end = function end (chunk, encoding, callback) {
+      if (!this.headersSent) commit()
+      if (replacement !== null) {
+        const body = replacement
+        replacement = null
+        if (typeof chunk === 'function') callback = chunk
+        else if (typeof encoding === 'function') callback = encoding
+        return _end.call(this, body, 'utf8', callback)
+      }
+      return _end.apply(this, arguments)
+    }
+    res.write = function write (chunk, encoding, callback) {
+      if (!this.headersSent) commit()
+      if (replacement !== null) {
+        // the app's body is replaced by the error: only the end writes it
+        const body = replacement
+        replacement = null
+        _write.call(this, body, 'utf8')
+        res.write = () => true
+        res.end = (c, e, cb) => _end.call(this, typeof c === 'function' ? c : typeof e === 'function' ? e : cb)
+        return true
+      }
+      return _write.apply(this, arguments)
+    }
+
+    next()
+  }
+}
+
+/** The cookie attributes of `req.sessionOptions` (own or inherited), as plain values. */
+function cookieAttrs (so) {
+  const expires = so.expires
+  return {
+    path: so.path,
+    domain: so.domain,
+    maxAge: typeof so.maxAge === 'number' ? so.maxAge : so.maxAge ? NaN : undefined,
+    expires: expires instanceof Date ? expires.valueOf() : undefined,
+    sameSite: so.sameSite === true ? 'strict' : so.sameSite || undefined,
+    secure: so.secure === undefined ? undefined : Boolean(so.secure),
+    httpOnly: so.httpOnly === undefined ? undefined : Boolean(so.httpOnly),
+    partitioned: Boolean(so.partitioned),
+    priority: so.priority || undefined,
+    signed: so.signed === undefined ? undefined : Boolean(so.signed)
+  }
+}
+
+/** https, as the `cookies` package sees it: Express's req.protocol, or a TLS socket. */
+function isSecure (req) {
+  return req.protocol === 'https' || Boolean(req.socket ? req.socket.encrypted : req.connection && req.connection.encrypted)
+}
+
+/** Appends a Set-Cookie, first removing earlier ones for the same cookie when `overwrite` is on. */
+function pushCookie (res, cookieName, header, overwrite) {
+  let headers = res.getHeader('Set-Cookie') || []
+  if (typeof headers === 'string') headers = [headers]
+  if (overwrite) headers = headers.filter((h) => h.indexOf(cookieName + '=') !== 0)
+  headers.push(header)
+  res.setHeader('Set-Cookie', headers)
+}
+
+/** `req.session`: the data as own properties; isNew, isChanged, isPopulated as cookie-session's. */
+function Session (ctx, obj) {
+  Object.defineProperty(this, '_ctx', { value: ctx })
+  if (obj && typeof obj === 'object') {
+    for (const key in obj) {
+      if (!(key in this)) this[key] = obj[key]
+    }
+  }
+}
+
+Session.create = function create (obj, encrypt) {
+  return new Session({ _new: true, _val: undefined, _json: undefined, encrypt }, obj)
+}
+
+Session.fromCookie = function fromCookie (obj, loaded, encrypt) {
+  return new Session({
+    _new: false,
+    _val: loaded.raw,
+    _json: loaded.body,
+    encrypt,
+    keyIndex: loaded.keyIndex,
+    createdAt: loaded.createdAt,
+    lastSeen: loaded.lastSeen
+  }, obj)
+}
+
+Object.defineProperty(Session.prototype, 'isChanged', {
+  get () {
+    const ctx = this._ctx
+    if (ctx._new) return true
+    const json = JSON.stringify(this)
+    return ctx.encrypt ? ctx._json !== json : ctx._val !== Buffer.from(json).toString('base64')
+  }
+})
+
+Object.defineProperty(Session.prototype, 'isNew', {
+  get () { return this._ctx._new }
+})
+
+Object.defineProperty(Session.prototype, 'isPopulated', {
+  get () { return Object.keys(this).length > 0 }
+})
+
+module.exports = cookieSession
+module.exports.cookieSession = cookieSession
+module.exports.default = cookieSession

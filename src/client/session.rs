@@ -1,0 +1,365 @@
+//! Client-side sessions: the whole session in the cookie, as cookie-session keeps it (signed mode,
+//! byte-compatible with cookie-session 2.x) or sealed by session-core (encrypted mode). Two calls per
+//! request: [`ClientSession::load`] when the app first reads `req.session`, and
+//! [`ClientSession::commit`] when the headers go out. Both speak JSON (the vector format of
+//! tests/vectors/client.json), so every build runs the same decision.
+
+use super::base64::{base64_encode, node_base64_decode};
+use super::cookies::{find_cookie, set_cookie_header, CookieAttrs};
+use super::keygrip::{Algorithm, Keygrip};
+use super::seal::{open, seal, SealKey};
+use crate::error::Error;
+use crate::session::{ended, CookieTimes, Timeouts};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+/// Browsers drop a cookie whose name and value together exceed this many bytes.
+pub const COOKIE_BUDGET: usize = 4096;
+
+/// The middleware's options that decide anything.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ClientOptions {
+    /// The cookie's name (`session`); the signature goes in `<name>.sig`.
+    pub name: String,
+    /// keygrip's `sha1` (default) or `sha256`.
+    pub algorithm: String,
+    /// Sign the cookie (default true). Ignored in encrypted mode, which authenticates anyway.
+    pub signed: bool,
+    /// Seal the session (XChaCha20-Poly1305) instead of signing a readable body.
+    pub encrypt: bool,
+    /// Idle and absolute timeouts, kept inside the sealed payload (encrypted mode only).
+    #[serde(flatten)]
+    pub timeouts: Timeouts,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            name: "session".into(),
+            algorithm: "sha1".into(),
+            signed: true,
+            encrypt: false,
+            timeouts: Timeouts::default(),
+        }
+    }
+}
+
+/// What the request's cookie held.
+#[derive(Debug, Default, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Loaded {
+    /// The session as JSON text, when one was read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The cookie value as read (change detection compares against it in signed mode).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raw: Option<String>,
+    /// Why there is no session: `no cookie`, `no signature`, `bad signature`, `unknown key`,
+    /// `bad seal`, `truncated`, `oversized`, `not json`, `expired`, `idle`, `absolute`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
+    /// Which key verified or opened it (0 = the first).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_index: Option<usize>,
+    /// A bad signature: `cookies` clears the signature cookie.
+    pub clear_sig: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<i64>,
+}
+
+/// What the response's decision reads.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommitInput<'a> {
+    pub now: i64,
+    /// Whether the request is secure (https).
+    pub secure: bool,
+    /// The app read or set `req.session` (cookie-session writes nothing otherwise).
+    pub accessed: bool,
+    /// `req.session = null`.
+    #[serde(default)]
+    pub unset: bool,
+    /// No session was read from the request.
+    pub is_new: bool,
+    /// The cookie value as read (signed and plain modes).
+    #[serde(default)]
+    pub raw: Option<String>,
+    /// The session as read, JSON text (encrypted mode compares against it).
+    #[serde(borrow, default)]
+    pub original: Option<&'a RawValue>,
+    /// `req.session` now.
+    #[serde(borrow, default)]
+    pub session: Option<&'a RawValue>,
+    #[serde(default)]
+    pub key_index: Option<usize>,
+    #[serde(default)]
+    pub clear_sig: bool,
+    #[serde(default)]
+    pub created_at: Option<i64>,
+    #[serde(default)]
+    pub last_seen: Option<i64>,
+    /// `req.sessionOptions`: the cookie attributes, and `signed` per request.
+    #[serde(default)]
+    pub options: CommitOptions,
+}
+
+/// Per-request cookie options.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CommitOptions {
+    #[serde(flatten)]
+    pub attrs: CookieAttrs,
+    pub signed: Option<bool>,
+}
+
+/// The response's decision.
+#[derive(Debug, Default, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Committed {
+    /// `Set-Cookie` values to append, in order, with the cookie name of each.
+    pub set_cookies: Vec<(String, String)>,
+    /// The session was written (saved, re-signed or removed).
+    pub wrote: bool,
+    /// `insecure`: `secure` was asked for on an insecure request, so nothing was set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<&'static str>,
+    /// The cookie that would exceed the browsers' 4096-byte budget, and its size: nothing was set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub too_large: Option<(String, usize)>,
+}
+
+/// One middleware's client-side session core: options and keyed keys.
+#[derive(Debug, Clone)]
+pub struct ClientSession {
+    pub options: ClientOptions,
+    keygrip: Option<Keygrip>,
+    seal_keys: Vec<SealKey>,
+}
+
+#[derive(Deserialize)]
+struct Sealed<'a> {
+    #[serde(default)]
+    c: Option<i64>,
+    #[serde(default)]
+    s: Option<i64>,
+    #[serde(default)]
+    e: Option<i64>,
+    #[serde(borrow)]
+    d: &'a RawValue,
+}
+
+impl ClientSession {
+    /// Validates the options, naming the one at fault.
+    pub fn new<K: AsRef<[u8]>>(options: ClientOptions, keys: &[K]) -> Result<ClientSession, Error> {
+        set_cookie_header(&options.name, "x", &CookieAttrs::default(), false, 0)
+            .map_err(|_| Error::invalid("name", format!("{:?} is not a cookie name", options.name)))?;
+        let alg = Algorithm::parse(&options.algorithm)
+            .ok_or_else(|| Error::invalid("algorithm", "must be \"sha1\" or \"sha256\""))?;
+        if (options.signed || options.encrypt) && keys.is_empty() {
+            return Err(Error::invalid("keys", ".keys required."));
+        }
+        if options.timeouts.enabled() && !options.encrypt {
+            return Err(Error::invalid(
+                "idleTimeout",
+                "idle and absolute timeouts need encrypt: true (they travel sealed in the cookie)",
+            ));
+        }
+        let t = &options.timeouts;
+        for (field, v) in
+            [("idleTimeout", t.idle_timeout), ("absoluteTimeout", t.absolute_timeout), ("touchAfter", t.touch_after)]
+        {
+            if v.is_some_and(|ms| !ms.is_finite() || ms <= 0.0) {
+                return Err(Error::invalid(field, "must be a positive number of milliseconds"));
+            }
+        }
+        Ok(ClientSession {
+            keygrip: Keygrip::new(keys, alg),
+            seal_keys: if options.encrypt {
+                keys.iter().map(|k| SealKey::derive(k.as_ref())).collect()
+            } else {
+                Vec::new()
+            },
+            options,
+        })
+    }
+
+    /// The key ids of the sealing keys, in order (encrypted mode).
+    pub fn key_ids(&self) -> Vec<String> {
+        self.seal_keys.iter().map(|k| k.kid.clone()).collect()
+    }
+
+    /// Reads the session from a `Cookie` header.
+    pub fn load(&self, header: &str, now: i64) -> Loaded {
+        let name = &self.options.name;
+        let mut out = Loaded::default();
+        let Some(value) = find_cookie(header, name).filter(|v| !v.is_empty()) else {
+            out.reason = Some("no cookie");
+            return out;
+        };
+        if name.len() + value.len() > COOKIE_BUDGET {
+            out.reason = Some("oversized");
+            return out;
+        }
+        if self.options.encrypt {
+            let (plain, index) = match open(&self.seal_keys, name, value) {
+                Ok(v) => v,
+                Err(e) => {
+                    out.reason = Some(e.as_str());
+                    return out;
+                }
+            };
+            let Ok(sealed) = serde_json::from_slice::<Sealed>(&plain) else {
+                out.reason = Some("not json");
+                return out;
+            };
+            let times =
+                CookieTimes { expires: sealed.e, original_max_age: None, created_at: sealed.c, last_seen: sealed.s };
+            if let Some(why) = ended(&times, now, &self.options.timeouts) {
+                out.reason = Some(match why {
+                    crate::session::Ended::Expired => "expired",
+                    crate::session::Ended::Idle => "idle",
+                    crate::session::Ended::Absolute => "absolute",
+                });
+                return out;
+            }
+            out.body = Some(sealed.d.get().to_owned());
+            out.key_index = Some(index);
+            out.created_at = sealed.c;
+            out.last_seen = sealed.s;
+            return out;
+        }
+        if self.options.signed {
+            let sig_name = format!("{name}.sig");
+            let Some(sig) = find_cookie(header, &sig_name).filter(|s| !s.is_empty()) else {
+                out.reason = Some("no signature");
+                return out;
+            };
+            let data = format!("{name}={value}");
+            match self.keygrip.as_ref().and_then(|k| k.index(&data, sig)) {
+                Some(i) => out.key_index = Some(i),
+                None => {
+                    out.reason = Some("bad signature");
+                    out.clear_sig = true;
+                    return out;
+                }
+            }
+        }
+        let text = String::from_utf8_lossy(&node_base64_decode(value)).into_owned();
+        if serde_json::from_str::<&RawValue>(&text).is_err() {
+            out.reason = Some("not json");
+            out.key_index = None;
+            return out;
+        }
+        out.body = Some(text);
+        out.raw = Some(value.to_owned());
+        out
+    }
+
+    /// The response's decision: which cookies to set (exact bytes), or why none.
+    pub fn commit(&self, input: &CommitInput) -> Result<Committed, Error> {
+        let o = &self.options;
+        let name = &o.name;
+        let mut out = Committed::default();
+        if !input.accessed {
+            return Ok(out);
+        }
+        let attrs = &input.options.attrs;
+        let signed = !o.encrypt && input.options.signed.unwrap_or(o.signed);
+        let sig_name = format!("{name}.sig");
+        let mut cookies: Vec<(String, String)> = Vec::new(); // (name, value) to write with `attrs`
+
+        if input.unset || input.session.is_none() {
+            cookies.push((name.clone(), String::new()));
+        } else if let Some(session) = input.session {
+            let json = session.get();
+            let populated = json.trim() != "{}";
+            let mut changed = input.is_new;
+            let mut created = input.created_at;
+            let mut seen = input.last_seen;
+            let value = if o.encrypt {
+                changed |= input.original.map(|r| r.get()) != Some(json);
+                if o.timeouts.enabled() {
+                    if created.is_none() {
+                        created = Some(input.now);
+                        changed = true;
+                    }
+                    if let Some(after) = o.timeouts.touch_after() {
+                        if seen.or(created).is_none_or(|s| input.now as f64 - s as f64 >= after) {
+                            seen = Some(input.now);
+                            changed = true;
+                        }
+                    }
+                }
+                None
+            } else {
+                let encoded = base64_encode(json.as_bytes());
+                changed |= input.raw.as_deref() != Some(encoded.as_str());
+                Some(encoded)
+            };
+            let resign = input.key_index.is_some_and(|i| i > 0);
+            if ((!input.is_new || populated) && changed) || (resign && !input.is_new) {
+                let value = match value {
+                    Some(v) => v,
+                    None => {
+                        let expires = match attrs.max_age.filter(|m| m.is_finite() && *m != 0.0) {
+                            Some(m) => crate::date::js_time(input.now as f64 + m),
+                            None => attrs.expires.and_then(crate::date::js_time),
+                        };
+                        let payload = format!(
+                            "{{\"c\":{},\"s\":{},\"e\":{},\"d\":{json}}}",
+                            opt_num(created),
+                            opt_num(seen),
+                            opt_num(expires)
+                        );
+                        let key = self.seal_keys.first().ok_or_else(|| Error::invalid("keys", ".keys required."))?;
+                        seal(key, name, payload.as_bytes())?
+                    }
+                };
+                cookies.push((name.clone(), value));
+            }
+        }
+
+        if cookies.is_empty() {
+            if input.clear_sig {
+                let clear = CookieAttrs { path: Some("/".into()), ..Default::default() };
+                out.set_cookies
+                    .push((sig_name.clone(), set_cookie_header(&sig_name, "", &clear, input.secure, input.now)?));
+            }
+            return Ok(out);
+        }
+        if attrs.secure == Some(true) && !input.secure {
+            out.skipped = Some("insecure");
+            return Ok(out);
+        }
+        if signed {
+            let kg = self.keygrip.as_ref().ok_or_else(|| Error::invalid("keys", ".keys required."))?;
+            let (n, v) = &cookies[0];
+            let sig = kg.sign(&format!("{n}={v}"));
+            cookies.push((sig_name, sig));
+        }
+        for (n, v) in &cookies {
+            if !v.is_empty() && n.len() + v.len() > COOKIE_BUDGET {
+                out.too_large = Some((n.clone(), n.len() + v.len()));
+                return Ok(out);
+            }
+        }
+        // `cookies` writes the signature with the value cookie's attributes as they ended up: an empty
+        // value (a removal) expires at the epoch, and so does its signature.
+        let removal = cookies[0].1.is_empty();
+        let removal_attrs = CookieAttrs { max_age: None, expires: Some(0.0), ..attrs.clone() };
+        for (n, v) in cookies {
+            let a = if removal { &removal_attrs } else { attrs };
+            let header = set_cookie_header(&n, &v, a, input.secure, input.now)?;
+            out.set_cookies.push((n, header));
+        }
+        out.wrote = true;
+        Ok(out)
+    }
+}
+
+fn opt_num(v: Option<i64>) -> String {
+    v.map_or_else(|| "null".to_owned(), |n| n.to_string())
+}
