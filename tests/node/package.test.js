@@ -19,7 +19,8 @@ test('the tarball installs into a scratch project and loads from require and imp
     const out = execFileSync('npm', ['pack', dir, '--json', '--pack-destination', scratch], { encoding: 'utf8' })
     const [info] = JSON.parse(out)
     const files = info.files.map((f) => f.path)
-    for (const f of ['package.json', 'index.js', 'index.mjs', 'index.d.ts', 'wasm/session_core.js', 'wasm/session_core_bg.wasm']) {
+    for (const f of ['package.json', 'index.js', 'index.mjs', 'index.d.ts', 'wasm/session_core.js', 'wasm/session_core_bg.wasm',
+      'express/index.js', 'express/index.d.ts', 'cookie-session/index.js', 'cookie-session/index.d.ts', 'cookie-parser/index.js', 'README.md', 'LICENSE']) {
       assert.ok(files.includes(f), `tarball holds ${f} (has: ${files.join(', ')})`)
     }
     fs.writeFileSync(path.join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', private: true }))
@@ -27,14 +28,19 @@ test('the tarball installs into a scratch project and loads from require and imp
     const cjs = execFileSync('node', ['-e', `
       const sc = require('session-core')
       const s = sc.sign('hello', 'tobiiscool')
-      console.log(JSON.stringify([s, sc.unsign(s, ['x', 'tobiiscool']), sc.parseCookie('a=1'), sc.generateSessionId().length]))`], { cwd: scratch, encoding: 'utf8' })
-    assert.deepStrictEqual(JSON.parse(cjs), ['hello.DGDUkGlIkCzPz+C0B064FNgHdEjox7ch8tOBGslZ5QI', 'hello', { a: '1' }, 32])
+      const subs = ['express', 'cookie-session', 'cookie-parser'].map((m) => typeof require('session-core/' + m))
+      console.log(JSON.stringify([s, sc.unsign(s, ['x', 'tobiiscool']), sc.parseCookie('a=1'), sc.generateSessionId().length, subs]))`], { cwd: scratch, encoding: 'utf8' })
+    assert.deepStrictEqual(JSON.parse(cjs), ['hello.DGDUkGlIkCzPz+C0B064FNgHdEjox7ch8tOBGslZ5QI', 'hello', { a: '1' }, 32, ['function', 'function', 'function']])
     fs.writeFileSync(path.join(scratch, 'esm.mjs'), `
       import { sign, unsign, serializeCookie } from 'session-core'
       import sc from 'session-core'
-      console.log(JSON.stringify([sign('hello', 'tobiiscool'), unsign('x.y', 'k'), serializeCookie('n', 'v', { httpOnly: true }), typeof sc.parseCookie]))`)
+      import session, { MemoryStore } from 'session-core/express'
+      import cookieSession from 'session-core/cookie-session'
+      import cookieParser from 'session-core/cookie-parser'
+      const subs = [typeof session, typeof MemoryStore, typeof cookieSession, typeof cookieParser]
+      console.log(JSON.stringify([sign('hello', 'tobiiscool'), unsign('x.y', 'k'), serializeCookie('n', 'v', { httpOnly: true }), typeof sc.parseCookie, subs]))`)
     const esm = execFileSync('node', ['esm.mjs'], { cwd: scratch, encoding: 'utf8' })
-    assert.deepStrictEqual(JSON.parse(esm), ['hello.DGDUkGlIkCzPz+C0B064FNgHdEjox7ch8tOBGslZ5QI', false, 'n=v; HttpOnly', 'function'])
+    assert.deepStrictEqual(JSON.parse(esm), ['hello.DGDUkGlIkCzPz+C0B064FNgHdEjox7ch8tOBGslZ5QI', false, 'n=v; HttpOnly', 'function', ['function', 'function', 'function', 'function']])
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true })
   }

@@ -20,6 +20,11 @@ test('it still compiles with @types/express-session in scope', () => {
   assert.strictEqual(r.status, 0, r.stdout + r.stderr)
 })
 
+test('the cookie-session and cookie-parser drop-ins have types', () => {
+  const r = run('tsconfig.client.json')
+  assert.strictEqual(r.status, 0, r.stdout + r.stderr)
+})
+
 test('wrong options are type errors', () => {
   const r = run('tsconfig.bad.json')
   assert.notStrictEqual(r.status, 0)

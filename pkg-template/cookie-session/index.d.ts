@@ -1,0 +1,63 @@
+// Types for session-core/cookie-session: cookie-session 2.x's API, plus the encrypted mode, the
+// idle/absolute timeouts (encrypted mode) and the onError hook of the size budget.
+import type { RequestHandler, Request, Response } from 'express'
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** The session (null after `req.session = null`). */
+      session?: any
+      /** This request's cookie options (inherit from the middleware's; change them per request). */
+      sessionOptions: cookieSession.CookieSessionOptions
+    }
+  }
+}
+
+export = cookieSession
+
+declare function cookieSession (options?: cookieSession.CookieSessionOptions): RequestHandler
+
+declare namespace cookieSession {
+  interface CookieSessionOptions {
+    /** Default 'session'; the signature goes in '<name>.sig'. */
+    name?: string
+    /** Keys: the first signs (or seals), any verifies. A Keygrip instance is refused. */
+    keys?: Array<string | Buffer>
+    /** A single key, when `keys` is not given. */
+    secret?: string | Buffer
+    /** keygrip's HMAC: 'sha1' (default) or 'sha256'. */
+    algorithm?: 'sha1' | 'sha256'
+    /** Sign the cookie (default true). */
+    signed?: boolean
+    /** Seal the session (XChaCha20-Poly1305) instead of a readable signed body. */
+    encrypt?: boolean
+    /** Encrypted mode: ms without a request after which the session ends. */
+    idleTimeout?: number
+    /** Encrypted mode: ms after its start after which the session ends. */
+    absoluteTimeout?: number
+    /** Encrypted mode: how stale the last-seen time may get before the cookie is re-sealed. */
+    touchAfter?: number
+    /** Called instead of the default 500 when the session would not fit in 4096 bytes. */
+    onError?: (err: Error & { code: 'ERR_SESSION_COOKIE_TOO_LARGE', size: number, cookie: string }, req: Request, res: Response) => void
+    /** Replace earlier Set-Cookie headers for the same cookie (default true). */
+    overwrite?: boolean
+    /** Milliseconds. */
+    maxAge?: number
+    expires?: Date
+    path?: string
+    domain?: string
+    sameSite?: boolean | 'lax' | 'strict' | 'none'
+    secure?: boolean
+    /** Default true. */
+    httpOnly?: boolean
+    partitioned?: boolean
+    priority?: 'low' | 'medium' | 'high'
+  }
+
+  /** `req.session`'s flags. */
+  interface SessionFlags {
+    readonly isNew: boolean
+    readonly isChanged: boolean
+    readonly isPopulated: boolean
+  }
+}

@@ -1,0 +1,14 @@
+// The cookie-session and cookie-parser drop-ins' types.
+import express = require('express')
+import cookieSession = require('session-core/cookie-session')
+import cookieParser = require('session-core/cookie-parser')
+
+const app = express()
+app.use(cookieParser(['secret', 'older']))
+app.use(cookieSession({ keys: ['k1', 'k2'], encrypt: true, idleTimeout: 60000, maxAge: 3600000, sameSite: 'lax', onError: (err, req, res) => { res.status(413) } }))
+app.get('/', (req, res) => {
+  req.sessionOptions.maxAge = 1000
+  req.session.views = (req.session.views || 0) + 1
+  const theme: string | false = req.signedCookies.theme
+  res.send(String(theme) + req.cookies.plain)
+})
