@@ -4,7 +4,7 @@ SHELL := /bin/bash
 ENV := . .tools/env &&
 LOGS := target/test-logs
 
-.PHONY: all tools deps demo-deps system-deps pkg test test-rust test-wasm test-node test-counts lint demo vectors bench clean
+.PHONY: all tools deps demo-deps system-deps cli pkg test test-rust test-wasm test-node test-counts lint demo vectors bench clean
 
 all: pkg
 
@@ -17,10 +17,17 @@ node_modules/.deps-ok: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Debian packages the tests use: redis-server (the Redis tests start their own on a loopback port).
+# Debian packages the tests use: redis-server (the Redis tests start their own on a loopback port)
+# and chromium (the browser tests drive it headless through playwright-core; no browser download).
 system-deps:
-	@command -v redis-server >/dev/null || { echo "installing redis-server (Debian)"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server) >/dev/null; }
+	@missing=""; command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	  command -v chromium >/dev/null || missing="$$missing chromium"; \
+	  if [ -n "$$missing" ]; then echo "installing$$missing (Debian)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null; fi
+
+# The native command-line tool (src/bin/session-core.rs).
+cli:
+	cargo build --bin session-core
 
 pkg: tools
 	bash scripts/build-pkg.sh
@@ -38,7 +45,7 @@ test-wasm: tools
 	@mkdir -p $(LOGS)
 	$(ENV) wasm-pack test --node --mode no-install -- --test vectors -- --nocapture 2>&1 | tee $(LOGS)/wasm.log
 
-test-node: pkg deps demo-deps system-deps
+test-node: pkg deps demo-deps system-deps cli
 	@mkdir -p $(LOGS)
 	node --test --test-reporter=spec tests/node/ 2>&1 | tee $(LOGS)/node.log
 

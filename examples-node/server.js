@@ -22,7 +22,7 @@ function page (req, title, body) {
  .flash.error{background:#fbeeee;border-color:#c99} pre{background:#f4f4f4;padding:1rem;overflow:auto;font-size:13px}
  form.inline{display:inline} label{display:block;margin:.5rem 0}
 </style></head><body>
-<nav><a href="/">Home</a><a href="/shop">Shop</a><a href="/cart">Cart (${cartCount})</a><a href="/profile">Profile</a><a href="/session">Session</a>
+<nav><a href="/">Home</a><a href="/shop">Shop</a><a href="/cart">Cart (${cartCount})</a><a href="/profile">Profile</a><a href="/session">Session</a>${process.env.NODE_ENV !== 'production' ? '<a href="/__session">Inspector</a>' : ''}
 ${user ? `<form class="inline" method="post" action="/logout"><button>Sign out ${esc(user)}</button></form>` : '<a href="/login">Sign in</a>'}</nav>
 ${messages}
 <h1>${esc(title)}</h1>
@@ -126,6 +126,15 @@ function createApp (options = {}) {
 <pre id="cookie">${esc(cookies['connect.sid'] || '(none yet: the session is saved once something is put in it)')}</pre>
 <p>Time left before the cookie expires: ${Math.round((req.session.cookie.maxAge || 0) / 1000)} s.</p>`))
   })
+
+  // The cookie inspector, pre-filled with this request's cookies: in development only.
+  if (process.env.NODE_ENV !== 'production') {
+    const inspector = require('fs').readFileSync(require.resolve('session-core/inspector.html'), 'utf8')
+    app.get('/__session', (req, res) => {
+      const prefill = JSON.stringify({ header: req.headers.cookie || '', as: 'cookie' }).replace(/</g, '\\u003c')
+      res.type('html').send(inspector.replace('<!--PREFILL-->', () => `<script id="prefill" type="application/json">${prefill}</script>`))
+    })
+  }
 
   app.use((err, req, res, next) => {
     console.error(err)

@@ -107,7 +107,35 @@ function generateSessionId () {
   return core.generateSessionId()
 }
 
+const withNow = (o) => JSON.stringify(Object.assign({ now: Date.now() }, o || {}))
+
+/**
+ * What each cookie in a Cookie (or, with `as: 'set-cookie'`, Set-Cookie) header is: decoded and,
+ * given `secrets`/`keys`, verified. JSON text, the same bytes as the CLI and the browser build.
+ * @param {string} header
+ * @param {object} [options] `as`, `names`, `secrets`, `keys`, `now`
+ * @returns {string}
+ */
+function inspectJSON (header, options) {
+  return core.inspectJson(String(header), withNow(options))
+}
+
+/**
+ * What a browser would do with Set-Cookie values (one per line): findings with a code, a severity
+ * and an explanation. JSON text.
+ * @param {string} setCookie
+ * @param {{ url?: string, now?: number }} [options]
+ * @returns {string}
+ */
+function auditJSON (setCookie, options) {
+  return core.auditJson(String(setCookie), withNow(options))
+}
+
 module.exports = {
+  inspect: (header, options) => JSON.parse(inspectJSON(header, options)),
+  inspectJSON,
+  audit: (setCookie, options) => JSON.parse(auditJSON(setCookie, options)),
+  auditJSON,
   sign,
   unsign,
   verify,

@@ -40,3 +40,13 @@ export function serializeCookie(name: string, value: string, options?: Serialize
 /** 24 random bytes, base64url: 32 characters, as express-session's ids. */
 export function generateSessionId(): string
 export { parseCookie as parse, serializeCookie as serialize }
+
+export type { InspectOptions, Report, CookieReport, AuditReport, Finding } from './browser/index'
+import type { InspectOptions, Report, AuditReport } from './browser/index'
+/** What each cookie is, decoded and (with secrets or keys) verified. */
+export function inspect(header: string, options?: InspectOptions): Report
+/** The same report as JSON text (the bytes the CLI and the browser build give). */
+export function inspectJSON(header: string, options?: InspectOptions): string
+/** What a browser would do with Set-Cookie values (one per line). */
+export function audit(setCookie: string, options?: { url?: string | null, now?: number }): AuditReport
+export function auditJSON(setCookie: string, options?: { url?: string | null, now?: number }): string

@@ -20,6 +20,7 @@ cp "$glue"/web/session_core.js "$glue"/web/session_core_bg.wasm "$glue"/web/sess
 cp -R js/. pkg/
 cp -R pkg-template/. pkg/
 cp LICENSE README.md pkg/
+node scripts/build-inspector.js
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
 node -e '
   const fs = require("fs"); const p = "pkg/package.json"

@@ -22,6 +22,7 @@ pub mod cookie;
 pub mod date;
 pub mod error;
 pub mod id;
+pub mod inspect;
 pub mod random;
 pub mod session;
 pub mod signing;

@@ -28,6 +28,8 @@ const FILES: &[(&str, &str)] = &[
     ("keygrip", include_str!("vectors/keygrip.json")),
     ("seal", include_str!("vectors/seal.json")),
     ("client", include_str!("vectors/client.json")),
+    ("inspect", include_str!("vectors/inspect.json")),
+    ("audit", include_str!("vectors/audit.json")),
 ];
 
 fn strings(v: &Value) -> Vec<&str> {
@@ -162,6 +164,9 @@ fn check(file: &str, case: &Value) -> Result<(), String> {
                 serde_json::to_value(core.commit(&input).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?
             }
         }
+        // the report text itself must match, byte for byte
+        "inspect" => session_core::inspect::inspect_json(s(&case["header"]), &case["options"].to_string()).into(),
+        "audit" => session_core::inspect::audit_json(s(&case["header"]), &case["options"].to_string()).into(),
         other => return Err(format!("no runner for {other}")),
     };
     // Objects compare as maps: JavaScript orders integer-like keys first, the core keeps header order.

@@ -303,3 +303,16 @@ pub fn open_sealed(keys: Vec<JsValue>, name: &str, value: &str) -> Result<String
     }
     .to_string())
 }
+
+/// `inspect`: the report (JSON text) for a `Cookie` or `Set-Cookie` header; `options` is JSON text
+/// of [`crate::inspect::InspectOptions`].
+#[wasm_bindgen(js_name = inspectJson)]
+pub fn inspect_json(header: &str, options: &str) -> String {
+    crate::inspect::inspect_json(header, options)
+}
+
+/// `audit`: the findings (JSON text) for `Set-Cookie` values, one per line.
+#[wasm_bindgen(js_name = auditJson)]
+pub fn audit_json(header: &str, options: &str) -> String {
+    crate::inspect::audit_json(header, options)
+}

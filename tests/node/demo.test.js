@@ -33,3 +33,18 @@ test('demo: visits, cart, sign in (regenerate keeps the cart), profile, flash, s
   assert.match(out.headers['set-cookie'][0], /^connect\.sid=; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax$/)
   await agent.get('/profile').expect(401)
 })
+
+test('demo: the /__session inspector is served in development only', async () => {
+  const dev = await request(createApp({ secret: 's' })).get('/__session').set('Cookie', 'theme=<dark>').expect(200)
+  assert.match(dev.text, /<script id="prefill" type="application\/json">\{"header":"theme=\\u003cdark>","as":"cookie"\}<\/script>/)
+  const saved = process.env.NODE_ENV
+  process.env.NODE_ENV = 'production'
+  const warn = console.warn
+  console.warn = () => {}
+  try {
+    await request(createApp({ secret: 's' })).get('/__session').expect(404)
+  } finally {
+    process.env.NODE_ENV = saved
+    console.warn = warn
+  }
+})

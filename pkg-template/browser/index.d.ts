@@ -1,0 +1,46 @@
+// Types for session-core/browser (an ES module that loads the wasm core in a page).
+
+export interface InspectOptions {
+  /** 'cookie' (a Cookie header, default) or 'set-cookie' (Set-Cookie values, one per line). */
+  as?: 'cookie' | 'set-cookie'
+  /** Cookie name -> kind, where the bytes cannot tell ('express-session' or 'cookie-parser'). */
+  names?: Record<string, string>
+  /** express-session / cookie-parser secrets. */
+  secrets?: string[]
+  /** cookie-session keys and session-core sealing keys. */
+  keys?: string[]
+  /** ms since the epoch; default Date.now(). */
+  now?: number
+}
+
+export interface CookieReport {
+  name: string
+  value: string
+  decoded?: string
+  kinds: Array<'express-session' | 'cookie-parser-signed' | 'cookie-parser-json' | 'cookie-session' | 'cookie-session-signature' | 'session-core-sealed' | 'plain'>
+  id?: string
+  body?: unknown
+  verdict: 'valid' | 'invalid' | 'unverified' | 'none'
+  reason?: string
+  key?: number
+  algorithm?: 'sha1' | 'sha256'
+  keyId?: string
+  attributes?: Record<string, unknown>
+  expires?: number
+  timeLeft?: number
+  createdAt?: number
+  lastSeen?: number
+  size: number
+  overBudget: boolean
+}
+
+export interface Report { version: number, as: 'cookie' | 'set-cookie', now: number, cookies: CookieReport[] }
+export interface Finding { code: string, severity: 'error' | 'warning' | 'info', message: string }
+export interface AuditReport { version: number, url?: string, now: number, cookies: Array<{ name: string, findings: Finding[] }>, ignored: string[] }
+
+export function inspect (header: string, options?: InspectOptions): Report
+export function inspectJSON (header: string, options?: InspectOptions): string
+export function audit (setCookie: string, options?: { url?: string | null, now?: number }): AuditReport
+export function auditJSON (setCookie: string, options?: { url?: string | null, now?: number }): string
+export function parseCookie (header: string): Record<string, string>
+export function inspectDocumentCookies (options?: InspectOptions): Report

@@ -1,0 +1,73 @@
+'use strict'
+// Writes tests/vectors/inspect.json and audit.json: the debugging reports. Each case states by hand
+// what the report must say (kind, verdict, key, reason, finding codes); the whole report text is
+// then recorded, and every runner (native, wasm, Node, the CLI) must produce exactly those bytes.
+const fs = require('node:fs')
+const path = require('node:path')
+const assert = require('node:assert')
+const cookieSignature = require('cookie-signature')
+const Keygrip = require('keygrip')
+const wasm = require('../pkg/wasm/session_core.js')
+
+const out = path.join(__dirname, '..', 'tests', 'vectors')
+const NOW = Date.UTC(2026, 0, 1)
+const ES = 'connect.sid=' + encodeURIComponent('s:' + cookieSignature.sign('j2Zt1dW9dRnLQnYtKxBJ3bM0_fYw9-Hq', 'keyboard cat'))
+const CS_BODY = 'eyJ1c2VyIjoiYWxpY2UiLCJuIjoxfQ=='
+const CS = `session=${CS_BODY}; session.sig=${new Keygrip(['key-new']).sign('session=' + CS_BODY)}`
+const CS256 = `session=${CS_BODY}; session.sig=${new Keygrip(['k'], 'sha256').sign('session=' + CS_BODY)}`
+const SEALED = 'session=' + wasm.sealWithNonce('seal key', 'session', JSON.stringify({ c: NOW - 1000, s: NOW - 500, e: NOW + 3600000, d: { user: 'alice' } }), Buffer.alloc(24, 7))
+const SEALED_OLD = 'session=' + wasm.sealWithNonce('seal key', 'session', JSON.stringify({ c: null, s: null, e: NOW - 1, d: {} }), Buffer.alloc(24, 8))
+
+const inspect = []
+function inspectCase (name, header, options, check) {
+  const opts = { now: NOW, ...options }
+  const text = wasm.inspectJson(header, JSON.stringify(opts))
+  check(JSON.parse(text).cookies)
+  inspect.push({ name, source: 'hand-written expectation; report text recorded from the core', header, options: opts, expected: text })
+}
+const first = (cs) => cs[0]
+inspectCase('express-session cookie, no secret: both readings, unverified', ES, {}, (cs) => assert.deepStrictEqual([first(cs).kinds, first(cs).verdict, first(cs).id], [['express-session', 'cookie-parser-signed'], 'unverified', 'j2Zt1dW9dRnLQnYtKxBJ3bM0_fYw9-Hq']))
+inspectCase('express-session cookie, right secret (second)', ES, { secrets: ['new', 'keyboard cat'] }, (cs) => assert.deepStrictEqual([first(cs).verdict, first(cs).key], ['valid', 1]))
+inspectCase('express-session cookie, wrong secret', ES, { secrets: ['nope'] }, (cs) => assert.deepStrictEqual([first(cs).verdict, first(cs).reason], ['invalid', 'bad signature']))
+inspectCase('configured name decides the kind', ES, { names: { 'connect.sid': 'express-session' } }, (cs) => assert.deepStrictEqual(first(cs).kinds, ['express-session']))
+inspectCase('cookie-parser signed cookie by name', 'prefs=s%3Adark.' + encodeURIComponent(cookieSignature.sign('dark', 's').split('.')[1]), { names: { prefs: 'cookie-parser' }, secrets: ['s'] }, (cs) => assert.deepStrictEqual([first(cs).kinds, first(cs).verdict], [['cookie-parser-signed'], 'valid']))
+inspectCase('cookie-parser JSON cookie', 'cart=j%3A%7B%22items%22%3A2%7D', {}, (cs) => assert.deepStrictEqual([first(cs).kinds, first(cs).body], [['cookie-parser-json'], { items: 2 }]))
+inspectCase('cookie-session, right key', CS, { keys: ['key-new'] }, (cs) => assert.deepStrictEqual([first(cs).kinds, first(cs).verdict, first(cs).algorithm, first(cs).body], [['cookie-session'], 'valid', 'sha1', { user: 'alice', n: 1 }]))
+inspectCase('cookie-session, sha256 signature', CS256, { keys: ['k'] }, (cs) => assert.deepStrictEqual([first(cs).verdict, first(cs).algorithm], ['valid', 'sha256']))
+inspectCase('cookie-session, no keys: readable but unverified', CS, {}, (cs) => assert.deepStrictEqual([first(cs).verdict, cs[1].kinds], ['unverified', ['cookie-session-signature']]))
+inspectCase('cookie-session without its signature', 'session=' + CS_BODY, { keys: ['key-new'] }, (cs) => assert.deepStrictEqual([first(cs).verdict, first(cs).reason], ['invalid', 'no signature']))
+inspectCase('sealed, right key: opened with expiry and time left', SEALED, { keys: ['seal key'] }, (cs) => assert.deepStrictEqual([first(cs).verdict, first(cs).body, first(cs).timeLeft, first(cs).createdAt], ['valid', { user: 'alice' }, 3600000, NOW - 1000]))
+inspectCase('sealed, no key: unverified, key id shown', SEALED, {}, (cs) => assert.deepStrictEqual([first(cs).verdict, first(cs).keyId.length], ['unverified', 8]))
+inspectCase('sealed, unknown key', SEALED, { keys: ['other'] }, (cs) => assert.deepStrictEqual([first(cs).verdict, first(cs).reason], ['invalid', 'unknown key']))
+inspectCase('sealed, expired', SEALED_OLD, { keys: ['seal key'] }, (cs) => assert.deepStrictEqual([first(cs).verdict, first(cs).reason], ['invalid', 'expired']))
+inspectCase('sealed, truncated', SEALED.slice(0, 30), { keys: ['seal key'] }, (cs) => assert.deepStrictEqual([first(cs).verdict, first(cs).reason], ['invalid', 'truncated']))
+inspectCase('plain cookies and size', 'theme=dark; big=' + 'x'.repeat(4100), {}, (cs) => assert.deepStrictEqual([first(cs).kinds, cs[1].overBudget, cs[1].size], [['plain'], true, 4103]))
+inspectCase('Set-Cookie lines with expiry', ES + '; Path=/; Expires=Thu, 01 Jan 2026 01:00:00 GMT; HttpOnly\nsession=' + CS_BODY + '; path=/; max-age=60', { as: 'set-cookie' }, (cs) => assert.deepStrictEqual([first(cs).timeLeft, cs[1].timeLeft, first(cs).attributes.httpOnly], [3600000, 60000, true]))
+inspectCase('empty header', '', {}, (cs) => assert.deepStrictEqual(cs, []))
+inspectCase('garbage', ';;=;"%zz\u00ff', {}, (cs) => assert.ok(Array.isArray(cs)))
+
+const audit = []
+function auditCase (name, header, options, codes) {
+  const opts = { now: NOW, ...options }
+  const text = wasm.auditJson(header, JSON.stringify(opts))
+  assert.deepStrictEqual(JSON.parse(text).cookies.map((c) => c.findings.map((f) => f.code)), codes, name)
+  audit.push({ name, source: 'hand-written expectation (the finding codes); report text recorded from the core', header, options: opts, expected: text })
+}
+auditCase('a good session cookie', ES + '; Path=/; HttpOnly; Secure; SameSite=Lax', { url: 'https://example.com/' }, [[]])
+auditCase('SameSite=None without Secure', 'a=1; SameSite=None', {}, [['SAMESITE_NONE_WITHOUT_SECURE']])
+auditCase('Partitioned without Secure', 'a=1; Partitioned; SameSite=None; Secure\nb=1; Partitioned', {}, [[], ['PARTITIONED_WITHOUT_SECURE']])
+auditCase('__Host- prefix rules', '__Host-a=1; Secure; Path=/\n__Host-b=1; Secure; Path=/; Domain=example.com\n__Host-c=1', { url: 'https://example.com/' }, [[], ['HOST_PREFIX'], ['HOST_PREFIX']])
+auditCase('__Secure- prefix rules', '__Secure-a=1; Secure\n__Secure-b=1', { url: 'https://example.com/' }, [[], ['SECURE_PREFIX']])
+auditCase('Domain not matching the URL', 'a=1; Domain=example.com\nb=1; Domain=.example.com\nc=1; Domain=other.com\nd=1; Domain=ample.com', { url: 'https://www.example.com/x' }, [[], [], ['DOMAIN_MISMATCH'], ['DOMAIN_MISMATCH']])
+auditCase('Secure cookie over http (localhost is trusted)', 'a=1; Secure', { url: 'http://example.com/' }, [['SECURE_OVER_HTTP']])
+auditCase('Secure cookie on http://localhost', 'a=1; Secure', { url: 'http://localhost:3000/' }, [[]])
+auditCase('too large (4097 bytes; 4096 is fine)', 'a=' + 'x'.repeat(4096) + '\nb=' + 'x'.repeat(4095), {}, [['TOO_LARGE'], []])
+auditCase('expired', 'a=; Expires=Thu, 01 Jan 1970 00:00:00 GMT\nb=1; Max-Age=0', {}, [['EXPIRED'], ['EXPIRED']])
+auditCase('session cookie without HttpOnly', 'connect.sid=s%3Aabc.def; Path=/\nmy_session=1\ntheme=dark', {}, [['SESSION_WITHOUT_HTTPONLY'], ['SESSION_WITHOUT_HTTPONLY'], []])
+auditCase('lines without name=value are ignored', 'garbage\na=1', {}, [[]])
+auditCase('the real-world corpus line shapes', 'id=1; expires=Sat Jul 24 2027 22:30:27 GMT+0000 (Coordinated Universal Time); path=/\nx=1; expires=Thu, 24-Dec-2026 22:30:26 GMT', {}, [['SESSION_WITHOUT_HTTPONLY'], []])
+
+for (const [file, cases, what] of [['inspect', inspect, 'inspect reports'], ['audit', audit, 'audit reports']]) {
+  fs.writeFileSync(path.join(out, file + '.json'), JSON.stringify({ source: `${what} (src/inspect/); the expected text is compared byte for byte`, count: cases.length, cases }, null, 1) + '\n')
+  console.log(`${file}: ${cases.length} cases`)
+}
