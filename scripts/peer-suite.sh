@@ -15,14 +15,19 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 scratch=$(mktemp -d /tmp/peer-suite.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 
+# The peer's test/ and package.json into the scratch folder, from a work tree or a git dir.
+extract() {
+  if [ -d "$src/.git" ] || [ -f "$src/HEAD" ]; then
+    git --git-dir="$( [ -d "$src/.git" ] && echo "$src/.git" || echo "$src")" archive HEAD test package.json | tar -x -C "$scratch"
+  else
+    cp -R "$src/test" "$src/package.json" "$scratch/"
+  fi
+  cd "$scratch"
+}
+
 case "$peer" in
   express-session)
-    if [ -d "$src/.git" ] || [ -f "$src/HEAD" ]; then
-      git --git-dir="$( [ -d "$src/.git" ] && echo "$src/.git" || echo "$src")" archive HEAD test package.json | tar -x -C "$scratch"
-    else
-      cp -R "$src/test" "$src/package.json" "$scratch/"
-    fi
-    cd "$scratch"
+    extract
     mkdir -p session test/fixtures
     echo "module.exports = require('$root/pkg/express')" > index.js
     for pair in cookie:Cookie memory:MemoryStore store:Store session:Session; do
@@ -34,12 +39,7 @@ case "$peer" in
     npx mocha --check-leaks --reporter spec test/ 2>&1 | tee "$root/target/peer-suite-$peer.log" | tail -n 40 || true
     ;;
   cookie-session)
-    if [ -d "$src/.git" ] || [ -f "$src/HEAD" ]; then
-      git --git-dir="$( [ -d "$src/.git" ] && echo "$src/.git" || echo "$src")" archive HEAD test package.json | tar -x -C "$scratch"
-    else
-      cp -R "$src/test" "$src/package.json" "$scratch/"
-    fi
-    cd "$scratch"
+    extract
     echo "module.exports = require('$root/pkg/cookie-session')" > index.js
     deps=$(node -e 'const d=require("./package.json").devDependencies;console.log(["mocha","supertest","connect"].map(n=>n+"@"+d[n]).join(" "))')
     npm install --no-audit --no-fund --loglevel=error --no-save $deps >/dev/null

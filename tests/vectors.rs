@@ -121,7 +121,7 @@ fn check(file: &str, case: &Value) -> Result<(), String> {
         }
         "ended" => {
             match session_core(case).ended(&case["record"].to_string(), case["now"].as_i64().unwrap_or_default()) {
-                Some(why) => Value::String(format!("{why:?}").to_ascii_lowercase()),
+                Some(why) => Value::String(why.as_str().to_owned()),
                 None => Value::Null,
             }
         }

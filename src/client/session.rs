@@ -167,14 +167,7 @@ impl ClientSession {
                 "idle and absolute timeouts need encrypt: true (they travel sealed in the cookie)",
             ));
         }
-        let t = &options.timeouts;
-        for (field, v) in
-            [("idleTimeout", t.idle_timeout), ("absoluteTimeout", t.absolute_timeout), ("touchAfter", t.touch_after)]
-        {
-            if v.is_some_and(|ms| !ms.is_finite() || ms <= 0.0) {
-                return Err(Error::invalid(field, "must be a positive number of milliseconds"));
-            }
-        }
+        options.timeouts.validate()?;
         Ok(ClientSession {
             keygrip: Keygrip::new(keys, alg),
             seal_keys: if options.encrypt {
@@ -218,11 +211,7 @@ impl ClientSession {
             let times =
                 CookieTimes { expires: sealed.e, original_max_age: None, created_at: sealed.c, last_seen: sealed.s };
             if let Some(why) = ended(&times, now, &self.options.timeouts) {
-                out.reason = Some(match why {
-                    crate::session::Ended::Expired => "expired",
-                    crate::session::Ended::Idle => "idle",
-                    crate::session::Ended::Absolute => "absolute",
-                });
+                out.reason = Some(why.as_str());
                 return out;
             }
             out.body = Some(sealed.d.get().to_owned());
@@ -286,11 +275,9 @@ impl ClientSession {
                         created = Some(input.now);
                         changed = true;
                     }
-                    if let Some(after) = o.timeouts.touch_after() {
-                        if seen.or(created).is_none_or(|s| input.now as f64 - s as f64 >= after) {
-                            seen = Some(input.now);
-                            changed = true;
-                        }
+                    if o.timeouts.seen_due(seen.or(created), input.now) {
+                        seen = Some(input.now);
+                        changed = true;
                     }
                 }
                 None

@@ -56,17 +56,7 @@ impl SessionOptions {
         if self.unset != "keep" && self.unset != "destroy" {
             return Err(Error::invalid("unset", "must be \"destroy\" or \"keep\""));
         }
-        let t = &self.timeouts;
-        for (field, v) in
-            [("idleTimeout", t.idle_timeout), ("absoluteTimeout", t.absolute_timeout), ("touchAfter", t.touch_after)]
-        {
-            if let Some(ms) = v {
-                if !ms.is_finite() || ms <= 0.0 {
-                    return Err(Error::invalid(field, "must be a positive number of milliseconds"));
-                }
-            }
-        }
-        Ok(())
+        self.timeouts.validate()
     }
 }
 
@@ -253,13 +243,10 @@ impl Session {
                 out.created_at = Some(input.now);
                 stamps_due = true;
             }
-            if let Some(after) = o.timeouts.touch_after() {
-                let seen = times.last_seen.or(times.created_at);
-                if seen.is_none_or(|s| input.now as f64 - s as f64 >= after) {
-                    rec.set_stamp("lastSeen", input.now);
-                    out.last_seen = Some(input.now);
-                    stamps_due = true;
-                }
+            if o.timeouts.seen_due(times.last_seen.or(times.created_at), input.now) {
+                rec.set_stamp("lastSeen", input.now);
+                out.last_seen = Some(input.now);
+                stamps_due = true;
             }
         }
 

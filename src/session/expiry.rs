@@ -29,6 +29,17 @@ pub enum Ended {
     Absolute,
 }
 
+impl Ended {
+    /// `expired`, `idle` or `absolute`: the reason as reports and logs give it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Ended::Expired => "expired",
+            Ended::Idle => "idle",
+            Ended::Absolute => "absolute",
+        }
+    }
+}
+
 /// The server-side timeouts, in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -48,6 +59,26 @@ impl Timeouts {
     /// `touchAfter`, or its default: a tenth of the idle timeout, at most 60 s.
     pub fn touch_after(&self) -> Option<f64> {
         self.idle_timeout.map(|idle| self.touch_after.unwrap_or((idle / 10.0).min(60_000.0)))
+    }
+
+    /// Must a request refresh the last-seen time (`seen`, or the start when never seen)? Only
+    /// with an idle timeout, and at most once per `touchAfter`.
+    pub fn seen_due(&self, seen: Option<i64>, now: i64) -> bool {
+        self.touch_after().is_some_and(|after| seen.is_none_or(|s| now as f64 - s as f64 >= after))
+    }
+
+    /// Each given timeout is a positive, finite number of milliseconds; the error names it.
+    pub fn validate(&self) -> Result<(), crate::error::Error> {
+        for (field, v) in [
+            ("idleTimeout", self.idle_timeout),
+            ("absoluteTimeout", self.absolute_timeout),
+            ("touchAfter", self.touch_after),
+        ] {
+            if v.is_some_and(|ms| !ms.is_finite() || ms <= 0.0) {
+                return Err(crate::error::Error::invalid(field, "must be a positive number of milliseconds"));
+            }
+        }
+        Ok(())
     }
 }
 

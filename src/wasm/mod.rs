@@ -159,7 +159,7 @@ impl SessionCore {
 
     /// Why a loaded record is over (`"expired"`, `"idle"`, `"absolute"`), or `undefined`.
     pub fn ended(&self, record: &str, now: f64) -> Option<String> {
-        self.inner.ended(record, now as i64).map(|e| format!("{e:?}").to_ascii_lowercase())
+        self.inner.ended(record, now as i64).map(|e| e.as_str().to_owned())
     }
 
     /// Whether the options turn on the idle or absolute timeout.
