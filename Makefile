@@ -10,7 +10,7 @@ all: pkg
 
 tools: .tools/env
 .tools/env: scripts/bootstrap.sh Cargo.lock
-	bash scripts/bootstrap.sh
+	bash scripts/bootstrap.sh </dev/null
 
 deps: node_modules/.deps-ok
 node_modules/.deps-ok: package.json package-lock.json
@@ -27,23 +27,25 @@ system-deps:
 
 # The native command-line tool (src/bin/session-core.rs).
 cli:
-	cargo build --bin session-core
+	cargo build --bin session-core </dev/null
 
 pkg: tools
-	bash scripts/build-pkg.sh
+	bash scripts/build-pkg.sh </dev/null
 
 # Every test: native (cargo), inside wasm (wasm-pack test --node), Node (the npm package).
 test: test-rust test-wasm test-node test-counts
 
+# cargo and rustc get no standard input: cargo's probe of the target runs `rustc -`, which reads
+# stdin, and a CI runner's stdin may hold anything.
 test-rust:
 	@mkdir -p $(LOGS)
-	cargo test --all-targets 2>&1 | tee $(LOGS)/rust.log
-	cargo test --doc 2>&1 | tail -n 3
-	cargo test --test vectors -- --nocapture 2>&1 | tee $(LOGS)/rust-vectors.log
+	cargo test --all-targets </dev/null 2>&1 | tee $(LOGS)/rust.log
+	cargo test --doc </dev/null 2>&1 | tail -n 3
+	cargo test --test vectors -- --nocapture </dev/null 2>&1 | tee $(LOGS)/rust-vectors.log
 
 test-wasm: tools
 	@mkdir -p $(LOGS)
-	$(ENV) wasm-pack test --node --mode no-install -- --test vectors -- --nocapture 2>&1 | tee $(LOGS)/wasm.log
+	$(ENV) wasm-pack test --node --mode no-install -- --test vectors -- --nocapture </dev/null 2>&1 | tee $(LOGS)/wasm.log
 
 test-node: pkg deps demo-deps system-deps cli
 	@mkdir -p $(LOGS)
@@ -54,9 +56,9 @@ test-counts:
 	@bash scripts/check-counts.sh $(LOGS)
 
 lint:
-	cargo fmt --check
-	cargo clippy --all-targets -- -D warnings
-	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+	cargo fmt --check </dev/null
+	cargo clippy --all-targets -- -D warnings </dev/null
+	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings </dev/null
 
 demo-deps: pkg
 	cd examples-node && npm install --no-audit --no-fund --loglevel=error --install-links=false
