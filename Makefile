@@ -72,6 +72,7 @@ vectors: pkg deps
 	node scripts/gen-client-vectors.js
 
 bench: pkg deps
+	node bench/middleware.js
 	node bench/express.js
 
 clean:

@@ -21,11 +21,12 @@ fn datetime(ms: i64) -> Option<OffsetDateTime> {
 }
 
 fn year_utc(y: i32) -> String {
+    let mut s = String::with_capacity(7);
     if y < 0 {
-        format!("-{:04}", -(y as i64))
-    } else {
-        format!("{y:04}")
+        s.push('-');
     }
+    push_padded(&mut s, (y as i64).unsigned_abs(), 4);
+    s
 }
 
 /// `new Date(ms).toUTCString()`: the IMF-fixdate of RFC 7231 for years 0–9999, and JavaScript's
@@ -40,16 +41,44 @@ fn year_utc(y: i32) -> String {
 /// ```
 pub fn to_utc_string(ms: f64) -> Option<String> {
     let d = datetime(js_time(ms)?)?;
-    Some(format!(
-        "{}, {:02} {} {} {:02}:{:02}:{:02} GMT",
-        DAYS[d.weekday().number_days_from_monday() as usize],
-        d.day(),
-        MONTHS[d.month() as usize - 1],
-        year_utc(d.year()),
-        d.hour(),
-        d.minute(),
-        d.second()
-    ))
+    // written digit by digit: this runs for every Set-Cookie, and `format!` is slow in wasm
+    let mut s = String::with_capacity(29);
+    s.push_str(DAYS[d.weekday().number_days_from_monday() as usize]);
+    s.push_str(", ");
+    push_padded(&mut s, d.day() as u64, 2);
+    s.push(' ');
+    s.push_str(MONTHS[d.month() as usize - 1]);
+    s.push(' ');
+    s.push_str(&year_utc(d.year()));
+    s.push(' ');
+    push_time(&mut s, d.hour(), d.minute(), d.second());
+    s.push_str(" GMT");
+    Some(s)
+}
+
+/// `n` in decimal, zero-padded to `width` digits.
+fn push_padded(s: &mut String, n: u64, width: usize) {
+    let mut buf = [b'0'; 20];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let start = i.min(buf.len() - width.min(buf.len()));
+    s.extend(buf[start..].iter().map(|&b| b as char));
+}
+
+fn push_time(s: &mut String, h: u8, m: u8, sec: u8) {
+    push_padded(s, h as u64, 2);
+    s.push(':');
+    push_padded(s, m as u64, 2);
+    s.push(':');
+    push_padded(s, sec as u64, 2);
 }
 
 /// `new Date(ms).toISOString()`: `YYYY-MM-DDTHH:mm:ss.sssZ`, six-digit signed years outside 0–9999.
@@ -62,22 +91,23 @@ pub fn to_utc_string(ms: f64) -> Option<String> {
 pub fn to_iso_string(ms: f64) -> Option<String> {
     let d = datetime(js_time(ms)?)?;
     let y = d.year();
-    let year = if (0..=9999).contains(&y) {
-        format!("{y:04}")
-    } else if y < 0 {
-        format!("-{:06}", -(y as i64))
+    let mut s = String::with_capacity(27);
+    if (0..=9999).contains(&y) {
+        push_padded(&mut s, y as u64, 4);
     } else {
-        format!("+{y:06}")
-    };
-    Some(format!(
-        "{year}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        d.month() as u8,
-        d.day(),
-        d.hour(),
-        d.minute(),
-        d.second(),
-        d.millisecond()
-    ))
+        s.push(if y < 0 { '-' } else { '+' });
+        push_padded(&mut s, (y as i64).unsigned_abs(), 6);
+    }
+    s.push('-');
+    push_padded(&mut s, d.month() as u64, 2);
+    s.push('-');
+    push_padded(&mut s, d.day() as u64, 2);
+    s.push('T');
+    push_time(&mut s, d.hour(), d.minute(), d.second());
+    s.push('.');
+    push_padded(&mut s, d.millisecond() as u64, 3);
+    s.push('Z');
+    Some(s)
 }
 
 /// Reads the date-time strings a session record holds (`toISOString()` output, as `JSON.stringify`

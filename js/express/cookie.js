@@ -7,6 +7,28 @@
 
 const core = require('../index.js')
 
+// Date -> { t, iso }: the ISO text of a Date whose time value has not changed since, so that a
+// record loaded from a store is written back without formatting its date again.
+const isoCache = new WeakMap()
+const CANONICAL_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
+
+function isoText (d) {
+  if (!(d instanceof Date)) return d
+  const t = d.getTime()
+  const hit = isoCache.get(d)
+  if (hit && hit.t === t) return hit.iso
+  const iso = Number.isNaN(t) ? null : d.toISOString()
+  isoCache.set(d, { t, iso })
+  return iso
+}
+
+/** A Date for an ISO text read from a record, remembering the text when it is toISOString's own. */
+function dateFromIso (text) {
+  const d = new Date(text)
+  if (CANONICAL_ISO.test(text) && !Number.isNaN(d.getTime())) isoCache.set(d, { t: d.getTime(), iso: text })
+  return d
+}
+
 class Cookie {
   constructor (options) {
     this.path = '/'
@@ -76,11 +98,15 @@ class Cookie {
     })
   }
 
+  /** The record's `cookie`: `data`, with `expires` as the ISO text `JSON.stringify` writes. */
   toJSON () {
-    return this.data
+    const data = this.data
+    data.expires = isoText(data.expires)
+    return data
   }
 }
 
 // Accessors are non-enumerable on the prototype, as in express-session (a class does this already);
 // `createdAt`/`lastSeen` are own properties only when a record carries them.
 module.exports = Cookie
+module.exports.dateFromIso = dateFromIso

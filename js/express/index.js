@@ -246,7 +246,8 @@ function decide (state, phase) {
     ',"cookieId":' + str(state.cookieId) + ',"cookieSecretIndex":' + (state.secretIndex === null ? 'null' : state.secretIndex) +
     ',"sessionId":' + str(sid) + ',"id":' + str(sess ? sess.id : undefined) + ',"originalId":' + str(state.originalId) +
     ',"original":' + state.original + ',"saved":' + (state.saved || 'null') + ',"session":' + (json === undefined ? 'null' : json) +
-    ',"destroyed":' + state.destroyed + ',"touched":' + state.touched + ',"storeTouch":' + mw.storeTouch + '}'
+    ',"destroyed":' + state.destroyed + ',"touched":' + state.touched + ',"storeTouch":' + mw.storeTouch +
+    ',"wantRecord":' + takesRecord(mw.store) + '}'
   const out = JSON.parse(state.sc.decide(input))
   if (sess && sess.cookie) {
     if (out.expires !== undefined) sess.cookie._expires = out.expires === null ? null : new Date(out.expires)
@@ -257,6 +258,11 @@ function decide (state, phase) {
   if (out.cookieSkipped) debug('not secured: cookie not set')
   if (out.setCookie) appendSetCookie(res, out.setCookie)
   return out
+}
+
+/** Our MemoryStore takes the record as text, unless someone replaced its set(). */
+function takesRecord (store) {
+  return store.set === MemoryStore.prototype.set && typeof store[kSetRecord] === 'function'
 }
 
 /** The store write the decision asks for, as a function of a callback; null for none. */
@@ -271,8 +277,7 @@ function storeOp (state, out) {
   if (out.save) {
     debug('saving %s', sess.id)
     state.saved = out.record
-    // our MemoryStore takes the record text as is, unless someone replaced its set()
-    if (mw.fastStore && store.set === MemoryStore.prototype.set) return (cb) => store[kSetRecord](sess.id, out.record, out.deadline, cb)
+    if (takesRecord(store)) return (cb) => store[kSetRecord](sess.id, out.record, out.deadline, cb)
     return (cb) => callStore(store, 'set', [sess.id, sess], cb)
   }
   if (out.touch) {

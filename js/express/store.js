@@ -45,7 +45,7 @@ function createSession (req, sess) {
   const expires = sess.cookie.expires
   const originalMaxAge = sess.cookie.originalMaxAge
   sess.cookie = new Cookie(sess.cookie)
-  if (typeof expires === 'string') sess.cookie.expires = new Date(expires)
+  if (typeof expires === 'string') sess.cookie.expires = Cookie.dateFromIso(expires)
   sess.cookie.originalMaxAge = originalMaxAge
   req.session = new Session(req, sess)
   return req.session

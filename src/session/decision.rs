@@ -109,6 +109,13 @@ pub struct Input<'a> {
     /// The store has a `touch` method.
     #[serde(default)]
     pub store_touch: bool,
+    /// Whether the output should carry the record as text (a store that takes it); default true.
+    #[serde(default = "yes")]
+    pub want_record: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// The decision.
@@ -289,8 +296,16 @@ impl Session {
                 out.touch = true;
             }
             if out.save || out.touch {
-                out.deadline = deadline(&rec.times(), &o.timeouts);
-                out.record = Some(rec.to_json());
+                let mut t = times;
+                if let Some(e) = out.expires {
+                    t.expires = e;
+                }
+                t.created_at = out.created_at.or(t.created_at);
+                t.last_seen = out.last_seen.or(t.last_seen);
+                out.deadline = deadline(&t, &o.timeouts);
+                if input.want_record {
+                    out.record = Some(rec.to_json());
+                }
             }
         }
         Ok(out)

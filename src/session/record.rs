@@ -133,23 +133,28 @@ impl Record {
         Ok(Record { cookie, data })
     }
 
-    /// The times the expiry rules read.
     /// The data part without its opening brace (see [`data_tail`]).
     pub(crate) fn data_tail(&self) -> &str {
         &self.data[1..]
     }
 
+    /// The times the expiry rules read.
     pub fn times(&self) -> CookieTimes {
         let int = |k: &str| self.cookie.get(k).and_then(Value::as_f64).and_then(crate::date::js_time);
         CookieTimes {
-            expires: match self.cookie.get("expires") {
-                Some(Value::String(s)) => parse_iso(s),
-                Some(Value::Number(n)) => n.as_f64().and_then(crate::date::js_time),
-                _ => None,
-            },
+            expires: self.expires(),
             original_max_age: self.cookie.get("originalMaxAge").and_then(Value::as_f64),
             created_at: int("createdAt"),
             last_seen: int("lastSeen"),
+        }
+    }
+
+    /// `cookie.expires` in milliseconds (ISO text, or a number), if it has one.
+    pub fn expires(&self) -> Option<i64> {
+        match self.cookie.get("expires") {
+            Some(Value::String(s)) => parse_iso(s),
+            Some(Value::Number(n)) => n.as_f64().and_then(crate::date::js_time),
+            _ => None,
         }
     }
 
@@ -179,12 +184,17 @@ impl Record {
 
     /// The record as JSON text: `cookie` first, then the data, byte for byte as it came.
     pub fn to_json(&self) -> String {
-        let cookie = Value::Object(self.cookie.clone()).to_string();
+        let mut out = String::with_capacity(self.data.len() + 160);
+        out.push_str("{\"cookie\":");
+        // a map of JSON values always serialises
+        out.push_str(&serde_json::to_string(&self.cookie).unwrap_or_default());
         if self.data.len() <= 2 {
-            format!("{{\"cookie\":{cookie}}}")
+            out.push('}');
         } else {
-            format!("{{\"cookie\":{cookie},{}", &self.data[1..])
+            out.push(',');
+            out.push_str(&self.data[1..]);
         }
+        out
     }
 
     /// JavaScript truthiness of a `cookie` field.
@@ -209,7 +219,7 @@ impl Record {
             _ => None,
         };
         let opts = SerializeOptions {
-            expires: self.times().expires.map(|m| m as f64),
+            expires: self.expires().map(|m| m as f64),
             domain: text("domain"),
             path: text("path"),
             http_only: truthy("httpOnly"),
