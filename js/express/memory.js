@@ -14,7 +14,8 @@ const Store = require('./store')
 const core = require('../wasm/session_core.js')
 const { kSetRecord, kGetRecord } = require('./symbols')
 
-const defer = typeof setImmediate === 'function' ? setImmediate : (fn, ...args) => process.nextTick(fn, ...args)
+// Callbacks run on the next tick: always asynchronous, as a store's are, without waiting a turn of the event loop.
+const defer = (fn, ...args) => process.nextTick(fn, ...args)
 const NO_DEADLINE = Infinity
 
 class MemoryStore extends Store {
