@@ -2,6 +2,11 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 ENV := . .tools/env &&
+# wasm32 builds get a target folder of their own, and a cached failure of cargo's probe of the
+# target (`rustc - --print=cfg …`) is dropped first: on this machine kind that probe has been seen
+# to fail inside a target folder shared with the native build, and cargo caches the failure.
+WASM := CARGO_TARGET_DIR=target/wasm
+WASM_PROBE := { grep -qs '"success":false' target/wasm/.rustc_info.json && rm -f target/wasm/.rustc_info.json; true; } &&
 LOGS := target/test-logs
 
 .PHONY: all tools deps demo-deps system-deps cli pkg test test-rust test-wasm test-node test-counts lint demo vectors bench clean
@@ -45,7 +50,7 @@ test-rust:
 
 test-wasm: tools
 	@mkdir -p $(LOGS)
-	$(ENV) wasm-pack test --node --mode no-install -- --test vectors -- --nocapture </dev/null 2>&1 | tee $(LOGS)/wasm.log
+	$(WASM_PROBE) $(ENV) $(WASM) wasm-pack test --node --mode no-install -- --test vectors -- --nocapture </dev/null 2>&1 | tee $(LOGS)/wasm.log
 
 test-node: pkg deps demo-deps system-deps cli
 	@mkdir -p $(LOGS)
@@ -58,7 +63,7 @@ test-counts:
 lint:
 	cargo fmt --check </dev/null
 	cargo clippy --all-targets -- -D warnings </dev/null
-	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings </dev/null
+	$(WASM_PROBE) $(WASM) cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings </dev/null
 
 demo-deps: pkg
 	cd examples-node && npm install --no-audit --no-fund --loglevel=error --install-links=false

@@ -6,8 +6,12 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 . .tools/env
 
+# its own target folder, as in the Makefile (see WASM there), dropping a cached failed target probe
+export CARGO_TARGET_DIR=target/wasm
+grep -qs '"success":false' target/wasm/.rustc_info.json && rm -f target/wasm/.rustc_info.json
 cargo build --quiet --lib --release --target wasm32-unknown-unknown
-wasm=target/wasm32-unknown-unknown/release/session_core.wasm
+unset CARGO_TARGET_DIR
+wasm=target/wasm/wasm32-unknown-unknown/release/session_core.wasm
 glue=target/wasm-glue
 rm -rf "$glue" && mkdir -p "$glue/node" "$glue/web"
 wasm-bindgen --target nodejs --out-dir "$glue/node" --out-name session_core "$wasm"
