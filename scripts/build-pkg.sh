@@ -8,7 +8,7 @@ cd "$root"
 
 # its own target folder, as in the Makefile (see WASM there), dropping a cached failed target probe
 export CARGO_TARGET_DIR=target/wasm
-grep -qs '"success":false' target/wasm/.rustc_info.json && rm -f target/wasm/.rustc_info.json
+if grep -qs '"success":false' target/wasm/.rustc_info.json; then rm -f target/wasm/.rustc_info.json; fi
 cargo build --quiet --lib --release --target wasm32-unknown-unknown
 unset CARGO_TARGET_DIR
 wasm=target/wasm/wasm32-unknown-unknown/release/session_core.wasm
