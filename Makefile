@@ -2,11 +2,14 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 ENV := . .tools/env &&
-# wasm32 builds get a target folder of their own, and a cached failure of cargo's probe of the
-# target (`rustc - --print=cfg …`) is dropped first: on this machine kind that probe has been seen
-# to fail inside a target folder shared with the native build, and cargo caches the failure.
+# On some machines of this kind /dev/null is a regular file, not the null device: what one program
+# writes "to /dev/null" the next one reads back. cargo probes each target with `rustc -`, whose input
+# is /dev/null, and caches the answer; a probe that read junk fails and stays failed. So every cargo
+# step first empties /dev/null when it is a plain file (a no-op for the real device), and drops a
+# cached failed probe. wasm32 builds keep a target folder of their own.
+NULLFIX := { [ -c /dev/null ] || : > /dev/null; } &&
 WASM := CARGO_TARGET_DIR=target/wasm
-WASM_PROBE := { grep -qs '"success":false' target/wasm/.rustc_info.json && rm -f target/wasm/.rustc_info.json; true; } &&
+WASM_PROBE := $(NULLFIX) { grep -qs '"success":false' target/wasm/.rustc_info.json && rm -f target/wasm/.rustc_info.json; true; } &&
 LOGS := target/test-logs
 
 .PHONY: all tools deps demo-deps system-deps cli pkg test test-rust test-wasm test-node test-counts lint demo vectors bench clean
@@ -15,7 +18,7 @@ all: pkg
 
 tools: .tools/env
 .tools/env: scripts/bootstrap.sh Cargo.lock
-	bash scripts/bootstrap.sh </dev/null
+	bash scripts/bootstrap.sh
 
 deps: node_modules/.deps-ok
 node_modules/.deps-ok: package.json package-lock.json
@@ -32,25 +35,24 @@ system-deps:
 
 # The native command-line tool (src/bin/session-core.rs).
 cli:
-	cargo build --bin session-core </dev/null
+	$(NULLFIX) cargo build --bin session-core
 
 pkg: tools
-	bash scripts/build-pkg.sh </dev/null
+	bash scripts/build-pkg.sh
 
 # Every test: native (cargo), inside wasm (wasm-pack test --node), Node (the npm package).
 test: test-rust test-wasm test-node test-counts
 
-# cargo and rustc get no standard input: cargo's probe of the target runs `rustc -`, which reads
-# stdin, and a CI runner's stdin may hold anything.
 test-rust:
 	@mkdir -p $(LOGS)
-	cargo test --all-targets </dev/null 2>&1 | tee $(LOGS)/rust.log
-	cargo test --doc </dev/null 2>&1 | tail -n 3
-	cargo test --test vectors -- --nocapture </dev/null 2>&1 | tee $(LOGS)/rust-vectors.log
+	@$(NULLFIX) { grep -qs '"success":false' target/.rustc_info.json && rm -f target/.rustc_info.json; true; }
+	$(NULLFIX) cargo test --all-targets 2>&1 | tee $(LOGS)/rust.log
+	$(NULLFIX) cargo test --doc 2>&1 | tail -n 3
+	$(NULLFIX) cargo test --test vectors -- --nocapture 2>&1 | tee $(LOGS)/rust-vectors.log
 
 test-wasm: tools
 	@mkdir -p $(LOGS)
-	$(WASM_PROBE) $(ENV) $(WASM) wasm-pack test --node --mode no-install -- --test vectors -- --nocapture </dev/null 2>&1 | tee $(LOGS)/wasm.log
+	$(WASM_PROBE) $(ENV) $(WASM) wasm-pack test --node --mode no-install -- --test vectors -- --nocapture 2>&1 | tee $(LOGS)/wasm.log
 
 test-node: pkg deps demo-deps system-deps cli
 	@mkdir -p $(LOGS)
@@ -61,9 +63,9 @@ test-counts:
 	@bash scripts/check-counts.sh $(LOGS)
 
 lint:
-	cargo fmt --check </dev/null
-	cargo clippy --all-targets -- -D warnings </dev/null
-	$(WASM_PROBE) $(WASM) cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings </dev/null
+	$(NULLFIX) cargo fmt --check
+	$(NULLFIX) cargo clippy --all-targets -- -D warnings
+	$(WASM_PROBE) $(WASM) cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 
 demo-deps: pkg
 	cd examples-node && npm install --no-audit --no-fund --loglevel=error --install-links=false

@@ -8,10 +8,14 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 tools="$root/.tools"
 mkdir -p "$tools/bin"
 log() { printf 'bootstrap: %s\n' "$*" >&2; }
+# On some machines of this kind /dev/null is a regular file that keeps what was written to it, and
+# rustc probes read their input from it: empty it before each cargo or rustc step (see the Makefile).
+nullfix() { [ -c /dev/null ] || : > /dev/null; }
 
 env_lines=("export PATH=\"$tools/bin:\$PATH\"")
 
 probe_wasm() {
+  nullfix
   echo '' | rustc --target wasm32-unknown-unknown --crate-type lib --emit metadata -o /dev/null - >/dev/null 2>&1
 }
 
@@ -31,6 +35,7 @@ if ! probe_wasm; then
     export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-22
     if ! probe_wasm; then
       scratch=$(mktemp -d)
+      nullfix
       (cd "$scratch" && cargo init -q --lib --name stdbuild &&
         RUSTC_BOOTSTRAP=1 RUSTFLAGS=-Cembed-bitcode=yes cargo build -q --release \
           --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort,test >&2)
@@ -52,13 +57,15 @@ have=$("$tools/bin/wasm-bindgen" --version 2>/dev/null | awk '{print $2}' || tru
 if [ "$have" != "$want" ]; then
   log "installing wasm-bindgen-cli $want (a few minutes, once)"
   # --locked fails on these registries (a pinned webpki-roots is missing), so resolve afresh.
-  cargo install -q wasm-bindgen-cli --version "$want" --root "$tools" --force </dev/null >&2
+  nullfix
+  cargo install -q wasm-bindgen-cli --version "$want" --root "$tools" --force >&2
 fi
 
 # 3. wasm-pack
 if ! "$tools/bin/wasm-pack" --version >/dev/null 2>&1; then
   log "installing wasm-pack (a few minutes, once)"
-  cargo install -q wasm-pack --root "$tools" --locked </dev/null >&2
+  nullfix
+  cargo install -q wasm-pack --root "$tools" --locked >&2
 fi
 
 # Guard: never let a wasm-opt run (Debian's binaryen 108 breaks wasm-bindgen output). Builds pass --no-opt.

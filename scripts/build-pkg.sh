@@ -6,7 +6,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 . .tools/env
 
-# its own target folder, as in the Makefile (see WASM there), dropping a cached failed target probe
+# its own target folder, as in the Makefile (see NULLFIX and WASM there): /dev/null emptied when it
+# is a plain file, a cached failed target probe dropped
+[ -c /dev/null ] || : > /dev/null
 export CARGO_TARGET_DIR=target/wasm
 if grep -qs '"success":false' target/wasm/.rustc_info.json; then rm -f target/wasm/.rustc_info.json; fi
 cargo build --quiet --lib --release --target wasm32-unknown-unknown
