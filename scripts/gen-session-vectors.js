@@ -45,7 +45,7 @@ function decide (name, source, options, input, want) {
   const opts = { name: 'connect.sid', secrets: [SECRET], ...options }
   const core = new SessionCore(JSON.stringify(opts), opts.secrets)
   const full = { phase: 'both', now: NOW, secure: false, cookieId: null, cookieSecretIndex: null, sessionId: SID, id: SID, originalId: SID, original: {}, saved: null, session: null, destroyed: false, touched: false, storeTouch: true, ...input }
-  const got = JSON.parse(core.decide(JSON.stringify(full)))
+  const got = JSON.parse(core.decide(Buffer.from(JSON.stringify(full))))
   for (const flag of ['save', 'touch', 'destroy']) assert.strictEqual(got[flag], Boolean(want[flag]), `${name}: ${flag}`)
   assert.strictEqual(got.setCookie, want.setCookie, `${name}: setCookie`)
   if (want.cookieSkipped) assert.strictEqual(got.cookieSkipped, want.cookieSkipped, `${name}: cookieSkipped`)

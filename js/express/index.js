@@ -248,7 +248,7 @@ function decide (state, phase) {
     ',"original":' + state.original + ',"saved":' + (state.saved || 'null') + ',"session":' + (json === undefined ? 'null' : json) +
     ',"destroyed":' + state.destroyed + ',"touched":' + state.touched + ',"storeTouch":' + mw.storeTouch +
     ',"wantRecord":' + takesRecord(mw.store) + '}'
-  const out = JSON.parse(state.sc.decide(input))
+  const out = JSON.parse(state.sc.decide(Buffer.from(input)))
   if (sess && sess.cookie) {
     if (out.expires !== undefined) sess.cookie._expires = out.expires === null ? null : new Date(out.expires)
     if (out.createdAt !== undefined) sess.cookie.createdAt = out.createdAt

@@ -236,6 +236,8 @@ impl Session {
         let modified = input.original_id != input.id || original_data.as_deref() != Some(rec.data_tail());
         let saved = input.original_id == input.id
             && match input.saved {
+                // with resave off the saved record is the loaded one: no need to cut it again
+                Some(s) if input.original.is_some_and(|o| o.get() == s.get()) => !modified,
                 Some(s) => data_tail(s.get())? == rec.data_tail(),
                 None => false,
             };

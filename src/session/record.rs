@@ -94,23 +94,27 @@ pub fn data_part(json: &str) -> Result<String, Error> {
 /// so comparing two records' data needs no allocation. `{"cookie":{…},"a":1}` gives `"a":1}`;
 /// a record with no data gives `}`.
 pub(crate) fn data_tail(json: &str) -> Result<Cow<'_, str>, Error> {
-    const HEAD: &str = "{\"cookie\":";
-    if let Some(rest) = json.strip_prefix(HEAD) {
-        // The common shape, as JSON.stringify writes a Session: cut the cookie object out as text.
-        let b = rest.as_bytes();
-        if let Some(end) = skip_value(b, 0) {
-            match &rest[end..] {
-                "}" => return Ok(Cow::Borrowed("}")),
-                tail if tail.starts_with(',') && tail.ends_with('}') => return Ok(Cow::Borrowed(&tail[1..])),
-                _ => {}
-            }
-        }
+    if let Some((_, tail)) = split_fast(json) {
+        return Ok(Cow::Borrowed(tail));
     }
     // Any other key order (or a shape the fast path does not vouch for): parse, drop `cookie`, write again.
     let mut v: Map<String, Value> = serde_json::from_str(json).map_err(|e| Error::BadRecord(e.to_string()))?;
     v.shift_remove("cookie");
     let part = Value::Object(v).to_string();
     Ok(Cow::Owned(part[1..].to_owned()))
+}
+
+/// The usual shape, as JSON.stringify writes a Session (`cookie` first), cut as text in one pass:
+/// the cookie object's text and the data tail (see [`data_tail`]).
+fn split_fast(json: &str) -> Option<(&str, &str)> {
+    const HEAD: &str = "{\"cookie\":";
+    let rest = json.strip_prefix(HEAD)?;
+    let end = skip_value(rest.as_bytes(), 0)?;
+    match &rest[end..] {
+        "}" => Some((&rest[..end], "}")),
+        tail if tail.starts_with(',') && tail.ends_with('}') => Some((&rest[..end], &tail[1..])),
+        _ => None,
+    }
 }
 
 impl Record {
@@ -124,8 +128,13 @@ impl Record {
     /// assert_eq!(r.times().expires, Some(1767229200000));
     /// ```
     pub fn parse(json: &str) -> Result<Record, Error> {
-        let data = data_part(json)?;
-        let cookie = match json_cookie(json)? {
+        let (data, cookie) = match split_fast(json) {
+            Some((cookie, tail)) => {
+                (format!("{{{tail}"), serde_json::from_str(cookie).map_err(|e| Error::BadRecord(e.to_string()))?)
+            }
+            None => (data_part(json)?, json_cookie(json)?),
+        };
+        let cookie = match cookie {
             Value::Object(m) => m,
             Value::Null => Map::new(),
             _ => return Err(Error::BadRecord("cookie is not an object".into())),
@@ -237,12 +246,6 @@ impl Record {
 }
 
 fn json_cookie(json: &str) -> Result<Value, Error> {
-    const HEAD: &str = "{\"cookie\":";
-    if let Some(rest) = json.strip_prefix(HEAD) {
-        if let Some(end) = skip_value(rest.as_bytes(), 0) {
-            return serde_json::from_str(&rest[..end]).map_err(|e| Error::BadRecord(e.to_string()));
-        }
-    }
     let v: Value = serde_json::from_str(json).map_err(|e| Error::BadRecord(e.to_string()))?;
     match v {
         Value::Object(mut m) => Ok(m.shift_remove("cookie").unwrap_or(Value::Null)),

@@ -168,10 +168,12 @@ impl SessionCore {
         self.inner.options.timeouts.enabled()
     }
 
-    /// The per-request decision: JSON in, JSON out (the vector format of decide.json).
-    pub fn decide(&self, input: &str) -> Result<String, JsValue> {
+    /// The per-request decision: JSON in, JSON out (the vector format of decide.json). The input
+    /// comes as UTF-8 bytes: copied into wasm memory natively, where a string would be copied
+    /// character by character by the glue.
+    pub fn decide(&self, input: &[u8]) -> Result<String, JsValue> {
         let input: crate::session::Input =
-            serde_json::from_str(input).map_err(|e| type_error("input", &e.to_string()))?;
+            serde_json::from_slice(input).map_err(|e| type_error("input", &e.to_string()))?;
         let out = self.inner.decide(&input).map_err(to_js)?;
         serde_json::to_string(&out).map_err(|e| type_error("output", &e.to_string()))
     }

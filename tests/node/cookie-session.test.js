@@ -168,15 +168,15 @@ for (const [label, express] of EXPRESSES) {
       })
 
       it('idle and absolute timeouts travel inside the seal', async () => {
-        const idle = sealedApp({ idleTimeout: 150, touchAfter: 20 })
+        const idle = sealedApp({ idleTimeout: 500, touchAfter: 20 })
         const r = await request(idle).get('/?set=a').expect(200, { user: 'a', n: 1 })
-        await sleep(60)
+        await sleep(100)
         const r2 = await request(idle).get('/').set('Cookie', jar(r)).expect(200, { user: 'a', n: 2 })
-        await sleep(200)
+        await sleep(700)
         await request(idle).get('/').set('Cookie', jar(r2)).expect(200, { user: null, n: 1 })
-        const absolute = sealedApp({ absoluteTimeout: 120, idleTimeout: 10000 })
+        const absolute = sealedApp({ absoluteTimeout: 300, idleTimeout: 10000 })
         const a = await request(absolute).get('/?set=a')
-        await sleep(150)
+        await sleep(400)
         await request(absolute).get('/').set('Cookie', jar(a)).expect(200, { user: null, n: 1 })
       })
 

@@ -310,22 +310,22 @@ for (const [label, express] of EXPRESSES) {
 
     describe('idle and absolute timeouts', () => {
       it('idleTimeout ends a session after that long without a request', async () => {
-        const a = app({ idleTimeout: 150 }, counter)
+        const a = app({ idleTimeout: 500 }, counter)
         const r = await request(a).get('/').expect('1')
-        await sleep(50)
+        await sleep(100)
         await request(a).get('/').set('Cookie', cookiePair(r)).expect('2')
-        await sleep(220)
+        await sleep(700)
         await request(a).get('/').set('Cookie', cookiePair(r)).expect('1')
       })
 
       it('absoluteTimeout ends a session even while it stays active', async () => {
-        const a = app({ absoluteTimeout: 250, idleTimeout: 10000 }, counter)
+        const a = app({ absoluteTimeout: 700, idleTimeout: 10000 }, counter)
         const r = await request(a).get('/').expect('1')
         for (let i = 2; i <= 3; i++) {
-          await sleep(60)
+          await sleep(100)
           await request(a).get('/').set('Cookie', cookiePair(r)).expect(String(i))
         }
-        await sleep(200)
+        await sleep(700)
         await request(a).get('/').set('Cookie', cookiePair(r)).expect('1')
       })
 
@@ -334,12 +334,12 @@ for (const [label, express] of EXPRESSES) {
         let sets = 0
         const set = store.set.bind(store)
         store.set = (...args) => { sets++; return set(...args) }
-        const a = app({ store, idleTimeout: 60000, touchAfter: 100 }, (req, res) => { if (!req.session.n) req.session.n = 1; res.send('ok') })
+        const a = app({ store, idleTimeout: 60000, touchAfter: 1000 }, (req, res) => { if (!req.session.n) req.session.n = 1; res.send('ok') })
         const r = await request(a).get('/')
         assert.strictEqual(sets, 1)
         for (let i = 0; i < 3; i++) await request(a).get('/').set('Cookie', cookiePair(r))
         assert.strictEqual(sets, 1, 'reads within touchAfter write nothing')
-        await sleep(120)
+        await sleep(1100)
         await request(a).get('/').set('Cookie', cookiePair(r))
         assert.strictEqual(sets, 2, 'a read after touchAfter refreshes lastSeen')
         const rec = JSON.parse([...store.sessions.values()][0].json)
@@ -385,7 +385,7 @@ describe('MemoryStore', () => {
     store.set('x', soon)
     store.set('y', soon)
     assert.strictEqual(store.sessions.size, 2)
-    await sleep(80)
+    await sleep(250)
     assert.strictEqual(store.sessions.size, 0)
     store.close()
   })

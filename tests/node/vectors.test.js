@@ -39,7 +39,7 @@ const runners = {
     assert.deepStrictEqual(JSON.parse(got), c.expected)
   },
   // the same function the middleware calls once per response: JSON text in, JSON text out
-  decide: (c) => assert.deepStrictEqual(JSON.parse(sessionCore(c).decide(JSON.stringify(c.input))), c.expected),
+  decide: (c) => assert.deepStrictEqual(JSON.parse(sessionCore(c).decide(Buffer.from(JSON.stringify(c.input)))), c.expected),
   ended: (c) => assert.strictEqual(sessionCore(c).ended(JSON.stringify(c.record), c.now) || null, c.expected),
   parse: (c) => assert.deepStrictEqual({ ...sc.parseCookie(c.header) }, c.expected),
   serialize: (c) => {
