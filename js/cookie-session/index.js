@@ -65,7 +65,7 @@ function cookieSession (options) {
           return val
         }
         if (typeof val === 'object') {
-          sess = Session.create(val, encrypt)
+          sess = Session.create(val, core)
           return sess
         }
         throw new Error('req.session can only be set as null or an object.')
@@ -76,14 +76,14 @@ function cookieSession (options) {
       const loaded = JSON.parse(core.load(req.headers.cookie || '', Date.now()))
       if (loaded.body !== undefined) {
         try {
-          return Session.fromCookie(JSON.parse(loaded.body), loaded, encrypt)
+          return Session.fromCookie(JSON.parse(loaded.body), loaded, core)
         } catch (e) {
           loaded.reason = 'not json'
         }
       }
       if (loaded.reason !== 'no cookie') debug('new session (%s)', loaded.reason)
       else debug('new session')
-      const fresh = Session.create(undefined, encrypt)
+      const fresh = Session.create(undefined, core)
       fresh._ctx.clearSig = loaded.clearSig
       fresh._ctx.reason = loaded.reason
       return fresh
@@ -219,16 +219,16 @@ function Session (ctx, obj) {
   }
 }
 
-Session.create = function create (obj, encrypt) {
-  return new Session({ _new: true, _val: undefined, _json: undefined, encrypt }, obj)
+Session.create = function create (obj, core) {
+  return new Session({ _new: true, _val: undefined, _json: undefined, core }, obj)
 }
 
-Session.fromCookie = function fromCookie (obj, loaded, encrypt) {
+Session.fromCookie = function fromCookie (obj, loaded, core) {
   return new Session({
     _new: false,
     _val: loaded.raw,
     _json: loaded.body,
-    encrypt,
+    core,
     keyIndex: loaded.keyIndex,
     createdAt: loaded.createdAt,
     lastSeen: loaded.lastSeen
@@ -238,9 +238,7 @@ Session.fromCookie = function fromCookie (obj, loaded, encrypt) {
 Object.defineProperty(Session.prototype, 'isChanged', {
   get () {
     const ctx = this._ctx
-    if (ctx._new) return true
-    const json = JSON.stringify(this)
-    return ctx.encrypt ? ctx._json !== json : ctx._val !== Buffer.from(json).toString('base64')
+    return ctx.core.isChanged(ctx._new, ctx._val, ctx._json, JSON.stringify(this))
   }
 })
 

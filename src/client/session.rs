@@ -247,6 +247,17 @@ impl ClientSession {
         out
     }
 
+    /// cookie-session's `isChanged`: new, or different from what the cookie held — the body text in
+    /// signed mode (`raw` against base64 of `json`), the session JSON in encrypted mode (`original`).
+    pub fn is_changed(&self, is_new: bool, raw: Option<&str>, original: Option<&str>, json: &str) -> bool {
+        is_new
+            || if self.options.encrypt {
+                original != Some(json)
+            } else {
+                raw != Some(base64_encode(json.as_bytes()).as_str())
+            }
+    }
+
     /// The response's decision: which cookies to set (exact bytes), or why none.
     pub fn commit(&self, input: &CommitInput) -> Result<Committed, Error> {
         let o = &self.options;
@@ -269,7 +280,7 @@ impl ClientSession {
             let mut created = input.created_at;
             let mut seen = input.last_seen;
             let value = if o.encrypt {
-                changed |= input.original.map(|r| r.get()) != Some(json);
+                changed |= self.is_changed(false, None, input.original.map(|r| r.get()), json);
                 if o.timeouts.enabled() {
                     if created.is_none() {
                         created = Some(input.now);

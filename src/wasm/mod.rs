@@ -250,6 +250,12 @@ impl ClientSessionCore {
         serde_json::to_string(&out).map_err(|e| type_error("output", &e.to_string()))
     }
 
+    /// cookie-session's `isChanged` rule (see [`crate::client::ClientSession::is_changed`]).
+    #[wasm_bindgen(js_name = isChanged)]
+    pub fn is_changed(&self, is_new: bool, raw: Option<String>, original: Option<String>, json: &str) -> bool {
+        self.inner.is_changed(is_new, raw.as_deref(), original.as_deref(), json)
+    }
+
     /// The sealing keys' ids, in order (encrypted mode).
     #[wasm_bindgen(getter, js_name = keyIds)]
     pub fn key_ids(&self) -> Vec<String> {

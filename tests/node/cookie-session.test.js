@@ -68,6 +68,26 @@ for (const [label, express] of EXPRESSES) {
       await request(unsigned).get('/').set('Cookie', jar(u)).expect(200, { user: 'z', n: 2 })
     })
 
+    it('isNew, isChanged, isPopulated as cookie-session reports them', async () => {
+      const flags = (mw) => express().use(mw).use((req, res) => {
+        const before = [req.session.isNew, req.session.isChanged, req.session.isPopulated]
+        if (req.query.v) req.session.v = req.query.v
+        res.json([...before, req.session.isChanged, req.session.isPopulated])
+      })
+      for (const encrypt of [false, true]) {
+        const ours = flags(cookieSession({ keys: ['k'], encrypt }))
+        const first = await request(ours).get('/?v=1')
+        const theirs = flags(realCookieSession({ keys: ['k'] }))
+        const theirFirst = await request(theirs).get('/?v=1')
+        assert.deepStrictEqual(first.body, theirFirst.body, `new session (encrypt ${encrypt})`)
+        for (const q of ['', '?v=1', '?v=2']) {
+          const a = await request(ours).get('/' + q).set('Cookie', jar(first))
+          const b = await request(theirs).get('/' + q).set('Cookie', jar(theirFirst))
+          assert.deepStrictEqual(a.body, b.body, `loaded session, query ${JSON.stringify(q)} (encrypt ${encrypt})`)
+        }
+      }
+    })
+
     it('req.session = null expires the cookie and its signature', async () => {
       const app = appWith(cookieSession({ keys: ['k'] }))
       const r = await request(app).get('/?set=a')
