@@ -120,12 +120,10 @@ function session (options) {
 
   const mw = {
     store,
-    name,
     trustProxy,
     resaveOff: opts.resave === false,
     hasTimeouts: opts.idleTimeout != null || opts.absoluteTimeout != null,
-    storeTouch: typeof store.touch === 'function',
-    fastStore: typeof store[kSetRecord] === 'function'
+    storeTouch: typeof store.touch === 'function'
   }
   let storeReady = true
   if (typeof store.on === 'function') {
@@ -181,7 +179,7 @@ function session (options) {
       return generate(state)
     }
     debug('fetching %s', req.sessionID)
-    if (mw.fastStore && store.get === MemoryStore.prototype.get) {
+    if (givesRecord(store)) {
       // our MemoryStore also hands over the record's text: no need to serialise it again
       store[kGetRecord](req.sessionID, state.loaded)
     } else {
@@ -258,6 +256,11 @@ function decide (state, phase) {
   if (out.cookieSkipped) debug('not secured: cookie not set')
   if (out.setCookie) appendSetCookie(res, out.setCookie)
   return out
+}
+
+/** Our MemoryStore hands over the record's text too, unless someone replaced its get(). */
+function givesRecord (store) {
+  return store.get === MemoryStore.prototype.get && typeof store[kGetRecord] === 'function'
 }
 
 /** Our MemoryStore takes the record as text, unless someone replaced its set(). */
