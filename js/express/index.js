@@ -16,7 +16,9 @@ const MemoryStore = require('./memory')
 const flash = require('./flash')
 const { applyWriteHeadHeaders } = require('../headers')
 const { kState, RequestState, EMPTY_RECORD, setLoaded } = require('./state')
-const { kSetRecord, kGetRecord } = require('./symbols')
+const { kGetRecord, kNative } = require('./symbols')
+const { callStore, takesRecord, writeSession } = require('./call-store')
+const { unsaveable } = Session
 
 const { createSession } = Store
 const defer = typeof setImmediate === 'function' ? setImmediate : (fn, ...args) => process.nextTick(fn, ...args)
@@ -154,7 +156,9 @@ function session (options) {
     const header = req.headers.cookie
     let hit = header ? sc.cookieId(header) : undefined // "<secretIndex>|<id>"
     if (!hit && req.signedCookies && typeof req.signedCookies[name] === 'string' && req.signedCookies[name]) {
-      hit = '0|' + req.signedCookies[name] // verified by cookie-parser
+      // verified by cookie-parser, but not by the secret the session signs with (cookie-parser exposes
+      // only its first secret as req.secret): an older secret, so the cookie is re-signed
+      hit = '1|' + req.signedCookies[name]
     }
     if (!hit && req.cookies && typeof req.cookies[name] === 'string') hit = sc.unsignValue(req.cookies[name])
     if (hit) {
@@ -214,6 +218,7 @@ function loaded (state, err, sess, json) {
       return generate(state)
     }
     createSession(req, sess)
+    state.fromStore = true
     state.originalId = req.sessionID
     state.original = typeof json === 'string' ? json : JSON.stringify(req.session)
     if (mw.hasTimeouts) {
@@ -260,12 +265,7 @@ function decide (state, phase) {
 
 /** Our MemoryStore hands over the record's text too, unless someone replaced its get(). */
 function givesRecord (store) {
-  return store.get === MemoryStore.prototype.get && typeof store[kGetRecord] === 'function'
-}
-
-/** Our MemoryStore takes the record as text, unless someone replaced its set(). */
-function takesRecord (store) {
-  return store.set === MemoryStore.prototype.set && typeof store[kSetRecord] === 'function'
+  return typeof store[kGetRecord] === 'function' && store.get && store.get[kNative] === true
 }
 
 /** The store write the decision asks for, as a function of a callback; null for none. */
@@ -280,8 +280,9 @@ function storeOp (state, out) {
   if (out.save) {
     debug('saving %s', sess.id)
     state.saved = out.record
-    if (takesRecord(store)) return (cb) => store[kSetRecord](sess.id, out.record, out.deadline, cb)
-    return (cb) => callStore(store, 'set', [sess.id, sess], cb)
+    // a session loaded under this id is only updated: a save racing a destroy() is dropped
+    const existing = state.fromStore && state.originalId === sess.id
+    return (cb) => writeSession(store, sess, out.record, existing, cb, out.deadline)
   }
   if (out.touch) {
     debug('touching')
@@ -305,7 +306,7 @@ function writeHead (statusCode) {
     try {
       decide(state, 'headers')
     } catch (err) {
-      defer(state.next, err)
+      defer(state.next, unsaveable(err))
     }
     if (typeof args[0] === 'number' && this.statusCode !== args[0]) {
       args[0] = this.statusCode
@@ -326,7 +327,16 @@ function end (chunk, encoding, callback) {
   try {
     op = storeOp(state, decide(state, phase))
   } catch (err) {
-    defer(state.next, err)
+    if (phase === 'both' && !this.headersSent) {
+      // Nothing has gone out yet: fail the request with the error, not a response that lost the session.
+      this.writeHead = state._writeHead
+      this.end = state._end
+      // the headers that described the body that now does not go out
+      for (const h of ['Content-Type', 'Content-Length', 'ETag', 'Content-Encoding']) this.removeHeader(h)
+      defer(state.next, unsaveable(err))
+      return this
+    }
+    defer(state.next, unsaveable(err))
   }
   if (!op) return state._end.call(this, chunk, encoding, callback)
   // Freeze the headers (nothing reaches the socket yet) and hold the whole response until the
@@ -405,26 +415,6 @@ function originalPathname (req) {
 function appendSetCookie (res, value) {
   const prev = res.getHeader('Set-Cookie') || []
   res.setHeader('Set-Cookie', Array.isArray(prev) ? prev.concat(value) : [prev, value])
-}
-
-/**
- * Calls a store method with a callback, and also accepts a store that returns a Promise instead;
- * the callback runs once either way.
- */
-function callStore (store, method, args, cb) {
-  let done = false
-  const once = (err, value) => {
-    if (done) return
-    done = true
-    cb(err, value)
-  }
-  let result
-  try {
-    result = store[method](...args, once)
-  } catch (err) {
-    return once(err)
-  }
-  if (result && typeof result.then === 'function') result.then((value) => once(null, value), (err) => once(err || new Error('store ' + method + ' failed')))
 }
 
 setLoaded(loaded)

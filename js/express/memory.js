@@ -1,10 +1,19 @@
 'use strict'
 /**
  * The default store: sessions in this process's memory, for development and single-process apps.
- * Unlike express-session's MemoryStore it does not grow without bound: expired records are pruned
- * when touched and by an unref'd timer, and at most `maxEntries` records are kept (the least
- * recently used is evicted first). Records are JSON text; when a record's deadline passes is the
- * core's rule (`cookie.expires`, or the idle/absolute deadline the middleware computed).
+ * Unlike express-session's MemoryStore it does not grow without bound, and a flood of anonymous
+ * requests cannot sign anybody out. At most `maxEntries` records are kept; when a new one would pass
+ * that, room is made in this order:
+ *   1. expired records go first (a sweep, at most once a second while the store is full);
+ *   2. then the least recently used *empty* session: one the app never put anything in (with
+ *      `saveUninitialized: true` every cookie-less request makes one);
+ *   3. only when no empty session is left, the least recently used session holding data.
+ * An empty session never evicts one holding data: when the store is full of sessions with data, a new
+ * empty one is not kept (its next request simply starts afresh).
+ * Records are JSON text; when a record's deadline passes is the core's rule (`cookie.expires`, or the
+ * idle/absolute deadline the middleware computed). A session the middleware loaded is only ever
+ * updated, never recreated: a save that races a `destroy()` (a slow request that started before the
+ * logout) is dropped, so a logged-out cookie stays logged out.
  *
  * @param {{ maxEntries?: number, pruneInterval?: number }} [options]
  *   maxEntries: default 10000; pruneInterval: ms between sweeps, default 60000 (0 turns it off).
@@ -12,11 +21,14 @@
 
 const Store = require('./store')
 const core = require('../wasm/session_core.js')
-const { kSetRecord, kGetRecord } = require('./symbols')
+const { kSetRecord, kGetRecord, kNative } = require('./symbols')
+const { isEmpty } = require('./call-store')
+const debug = require('../debug')('session-core:memory')
 
 // Callbacks run on the next tick: always asynchronous, as a store's are, without waiting a turn of the event loop.
 const defer = (fn, ...args) => process.nextTick(fn, ...args)
 const NO_DEADLINE = Infinity
+const SWEEP_EVERY = 1000
 
 class MemoryStore extends Store {
   constructor (options) {
@@ -27,29 +39,52 @@ class MemoryStore extends Store {
     const every = opts.pruneInterval === undefined ? 60000 : opts.pruneInterval
     if (!(typeof every === 'number' && every >= 0)) throw new TypeError('pruneInterval option must be a number of milliseconds')
     this.maxEntries = max
-    /** id -> { json, deadline }, in least-recently-used order (Map keeps insertion order). */
+    /** Sessions holding data: id -> { json, deadline }, least recently used first (Map keeps insertion order). */
     this.sessions = new Map()
+    /** Empty sessions (nothing but a cookie), likewise; evicted before any session holding data. */
+    this.empty = new Map()
+    this._swept = 0
     if (every > 0) {
       this._timer = setInterval(() => this.prune(), every)
       if (this._timer.unref) this._timer.unref()
     }
   }
 
+  get size () {
+    return this.sessions.size + this.empty.size
+  }
+
   _live (id, now) {
-    const entry = this.sessions.get(id)
-    if (!entry) return undefined
+    let map = this.sessions
+    let entry = map.get(id)
+    if (!entry) {
+      map = this.empty
+      entry = map.get(id)
+      if (!entry) return undefined
+    }
     if (entry.deadline <= now) {
-      this.sessions.delete(id)
+      map.delete(id)
       return undefined
     }
     return entry
   }
 
-  _put (id, json, deadline) {
+  _put (id, json, deadline, empty) {
     this.sessions.delete(id)
-    this.sessions.set(id, { json, deadline: deadline === undefined || deadline === null ? NO_DEADLINE : deadline })
-    while (this.sessions.size > this.maxEntries) {
-      this.sessions.delete(this.sessions.keys().next().value)
+    this.empty.delete(id)
+    const entry = { json, deadline: deadline === undefined || deadline === null ? NO_DEADLINE : deadline }
+    ;(empty ? this.empty : this.sessions).set(id, entry)
+    if (this.size <= this.maxEntries) return
+    const now = Date.now()
+    if (now - this._swept >= SWEEP_EVERY) {
+      this._swept = now
+      this.prune()
+    }
+    while (this.size > this.maxEntries) {
+      const map = this.empty.size !== 0 ? this.empty : this.sessions
+      const oldest = map.keys().next().value
+      debug('full: evicting %s session %s', map === this.empty ? 'an empty' : 'the least recently used', oldest)
+      map.delete(oldest)
     }
   }
 
@@ -57,10 +92,12 @@ class MemoryStore extends Store {
   prune () {
     const now = Date.now()
     let n = 0
-    for (const [id, entry] of this.sessions) {
-      if (entry.deadline <= now) {
-        this.sessions.delete(id)
-        n++
+    for (const map of [this.empty, this.sessions]) {
+      for (const [id, entry] of map) {
+        if (entry.deadline <= now) {
+          map.delete(id)
+          n++
+        }
       }
     }
     return n
@@ -70,8 +107,9 @@ class MemoryStore extends Store {
     const entry = this._live(id, Date.now())
     if (entry) {
       // most recently used moves to the end
-      this.sessions.delete(id)
-      this.sessions.set(id, entry)
+      const map = this.sessions.has(id) ? this.sessions : this.empty
+      map.delete(id)
+      map.set(id, entry)
     }
     return entry
   }
@@ -90,13 +128,21 @@ class MemoryStore extends Store {
 
   set (id, session, callback) {
     const json = JSON.stringify(session)
-    this._put(id, json, core.recordDeadline(json))
+    this._put(id, json, core.recordDeadline(json), isEmpty(session))
     if (callback) defer(callback)
   }
 
-  /** The middleware's fast path: the record is already JSON text and its deadline known. */
-  [kSetRecord] (id, json, deadline, callback) {
-    this._put(id, json, deadline)
+  /**
+   * The middleware's fast path: the record is already JSON text and its deadline known.
+   * `existing`: the session was loaded from this store, so it is written only if its record is still
+   * here (destroyed meanwhile: the write is dropped). `empty`: it holds no data.
+   */
+  [kSetRecord] (id, json, deadline, how, callback) {
+    if (how && how.existing && this._live(id, Date.now()) === undefined) {
+      debug('session %s was destroyed or expired meanwhile: not written back', id)
+    } else {
+      this._put(id, json, deadline === undefined ? core.recordDeadline(json) : deadline, Boolean(how && how.empty))
+    }
     if (callback) defer(callback)
   }
 
@@ -106,13 +152,14 @@ class MemoryStore extends Store {
       const current = JSON.parse(entry.json)
       current.cookie = session.cookie
       const json = JSON.stringify(current)
-      this._put(id, json, core.recordDeadline(json))
+      this._put(id, json, core.recordDeadline(json), this.empty.has(id))
     }
     if (callback) defer(callback)
   }
 
   destroy (id, callback) {
     this.sessions.delete(id)
+    this.empty.delete(id)
     if (callback) defer(callback)
   }
 
@@ -120,7 +167,7 @@ class MemoryStore extends Store {
   all (callback) {
     const now = Date.now()
     const out = Object.create(null)
-    for (const id of [...this.sessions.keys()]) {
+    for (const id of [...this.empty.keys(), ...this.sessions.keys()]) {
       const entry = this._live(id, now)
       if (entry) out[id] = JSON.parse(entry.json)
     }
@@ -130,16 +177,17 @@ class MemoryStore extends Store {
   /** The ids of every live record. */
   ids (callback) {
     this.prune()
-    if (callback) defer(callback, null, [...this.sessions.keys()])
+    if (callback) defer(callback, null, [...this.empty.keys(), ...this.sessions.keys()])
   }
 
   length (callback) {
     this.prune()
-    defer(callback, null, this.sessions.size)
+    defer(callback, null, this.size)
   }
 
   clear (callback) {
     this.sessions.clear()
+    this.empty.clear()
     if (callback) defer(callback)
   }
 
@@ -148,5 +196,8 @@ class MemoryStore extends Store {
     if (this._timer) clearInterval(this._timer)
   }
 }
+
+MemoryStore.prototype.get[kNative] = true
+MemoryStore.prototype.set[kNative] = true
 
 module.exports = MemoryStore

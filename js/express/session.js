@@ -6,6 +6,7 @@
  */
 
 const { kState } = require('./state')
+const { callStore, writeSession } = require('./call-store')
 
 function defineMethod (obj, name, fn) {
   Object.defineProperty(obj, name, { configurable: true, enumerable: false, value: fn, writable: true })
@@ -46,9 +47,17 @@ defineMethod(Session.prototype, 'resetMaxAge', function resetMaxAge () {
 
 defineMethod(Session.prototype, 'save', function save (fn) {
   const sess = this
-  const state = this.req[kState]
-  if (state) state.markSaved(this)
-  const result = callbackOrPromise(fn, (done) => sess.req.sessionStore.set(sess.id, sess, (err) => done(err)))
+  const req = this.req
+  const state = req[kState]
+  let json
+  try {
+    json = state ? state.markSaved(this) : JSON.stringify(this)
+  } catch (err) {
+    return settle(fn, unsaveable(err), this)
+  }
+  // a session loaded from the store under this id is only updated, never recreated (see MemoryStore)
+  const existing = Boolean(state && state.fromStore && state.originalId === sess.id)
+  const result = callbackOrPromise(fn, (done) => writeSession(req.sessionStore, sess, json, existing, (err) => done(err)))
   return result === undefined ? this : result
 })
 
@@ -57,10 +66,16 @@ defineMethod(Session.prototype, 'reload', function reload (fn) {
   const store = req.sessionStore
   const id = this.id
   const result = callbackOrPromise(fn, (done) => {
-    store.get(id, (err, sess) => {
+    callStore(store, 'get', [id], (err, sess) => {
       if (err) return done(err)
       if (!sess) return done(new Error('failed to load session'))
-      store.createSession(req, sess)
+      try {
+        // a duck-typed store has no createSession of its own: use the Store base class's
+        if (typeof store.createSession === 'function') store.createSession(req, sess)
+        else require('./store').createSession(req, sess)
+      } catch (e) {
+        return done(e)
+      }
       done()
     })
   })
@@ -72,11 +87,15 @@ defineMethod(Session.prototype, 'destroy', function destroy (fn) {
   const state = req[kState]
   if (state) {
     state.destroyed = true
-    state.original = JSON.stringify(this) // its cookie's attributes, to expire the browser's copy
+    try {
+      state.original = JSON.stringify(this) // its cookie's attributes, to expire the browser's copy
+    } catch (e) {
+      state.original = JSON.stringify({ cookie: this.cookie })
+    }
   }
   delete req.session
   const id = this.id
-  const result = callbackOrPromise(fn, (done) => req.sessionStore.destroy(id, (err) => done(err)))
+  const result = callbackOrPromise(fn, (done) => callStore(req.sessionStore, 'destroy', [id], (err) => done(err)))
   return result === undefined ? this : result
 })
 
@@ -102,7 +121,7 @@ defineMethod(Session.prototype, 'regenerate', function regenerate (options, fn) 
       }
       done(err)
     }
-    store.destroy(req.sessionID, (err) => {
+    callStore(store, 'destroy', [req.sessionID], (err) => {
       let pending
       try {
         pending = store.generate(req)
@@ -116,5 +135,21 @@ defineMethod(Session.prototype, 'regenerate', function regenerate (options, fn) 
   return result === undefined ? this : result
 })
 
+/** Reports an error the way the method was called: to the callback, or as a rejected Promise. */
+function settle (fn, err, self) {
+  const result = callbackOrPromise(fn, (done) => process.nextTick(done, err))
+  return result === undefined ? self : result
+}
+
+/** The error for a session JSON.stringify cannot write (a cycle, a BigInt, nesting too deep). */
+function unsaveable (cause) {
+  const err = new Error('session-core: req.session cannot be saved: ' + cause.message)
+  err.code = 'ERR_SESSION_CORE_UNSAVEABLE'
+  err.status = 500
+  err.cause = cause
+  return err
+}
+
 module.exports = Session
 module.exports.callbackOrPromise = callbackOrPromise
+module.exports.unsaveable = unsaveable

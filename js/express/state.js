@@ -22,6 +22,7 @@ class RequestState {
     this.originalId = undefined
     this.original = EMPTY_RECORD // the record as loaded (JSON text)
     this.saved = null // the record at the last save(), or as loaded when resave is off
+    this.fromStore = false // the session was loaded from the store (not generated)
     this.destroyed = false
     this.touched = false
     this.headersDone = false
@@ -29,8 +30,10 @@ class RequestState {
     this.endedReason = undefined // why a loaded session was discarded: expired, idle, absolute
   }
 
+  /** Remembers the record as saved now; returns its text. */
   markSaved (sess) {
     this.saved = JSON.stringify(sess)
+    return this.saved
   }
 }
 

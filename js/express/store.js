@@ -9,6 +9,7 @@ const { EventEmitter } = require('node:events')
 const { inherits } = require('node:util')
 const Cookie = require('./cookie')
 const Session = require('./session')
+const { callStore } = require('./call-store')
 
 // A plain constructor function, not a class: stores written for express-session call
 // `Store.call(this)` from their own constructors (and use util.inherits), which a class refuses.
@@ -19,8 +20,13 @@ inherits(Store, EventEmitter)
 
 /** Destroys the current record and generates a new session on `req`. */
 Store.prototype.regenerate = function regenerate (req, fn) {
-  this.destroy(req.sessionID, (err) => {
-    const pending = this.generate(req)
+  callStore(this, 'destroy', [req.sessionID], (err) => {
+    let pending
+    try {
+      pending = this.generate(req)
+    } catch (e) {
+      return fn(e)
+    }
     if (pending && typeof pending.then === 'function') pending.then(() => fn(err), fn)
     else fn(err)
   })
@@ -28,11 +34,17 @@ Store.prototype.regenerate = function regenerate (req, fn) {
 
 /** Loads a session by id, as a Session on a stand-in request. */
 Store.prototype.load = function load (sid, fn) {
-  this.get(sid, (err, sess) => {
+  callStore(this, 'get', [sid], (err, sess) => {
     if (err) return fn(err)
     if (!sess) return fn()
     const req = { sessionID: sid, sessionStore: this }
-    fn(null, this.createSession(req, sess))
+    let session
+    try {
+      session = this.createSession(req, sess)
+    } catch (e) {
+      return fn(e)
+    }
+    fn(null, session)
   })
 }
 

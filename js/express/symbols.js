@@ -1,3 +1,8 @@
 'use strict'
 // Private protocol between the middleware and its own MemoryStore (records as JSON text).
-module.exports = { kSetRecord: Symbol('session-core.setRecord'), kGetRecord: Symbol('session-core.getRecord') }
+module.exports = {
+  kSetRecord: Symbol('session-core.setRecord'),
+  kGetRecord: Symbol('session-core.getRecord'),
+  // marks MemoryStore's own get/set, so a store whose methods were replaced is called the public way
+  kNative: Symbol('session-core.native')
+}
