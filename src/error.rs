@@ -13,11 +13,24 @@ pub enum Error {
     Invalid { field: &'static str, reason: String },
     /// A stored session record could not be read.
     BadRecord(String),
+    /// A middleware option is not acceptable; `field` names it (dotted for `cookie.*`), `reason` says
+    /// what is accepted (never the value refused).
+    Option { field: String, reason: String },
+    /// An option name that no session kind knows, with the closest known one.
+    UnknownOption { name: String, suggestion: Option<String> },
 }
 
 impl Error {
     pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
         Error::Invalid { field, reason: reason.into() }
+    }
+
+    pub(crate) fn option(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::Option { field: field.into(), reason: reason.into() }
+    }
+
+    pub(crate) fn unknown_option(name: String, suggestion: Option<String>) -> Self {
+        Error::UnknownOption { name, suggestion }
     }
 
     /// A stable code for programs: `ERR_SESSION_CORE_INVALID_<FIELD>` or `ERR_SESSION_CORE_BAD_RECORD`.
@@ -32,27 +45,34 @@ impl Error {
                 format!("ERR_SESSION_CORE_INVALID_{}", field.to_ascii_uppercase().replace('.', "_"))
             }
             Error::BadRecord(_) => "ERR_SESSION_CORE_BAD_RECORD".to_string(),
+            Error::Option { field, .. } => {
+                format!("ERR_SESSION_CORE_INVALID_{}", field.to_ascii_uppercase().replace('.', "_"))
+            }
+            Error::UnknownOption { .. } => "ERR_SESSION_CORE_UNKNOWN_OPTION".to_string(),
         }
     }
 
     /// Why the argument was refused (the message names only the field for the cookie fields).
     pub fn reason(&self) -> &str {
         match self {
-            Error::Invalid { reason, .. } | Error::BadRecord(reason) => reason,
+            Error::Invalid { reason, .. } | Error::BadRecord(reason) | Error::Option { reason, .. } => reason,
+            Error::UnknownOption { .. } => "unknown option",
         }
     }
 
     /// The field or option at fault, if any.
-    pub fn field(&self) -> Option<&'static str> {
+    pub fn field(&self) -> Option<&str> {
         match self {
             Error::Invalid { field, .. } => Some(field),
+            Error::Option { field, .. } => Some(field),
+            Error::UnknownOption { name, .. } => Some(name),
             Error::BadRecord(_) => None,
         }
     }
 
     /// True for a bad argument (a `TypeError` in JS).
     pub fn is_type_error(&self) -> bool {
-        matches!(self, Error::Invalid { .. })
+        matches!(self, Error::Invalid { .. } | Error::Option { .. } | Error::UnknownOption { .. })
     }
 }
 
@@ -70,6 +90,11 @@ impl fmt::Display for Error {
             }
             Error::Invalid { field, reason } => write!(f, "option {field} is invalid: {reason}"),
             Error::BadRecord(why) => write!(f, "session record is unreadable: {why}"),
+            Error::Option { field, reason } => write!(f, "option {field} is invalid: {reason}"),
+            Error::UnknownOption { name, suggestion: Some(s) } => write!(f, "unknown option {name}: did you mean {s}?"),
+            Error::UnknownOption { name, suggestion: None } => {
+                write!(f, "unknown option {name} (misspelt? allowUnknownOptions: true lets deliberate extras through)")
+            }
         }
     }
 }

@@ -23,6 +23,7 @@ pub mod date;
 pub mod error;
 pub mod id;
 pub mod inspect;
+pub mod options;
 pub mod random;
 pub mod session;
 pub mod signing;

@@ -7,7 +7,8 @@
  * core's; this file is the request/response glue.
  */
 
-const { ClientSessionCore } = require('../wasm/session_core.js')
+const { ClientSessionCore, checkCookieSessionOptions } = require('../wasm/session_core.js')
+const { describeOptions } = require('../options')
 const debug = require('../debug')('session-core:cookie-session')
 const { onHeaders } = require('../headers')
 
@@ -15,35 +16,18 @@ let warnedInsecure = false
 
 function cookieSession (options) {
   const opts = options || {}
+  // Every option is checked by the core, in one place for both session kinds: a TypeError naming
+  // the option (`code`, `field`), unknown names refused with a "did you mean".
+  const coreOptions = checkCookieSessionOptions(describeOptions(opts))
   const name = opts.name || 'session'
-  let keys = opts.keys
-  if (!keys && opts.secret) keys = [opts.secret]
-  if (keys && !Array.isArray(keys)) {
-    // A Keygrip instance keeps its keys private: the core cannot sign with keys it cannot see.
-    throw new TypeError('keys option must be an array of keys: a Keygrip instance hides its keys, pass them as an array (and algorithm: "sha256" if the Keygrip used it)')
-  }
+  const keys = opts.keys != null ? [].concat(opts.keys) : opts.secret != null ? [opts.secret] : []
   // The defaults live on an object the per-request options inherit from (cookie-session writes
   // them onto your options object instead).
   const base = Object.create(opts)
   base.overwrite = opts.overwrite == null ? true : opts.overwrite
   base.httpOnly = opts.httpOnly == null ? true : opts.httpOnly
   base.signed = opts.signed == null ? true : opts.signed
-  if (!keys && (base.signed || opts.encrypt)) throw new Error('.keys required.')
-  for (const k of ['idleTimeout', 'absoluteTimeout', 'touchAfter']) {
-    if (opts[k] != null && !(typeof opts[k] === 'number' && opts[k] > 0 && Number.isFinite(opts[k]))) {
-      throw new TypeError(`${k} option must be a positive number of milliseconds`)
-    }
-  }
-  if (opts.onError != null && typeof opts.onError !== 'function') throw new TypeError('onError option must be a function')
-  const core = new ClientSessionCore(JSON.stringify({
-    name,
-    algorithm: opts.algorithm || 'sha1',
-    signed: Boolean(base.signed),
-    encrypt: Boolean(opts.encrypt),
-    idleTimeout: opts.idleTimeout,
-    absoluteTimeout: opts.absoluteTimeout,
-    touchAfter: opts.touchAfter
-  }), keys || [])
+  const core = new ClientSessionCore(coreOptions, keys)
   const encrypt = Boolean(opts.encrypt)
   debug('session options %j', { name, signed: base.signed, encrypt })
 

@@ -6,7 +6,8 @@
  * session loads, one when the response goes out. This file is Express glue and I/O only.
  */
 
-const { SessionCore } = require('../wasm/session_core.js')
+const { SessionCore, checkExpressOptions } = require('../wasm/session_core.js')
+const { describeOptions } = require('../options')
 const api = require('../index.js')
 const debug = require('../debug')('session-core:express')
 const Cookie = require('./cookie')
@@ -29,58 +30,22 @@ let warnedProduction = false
 
 function session (options) {
   const opts = options || {}
-  if (typeof opts !== 'object') throw new TypeError('options must be an object')
+  // Every option is checked by the core, in one place for both session kinds: a TypeError naming
+  // the option (`code`, `field`), unknown names refused with a "did you mean".
+  const coreOptions = checkExpressOptions(describeOptions(opts))
 
   const cookieOptions = opts.cookie || {}
-  if (typeof cookieOptions !== 'object' && typeof cookieOptions !== 'function') {
-    throw new TypeError('cookie option must be an object or a function')
-  }
   const generateId = opts.genid || api.generateSessionId
-  if (typeof generateId !== 'function') throw new TypeError('genid option must be a function')
   const name = opts.name || opts.key || 'connect.sid'
-  if (typeof name !== 'string') throw new TypeError('name option must be a string')
   const store = opts.store || new MemoryStore()
-  for (const method of ['get', 'set', 'destroy']) {
-    if (typeof store[method] !== 'function') throw new TypeError(`store option must implement ${method}()`)
-  }
-  const trustProxy = opts.proxy
-  if (trustProxy !== undefined && typeof trustProxy !== 'boolean') throw new TypeError('proxy option must be a boolean')
-  for (const flag of ['resave', 'saveUninitialized', 'rolling']) {
-    if (opts[flag] !== undefined && typeof opts[flag] !== 'boolean') throw new TypeError(`${flag} option must be a boolean`)
-  }
+  const trustProxy = opts.proxy == null ? undefined : opts.proxy
   if (opts.resave === undefined) debug('undefined resave option; provide resave option (defaults to true)')
   if (opts.saveUninitialized === undefined) debug('undefined saveUninitialized option; provide saveUninitialized option (defaults to true)')
-  if (opts.unset && opts.unset !== 'destroy' && opts.unset !== 'keep') {
-    throw new TypeError('unset option must be "destroy" or "keep"')
-  }
+  const secret = opts.secret == null ? null : [].concat(opts.secret)
+  if (!secret) debug('no secret option: using req.secret (from cookie-parser)')
 
-  let secret = opts.secret
-  if (Array.isArray(secret) && secret.length === 0) throw new TypeError('secret option array must contain one or more strings')
-  if (secret && !Array.isArray(secret)) secret = [secret]
-  if (secret) {
-    for (const s of secret) {
-      if (!(typeof s === 'string' || s instanceof Uint8Array) || s.length === 0) {
-        throw new TypeError('secret option must be a non-empty string, Buffer, or an array of them')
-      }
-    }
-  } else {
-    debug('no secret option: using req.secret (from cookie-parser)')
-  }
-
-  // What the core decides with, validated there (errors name the option).
-  const coreOptions = JSON.stringify({
-    name,
-    resave: opts.resave !== false,
-    saveUninitialized: opts.saveUninitialized !== false,
-    rolling: Boolean(opts.rolling),
-    unset: opts.unset || 'keep',
-    idleTimeout: numberOption(opts, 'idleTimeout'),
-    absoluteTimeout: numberOption(opts, 'absoluteTimeout'),
-    touchAfter: numberOption(opts, 'touchAfter')
-  })
   const cores = new Map() // secret list (by identity of req.secret) -> SessionCore
   const fixedCore = secret ? new SessionCore(coreOptions, secret) : null
-  if (typeof cookieOptions === 'object') checkCookieOptions(name, cookieOptions)
 
   if (process.env.NODE_ENV === 'production' && store instanceof MemoryStore && !warnedProduction) {
     warnedProduction = true
@@ -353,38 +318,6 @@ function end (chunk, encoding, callback) {
 
 function str (v) {
   return typeof v === 'string' ? JSON.stringify(v) : 'null'
-}
-
-function numberOption (opts, key) {
-  const v = opts[key]
-  if (v === undefined || v === null) return undefined
-  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) {
-    throw new TypeError(`${key} option must be a positive number of milliseconds`)
-  }
-  return v
-}
-
-/** Validates a static cookie option object once, by serialising a cookie with it. */
-function checkCookieOptions (name, c) {
-  if (c.maxAge !== undefined && c.maxAge !== null && typeof c.maxAge !== 'number') {
-    throw new TypeError('cookie.maxAge option must be a number of milliseconds')
-  }
-  if (c.secure !== undefined && typeof c.secure !== 'boolean' && c.secure !== 'auto') {
-    throw new TypeError('cookie.secure option must be true, false or "auto"')
-  }
-  try {
-    api.serializeCookie(name, 'x', {
-      domain: c.domain,
-      path: c.path,
-      priority: c.priority,
-      sameSite: c.sameSite === 'auto' ? 'lax' : c.sameSite,
-      expires: c.expires
-    })
-  } catch (e) {
-    const err = new TypeError(`cookie.${e.field || 'options'} option is invalid (${e.message})`)
-    err.code = e.code
-    throw err
-  }
 }
 
 /** Is the request secure: TLS socket, else `X-Forwarded-Proto` (proxy: true) or `req.secure`. */

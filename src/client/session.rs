@@ -17,7 +17,7 @@ use serde_json::value::RawValue;
 pub const COOKIE_BUDGET: usize = 4096;
 
 /// The middleware's options that decide anything.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ClientOptions {
     /// The cookie's name (`session`); the signature goes in `<name>.sig`.
@@ -155,7 +155,7 @@ impl ClientSession {
     /// Validates the options, naming the one at fault.
     pub fn new<K: AsRef<[u8]>>(options: ClientOptions, keys: &[K]) -> Result<ClientSession, Error> {
         set_cookie_header(&options.name, "x", &CookieAttrs::default(), false, 0)
-            .map_err(|_| Error::invalid("name", format!("{:?} is not a cookie name", options.name)))?;
+            .map_err(|_| Error::invalid("name", "must be a cookie name (an RFC 7230 token)"))?;
         let alg = Algorithm::parse(&options.algorithm)
             .ok_or_else(|| Error::invalid("algorithm", "must be \"sha1\" or \"sha256\""))?;
         if (options.signed || options.encrypt) && keys.is_empty() {

@@ -24,7 +24,7 @@ impl SameSite {
             "strict" => Ok(SameSite::Strict),
             "lax" => Ok(SameSite::Lax),
             "none" => Ok(SameSite::None),
-            _ => Err(Error::invalid("sameSite", format!("{s:?} is not one of lax, strict, none"))),
+            _ => Err(Error::invalid("sameSite", "must be one of lax, strict, none")),
         }
     }
     fn as_str(self) -> &'static str {
@@ -51,7 +51,7 @@ impl Priority {
             "low" => Ok(Priority::Low),
             "medium" => Ok(Priority::Medium),
             "high" => Ok(Priority::High),
-            _ => Err(Error::invalid("priority", format!("{s:?} is not one of low, medium, high"))),
+            _ => Err(Error::invalid("priority", "must be one of low, medium, high")),
         }
     }
     fn as_str(self) -> &'static str {
@@ -149,7 +149,7 @@ pub fn js_integer_string(n: f64) -> String {
 /// ```
 pub fn serialize_cookie(name: &str, value: &str, opt: &SerializeOptions) -> Result<String, Error> {
     if name.is_empty() || !name.bytes().all(is_token_byte) {
-        return Err(Error::invalid("name", format!("{name:?} is not a cookie name (RFC 7230 token)")));
+        return Err(Error::invalid("name", "must be a cookie name (RFC 7230 token)"));
     }
     let value = if opt.raw { value.to_owned() } else { encode_uri_component(value) };
     if !is_cookie_value(&value) {
@@ -169,7 +169,7 @@ pub fn serialize_cookie(name: &str, value: &str, opt: &SerializeOptions) -> Resu
     }
     if let Some(domain) = opt.domain.as_deref().filter(|d| !d.is_empty()) {
         if !is_domain(domain) {
-            return Err(Error::invalid("domain", format!("{domain:?} is not a domain name")));
+            return Err(Error::invalid("domain", "must be a domain name"));
         }
         s.push_str("; Domain=");
         s.push_str(domain);

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 /// The middleware's options that decide anything, validated once.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SessionOptions {
     /// The cookie's name (`connect.sid`).
@@ -52,7 +52,7 @@ impl SessionOptions {
     /// Checks every option, naming the one at fault.
     pub fn validate(&self) -> Result<(), Error> {
         serialize_cookie(&self.name, "", &SerializeOptions::default())
-            .map_err(|_| Error::invalid("name", format!("{:?} is not a cookie name", self.name)))?;
+            .map_err(|_| Error::invalid("name", "must be a cookie name (an RFC 7230 token)"))?;
         if self.unset != "keep" && self.unset != "destroy" {
             return Err(Error::invalid("unset", "must be \"destroy\" or \"keep\""));
         }

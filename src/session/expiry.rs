@@ -41,7 +41,7 @@ impl Ended {
 }
 
 /// The server-side timeouts, in milliseconds.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Timeouts {
     pub idle_timeout: Option<f64>,

@@ -124,6 +124,23 @@ pub fn generate_session_id() -> String {
     crate::id::generate_session_id()
 }
 
+/// Checks the Express middleware's options (described by js/options.js) and returns what the core
+/// decides with, as JSON text for [`SessionCore::new`]. Errors name the option (`code`, `field`).
+#[wasm_bindgen(js_name = checkExpressOptions)]
+pub fn check_express_options(options: &str) -> Result<String, JsValue> {
+    let v: serde_json::Value = serde_json::from_str(options).map_err(|_| type_error("options", "must be an object"))?;
+    let o = crate::options::express_options(&v).map_err(to_js)?;
+    serde_json::to_string(&o).map_err(|_| type_error("options", "must be an object"))
+}
+
+/// Checks cookie-session's options likewise; JSON text for [`ClientSessionCore::new`].
+#[wasm_bindgen(js_name = checkCookieSessionOptions)]
+pub fn check_cookie_session_options(options: &str) -> Result<String, JsValue> {
+    let v: serde_json::Value = serde_json::from_str(options).map_err(|_| type_error("options", "must be an object"))?;
+    let o = crate::options::cookie_session_options(&v).map_err(to_js)?;
+    serde_json::to_string(&o).map_err(|_| type_error("options", "must be an object"))
+}
+
 /// One Express middleware's core: its validated options and keyed secrets. Created once per
 /// middleware (not per request); each request makes one call when the session loads (`cookieId`)
 /// and one when the response goes out (`decide`).
@@ -139,7 +156,7 @@ impl SessionCore {
     #[wasm_bindgen(constructor)]
     pub fn new(options: &str, secrets: Vec<JsValue>) -> Result<SessionCore, JsValue> {
         let opts: crate::session::SessionOptions =
-            serde_json::from_str(options).map_err(|e| type_error("options", &e.to_string()))?;
+            serde_json::from_str(options).map_err(|_| type_error("options", "must be checked options"))?;
         let secrets = secret_bytes("secret", &secrets)?;
         crate::session::Session::new(opts, &secrets).map(|inner| SessionCore { inner }).map_err(to_js)
     }
@@ -232,7 +249,7 @@ impl ClientSessionCore {
     #[wasm_bindgen(constructor)]
     pub fn new(options: &str, keys: Vec<JsValue>) -> Result<ClientSessionCore, JsValue> {
         let opts: crate::client::ClientOptions =
-            serde_json::from_str(options).map_err(|e| type_error("options", &e.to_string()))?;
+            serde_json::from_str(options).map_err(|_| type_error("options", "must be checked options"))?;
         let keys = if keys.is_empty() { Vec::new() } else { secret_bytes("keys", &keys)? };
         crate::client::ClientSession::new(opts, &keys).map(|inner| ClientSessionCore { inner }).map_err(to_js)
     }

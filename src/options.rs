@@ -1,0 +1,597 @@
+//! The options of both session kinds — the Express middleware's (express-session's options) and
+//! cookie-session's — checked in one place, once, when the middleware is made.
+//!
+//! The JS layer hands over the options object as JSON, with what JSON cannot say tagged as
+//! `{"$sc": kind, …}`: a function (`{"$sc":"function"}`), a Date (`{"$sc":"date","ms":…}`, `ms`
+//! null when invalid), bytes (`{"$sc":"bytes","length":…}`), a non-finite number
+//! (`{"$sc":"nonfinite"}`), an instance of a class (`{"$sc":"instance","class":…,"methods":[…]}`)
+//! and anything else (`{"$sc":"other","type":…}`). A Rust caller passes plain JSON.
+//!
+//! Every error names the option (`field`, dotted for `cookie.*`), has a stable code
+//! (`ERR_SESSION_CORE_INVALID_<FIELD>`, or `ERR_SESSION_CORE_UNKNOWN_OPTION`) and says what is
+//! accepted. No message ever quotes the value it refused: options carry secrets. An unknown option
+//! name is refused with the closest known name ("did you mean"); `allowUnknownOptions: true` lets
+//! deliberate extras through.
+
+use crate::client::ClientOptions;
+use crate::cookie::{serialize_cookie, SerializeOptions};
+use crate::error::Error;
+use crate::session::{SessionOptions, Timeouts};
+use serde_json::{Map, Value};
+
+/// express-session's options, and session-core's additions.
+pub const EXPRESS_OPTIONS: &[&str] = &[
+    "secret",
+    "name",
+    "key",
+    "store",
+    "genid",
+    "cookie",
+    "proxy",
+    "resave",
+    "saveUninitialized",
+    "rolling",
+    "unset",
+    "idleTimeout",
+    "absoluteTimeout",
+    "touchAfter",
+    "allowUnknownOptions",
+];
+
+/// The fields of express-session's `cookie` option.
+pub const EXPRESS_COOKIE_OPTIONS: &[&str] = &[
+    "maxAge",
+    "expires",
+    "domain",
+    "path",
+    "httpOnly",
+    "secure",
+    "sameSite",
+    "partitioned",
+    "priority",
+    "encode",
+    "signed",
+];
+
+/// cookie-session's options (its own and the `cookies` package's cookie options), and session-core's.
+pub const COOKIE_SESSION_OPTIONS: &[&str] = &[
+    "name",
+    "keys",
+    "secret",
+    "signed",
+    "encrypt",
+    "migrateSigned",
+    "algorithm",
+    "idleTimeout",
+    "absoluteTimeout",
+    "touchAfter",
+    "onError",
+    "overwrite",
+    "httpOnly",
+    "maxAge",
+    "expires",
+    "path",
+    "domain",
+    "sameSite",
+    "secure",
+    "partitioned",
+    "priority",
+    "allowUnknownOptions",
+];
+
+/// What a value is, in words for an error message ("got a string"), never the value itself.
+fn kind(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(_) => "a boolean".into(),
+        Value::Number(_) => "a number".into(),
+        Value::String(_) => "a string".into(),
+        Value::Array(_) => "an array".into(),
+        Value::Object(m) => match tag(v) {
+            Some("function") => "a function".into(),
+            Some("date") if m.get("ms").is_some_and(Value::is_number) => "a Date".into(),
+            Some("date") => "an invalid Date".into(),
+            Some("bytes") => "a Buffer".into(),
+            Some("nonfinite") => "NaN or an infinite number".into(),
+            Some("instance") => match m.get("class").and_then(Value::as_str) {
+                Some(c)
+                    if !c.is_empty() && c.len() <= 40 && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
+                {
+                    format!("a {c} instance")
+                }
+                _ => "an object".into(),
+            },
+            Some("other") => match m.get("type").and_then(Value::as_str) {
+                Some("bigint") => "a bigint".into(),
+                Some("symbol") => "a symbol".into(),
+                _ => "an unsupported value".into(),
+            },
+            _ => "an object".into(),
+        },
+    }
+}
+
+fn tag(v: &Value) -> Option<&str> {
+    v.as_object()?.get("$sc")?.as_str()
+}
+
+fn bad(field: &str, expected: &str, got: &Value) -> Error {
+    Error::option(field, format!("must be {expected} (got {})", kind(got)))
+}
+
+fn is_fn(v: &Value) -> bool {
+    tag(v) == Some("function")
+}
+
+/// A plain object (not a tagged value).
+fn plain(v: &Value) -> Option<&Map<String, Value>> {
+    v.as_object().filter(|_| tag(v).is_none())
+}
+
+fn boolean(field: &str, v: &Value) -> Result<(), Error> {
+    match v {
+        Value::Bool(_) => Ok(()),
+        _ => Err(bad(field, "true or false", v)),
+    }
+}
+
+fn positive_ms(field: &str, v: &Value) -> Result<Option<f64>, Error> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Number(n) => match n.as_f64() {
+            Some(ms) if ms > 0.0 && ms.is_finite() => Ok(Some(ms)),
+            _ => Err(Error::option(field, "must be a positive number of milliseconds")),
+        },
+        _ => Err(bad(field, "a positive number of milliseconds", v)),
+    }
+}
+
+fn function(field: &str, v: &Value) -> Result<(), Error> {
+    if is_fn(v) {
+        Ok(())
+    } else {
+        Err(bad(field, "a function", v))
+    }
+}
+
+/// One secret: a non-empty string or Buffer.
+fn one_secret(field: &str, v: &Value) -> Result<(), Error> {
+    match v {
+        Value::String(s) if !s.is_empty() => Ok(()),
+        Value::String(_) => Err(Error::option(field, "must not be empty")),
+        _ if tag(v) == Some("bytes") => match v.get("length").and_then(Value::as_u64) {
+            Some(n) if n > 0 => Ok(()),
+            _ => Err(Error::option(field, "must not be empty")),
+        },
+        _ => Err(bad(field, "a non-empty string or Buffer, or an array of them", v)),
+    }
+}
+
+/// A secret or a list of secrets (the first signs, every one verifies).
+fn secrets(field: &str, v: &Value) -> Result<(), Error> {
+    match v {
+        Value::Array(a) if a.is_empty() => {
+            Err(Error::option(field, format!("the {field} option array must contain one or more strings or Buffers")))
+        }
+        Value::Array(a) => a.iter().try_for_each(|s| one_secret(field, s)),
+        _ => one_secret(field, v),
+    }
+}
+
+fn cookie_name(field: &str, v: &Value) -> Result<String, Error> {
+    match v {
+        Value::String(s) if serialize_cookie(s, "", &SerializeOptions::default()).is_ok() => Ok(s.clone()),
+        Value::String(_) => {
+            Err(Error::option(field, "must be a cookie name (an RFC 7230 token: letters, digits and !#$%&'*+-.^_`|~)"))
+        }
+        _ => Err(bad(field, "a string", v)),
+    }
+}
+
+fn one_of(field: &str, v: &Value, allowed: &[&str], case_insensitive: bool) -> Result<(), Error> {
+    let list = allowed.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ");
+    match v {
+        Value::String(s)
+            if allowed.iter().any(|a| if case_insensitive { a.eq_ignore_ascii_case(s) } else { a == s }) =>
+        {
+            Ok(())
+        }
+        Value::String(_) => Err(Error::option(field, format!("must be one of {list}"))),
+        _ => Err(bad(field, &format!("one of {list}"), v)),
+    }
+}
+
+/// A cookie attribute that `cookie@0.7`'s serialize checks (domain, path).
+fn attribute(field: &str, v: &Value, opts: impl FnOnce(String) -> SerializeOptions) -> Result<(), Error> {
+    match v {
+        Value::Null => Ok(()),
+        Value::String(s) if s.is_empty() => Ok(()),
+        Value::String(s) => serialize_cookie("n", "v", &opts(s.clone())).map(|_| ()).map_err(|_| {
+            Error::option(field, "must be text allowed in a Set-Cookie attribute (no ';', no control characters)")
+        }),
+        _ => Err(bad(field, "a string", v)),
+    }
+}
+
+fn domain(field: &str, v: &Value) -> Result<(), Error> {
+    match attribute(field, v, |d| SerializeOptions { domain: Some(d), ..Default::default() }) {
+        Err(_) => Err(Error::option(field, "must be a domain name (such as example.com)")),
+        ok => ok,
+    }
+}
+
+fn path(field: &str, v: &Value) -> Result<(), Error> {
+    attribute(field, v, |p| SerializeOptions { path: Some(p), ..Default::default() })
+}
+
+fn expires(field: &str, v: &Value) -> Result<(), Error> {
+    match v {
+        Value::Null => Ok(()),
+        _ if tag(v) == Some("date") && v.get("ms").is_some_and(Value::is_number) => Ok(()),
+        _ if tag(v) == Some("date") => Err(Error::option(field, "must be a valid Date (got an invalid Date)")),
+        _ => Err(bad(field, "a Date", v)),
+    }
+}
+
+fn max_age(field: &str, v: &Value) -> Result<(), Error> {
+    match v {
+        Value::Null | Value::Number(_) => Ok(()),
+        _ => Err(bad(field, "a number of milliseconds (or null)", v)),
+    }
+}
+
+fn same_site(field: &str, v: &Value, auto: bool) -> Result<(), Error> {
+    let allowed: &[&str] = if auto { &["lax", "strict", "none", "auto"] } else { &["lax", "strict", "none"] };
+    match v {
+        Value::Bool(_) | Value::Null => Ok(()),
+        _ => one_of(field, v, allowed, true).map_err(|_| {
+            let list = allowed.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ");
+            bad(field, &format!("true, false or one of {list}"), v)
+        }),
+    }
+}
+
+fn priority(field: &str, v: &Value) -> Result<(), Error> {
+    match v {
+        Value::Null => Ok(()),
+        _ => one_of(field, v, &["low", "medium", "high"], true),
+    }
+}
+
+/// Damerau–Levenshtein distance (optimal string alignment), for "did you mean".
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len() > 64 || b.len() > 64 {
+        return usize::MAX;
+    }
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// The known name closest to `name`, if it is close enough to be a slip.
+pub fn suggest(name: &str, known: &[&'static str]) -> Option<&'static str> {
+    if let Some(k) = known.iter().find(|k| k.eq_ignore_ascii_case(name)) {
+        return Some(k);
+    }
+    let limit = if name.chars().count() <= 4 { 1 } else { 2 };
+    known
+        .iter()
+        .map(|k| (distance(&name.to_ascii_lowercase(), &k.to_ascii_lowercase()), *k))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// Refuses names outside `known` (unless deliberate extras are allowed).
+fn known_names(fields: &Map<String, Value>, known: &[&'static str], prefix: &str, allow: bool) -> Result<(), Error> {
+    if allow {
+        return Ok(());
+    }
+    match fields.keys().find(|k| !known.contains(&k.as_str())) {
+        Some(k) => {
+            Err(Error::unknown_option(format!("{prefix}{k}"), suggest(k, known).map(|s| format!("{prefix}{s}"))))
+        }
+        None => Ok(()),
+    }
+}
+
+fn top_level(options: &Value) -> Result<Map<String, Value>, Error> {
+    match options {
+        Value::Null => Ok(Map::new()),
+        _ => plain(options).cloned().ok_or_else(|| bad("options", "an object", options)),
+    }
+}
+
+fn allow_unknown(fields: &Map<String, Value>) -> Result<bool, Error> {
+    match fields.get("allowUnknownOptions") {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(v) => Err(bad("allowUnknownOptions", "true or false", v)),
+    }
+}
+
+fn timeouts(fields: &Map<String, Value>) -> Result<Timeouts, Error> {
+    let get = |k: &str| fields.get(k).map_or(Ok(None), |v| positive_ms(k, v));
+    Ok(Timeouts {
+        idle_timeout: get("idleTimeout")?,
+        absolute_timeout: get("absoluteTimeout")?,
+        touch_after: get("touchAfter")?,
+    })
+}
+
+fn flag(fields: &Map<String, Value>, k: &str, default: bool) -> Result<bool, Error> {
+    match fields.get(k) {
+        None | Some(Value::Null) => Ok(default),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(v) => Err(bad(k, "true or false", v)),
+    }
+}
+
+/// Checks the Express middleware's options (express-session's, and session-core's additions) and
+/// returns what the core decides with. `secret` may be absent (cookie-parser's `req.secret` is
+/// used then), but when given it must be well formed.
+///
+/// ```
+/// use session_core::options::express_options;
+/// use serde_json::json;
+/// let o = express_options(&json!({ "secret": "s", "resave": false, "cookie": { "maxAge": 60000 } })).unwrap();
+/// assert!(!o.resave && o.save_uninitialized);
+/// let e = express_options(&json!({ "secret": "s", "cookie": { "samesite": "lax" } })).unwrap_err();
+/// assert_eq!(e.to_string(), "unknown option cookie.samesite: did you mean cookie.sameSite?");
+/// let e = express_options(&json!({ "secret": "s", "cookie": { "maxAge": "1d" } })).unwrap_err();
+/// assert_eq!(e.code(), "ERR_SESSION_CORE_INVALID_COOKIE_MAXAGE");
+/// ```
+pub fn express_options(options: &Value) -> Result<SessionOptions, Error> {
+    let f = top_level(options)?;
+    let allow = allow_unknown(&f)?;
+    known_names(&f, EXPRESS_OPTIONS, "", allow)?;
+    if let Some(v) = f.get("genid") {
+        function("genid", v)?;
+    }
+    if let Some(v) = f.get("unset").filter(|v| !v.is_null()) {
+        one_of("unset", v, &["destroy", "keep"], false)?;
+    }
+    if let Some(v) = f.get("secret").filter(|v| !v.is_null()) {
+        secrets("secret", v)?;
+    }
+    let name = match (f.get("name").filter(|v| !v.is_null()), f.get("key").filter(|v| !v.is_null())) {
+        (Some(v), _) => cookie_name("name", v)?,
+        (None, Some(v)) => cookie_name("key", v)?,
+        (None, None) => "connect.sid".into(),
+    };
+    if let Some(v) = f.get("store").filter(|v| !v.is_null()) {
+        // an instance lists its methods; a plain object shows them as function-tagged fields
+        let methods: Vec<&str> = match plain(v) {
+            Some(m) => m.iter().filter(|(_, f)| is_fn(f)).map(|(k, _)| k.as_str()).collect(),
+            None => v
+                .get("methods")
+                .and_then(Value::as_array)
+                .map_or_else(Vec::new, |m| m.iter().filter_map(Value::as_str).collect()),
+        };
+        if !matches!(tag(v), Some("instance")) && plain(v).is_none() {
+            return Err(bad("store", "a store (an object with get, set and destroy methods)", v));
+        }
+        if let Some(missing) = ["get", "set", "destroy"].into_iter().find(|m| !methods.contains(m)) {
+            return Err(Error::option(
+                "store",
+                format!("must implement {missing}() (a store has get, set and destroy methods)"),
+            ));
+        }
+    }
+    if let Some(v) = f.get("proxy").filter(|v| !v.is_null()) {
+        boolean("proxy", v)?;
+    }
+    for k in ["resave", "saveUninitialized", "rolling"] {
+        flag(&f, k, true)?;
+    }
+    match f.get("cookie") {
+        None | Some(Value::Null) => {}
+        Some(v) if is_fn(v) => {}
+        Some(v) => {
+            let c = plain(v)
+                .ok_or_else(|| bad("cookie", "an object of cookie options, or a function of req returning one", v))?;
+            known_names(c, EXPRESS_COOKIE_OPTIONS, "cookie.", allow)?;
+            let get = |k: &str| c.get(k).filter(|v| !v.is_null());
+            if let Some(v) = get("maxAge") {
+                max_age("cookie.maxAge", v)?;
+            }
+            if let Some(v) = get("expires") {
+                expires("cookie.expires", v)?;
+            }
+            if let Some(v) = get("domain") {
+                domain("cookie.domain", v)?;
+            }
+            if let Some(v) = get("path") {
+                path("cookie.path", v)?;
+            }
+            for k in ["httpOnly", "partitioned", "signed"] {
+                if let Some(v) = get(k) {
+                    boolean(&format!("cookie.{k}"), v)?;
+                }
+            }
+            if let Some(v) = get("secure") {
+                if !matches!(v, Value::Bool(_)) && v.as_str() != Some("auto") {
+                    return Err(bad("cookie.secure", "true, false or \"auto\"", v));
+                }
+            }
+            if let Some(v) = get("sameSite") {
+                same_site("cookie.sameSite", v, true)?;
+            }
+            if let Some(v) = get("priority") {
+                priority("cookie.priority", v)?;
+            }
+            if let Some(v) = get("encode") {
+                function("cookie.encode", v)?;
+            }
+        }
+    }
+    let unset = match f.get("unset").and_then(Value::as_str) {
+        Some(u) => u.to_owned(),
+        None => "keep".into(),
+    };
+    let t = timeouts(&f)?;
+    let o = SessionOptions {
+        name,
+        resave: flag(&f, "resave", true)?,
+        save_uninitialized: flag(&f, "saveUninitialized", true)?,
+        rolling: flag(&f, "rolling", false)?,
+        unset,
+        timeouts: t,
+    };
+    o.validate()?;
+    Ok(o)
+}
+
+/// Checks cookie-session's options (its own, the `cookies` package's cookie options, session-core's
+/// additions) and returns what the core decides with.
+///
+/// ```
+/// use session_core::options::cookie_session_options;
+/// use serde_json::json;
+/// assert!(cookie_session_options(&json!({ "keys": "k1" })).is_ok());
+/// let e = cookie_session_options(&json!({ "keys": ["k"], "encrpyt": true })).unwrap_err();
+/// assert_eq!(e.to_string(), "unknown option encrpyt: did you mean encrypt?");
+/// let e = cookie_session_options(&json!({ "keys": ["k"], "maxAge": "1d" })).unwrap_err();
+/// assert_eq!(e.field(), Some("maxAge"));
+/// ```
+pub fn cookie_session_options(options: &Value) -> Result<ClientOptions, Error> {
+    let f = top_level(options)?;
+    let allow = allow_unknown(&f)?;
+    known_names(&f, COOKIE_SESSION_OPTIONS, "", allow)?;
+    let get = |k: &str| f.get(k).filter(|v| !v.is_null());
+    let name = match get("name") {
+        Some(v) => cookie_name("name", v)?,
+        None => "session".into(),
+    };
+    if let Some(v) = get("keys") {
+        if tag(v) == Some("instance") {
+            return Err(Error::option(
+                "keys",
+                "must be a key or an array of keys: a Keygrip instance hides its keys, so pass the keys themselves (and algorithm: \"sha256\" if the Keygrip used it)",
+            ));
+        }
+        secrets("keys", v)?;
+    }
+    if let Some(v) = get("secret") {
+        one_secret("secret", v)?;
+    }
+    let signed = flag(&f, "signed", true)?;
+    let encrypt = flag(&f, "encrypt", false)?;
+    for k in ["overwrite", "httpOnly", "secure", "partitioned"] {
+        flag(&f, k, false)?;
+    }
+    if get("keys").is_none() && get("secret").is_none() && (signed || encrypt) {
+        return Err(Error::option("keys", ".keys required. Give keys (or secret), or turn signed off"));
+    }
+    let algorithm = match get("algorithm") {
+        Some(v) => {
+            one_of("algorithm", v, &["sha1", "sha256"], false)?;
+            v.as_str().unwrap_or("sha1").to_owned()
+        }
+        None => "sha1".into(),
+    };
+    if let Some(v) = get("onError") {
+        function("onError", v)?;
+    }
+    if let Some(v) = get("maxAge") {
+        match v {
+            Value::Number(_) => {}
+            _ => return Err(bad("maxAge", "a number of milliseconds", v)),
+        }
+    }
+    if let Some(v) = get("expires") {
+        expires("expires", v)?;
+    }
+    if let Some(v) = get("domain") {
+        domain("domain", v)?;
+    }
+    if let Some(v) = get("path") {
+        path("path", v)?;
+    }
+    if let Some(v) = get("sameSite") {
+        same_site("sameSite", v, false)?;
+    }
+    if let Some(v) = get("priority") {
+        priority("priority", v)?;
+    }
+    if let Some(v) = get("migrateSigned") {
+        if !matches!(v, Value::Bool(_)) {
+            return Err(bad("migrateSigned", "true or false", v));
+        }
+    }
+    Ok(ClientOptions { name, algorithm, signed, encrypt, timeouts: timeouts(&f)? })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn did_you_mean() {
+        assert_eq!(suggest("secrets", EXPRESS_OPTIONS), Some("secret"));
+        assert_eq!(suggest("samesite", EXPRESS_COOKIE_OPTIONS), Some("sameSite"));
+        assert_eq!(suggest("encrpyt", COOKIE_SESSION_OPTIONS), Some("encrypt"));
+        assert_eq!(suggest("zzzzzzzz", EXPRESS_OPTIONS), None);
+    }
+
+    #[test]
+    fn no_value_is_quoted() {
+        let secret = "S3CRET-VALUE";
+        for opts in [
+            json!({ "secret": secret, "unset": secret }),
+            json!({ "secret": secret, "name": secret.to_owned() + " x" }),
+            json!({ "secret": secret, "cookie": { "sameSite": secret } }),
+            json!({ "secret": secret, "cookie": { "domain": secret.to_owned() + ";" } }),
+            json!({ "secret": secret, "cookie": { "maxAge": secret } }),
+            json!({ "secret": secret, "idleTimeout": secret }),
+            json!({ "secret": secret, "store": secret }),
+            json!({ "secrets": secret }),
+        ] {
+            let e = express_options(&opts).unwrap_err();
+            assert!(!e.to_string().contains("S3CRET"), "{e}");
+            assert!(e.field().is_some() && e.code().starts_with("ERR_SESSION_CORE_"), "{e}");
+        }
+    }
+
+    #[test]
+    fn shapes() {
+        assert!(express_options(&json!({ "secret": [] })).unwrap_err().to_string().contains("secret option array"));
+        assert!(express_options(&json!({ "genid": "bogus!" }))
+            .unwrap_err()
+            .to_string()
+            .contains("genid is invalid: must"));
+        assert!(express_options(&json!({ "unset": "bogus!" }))
+            .unwrap_err()
+            .to_string()
+            .contains("unset is invalid: must"));
+        let store = json!({ "$sc": "instance", "class": "RedisStore", "methods": ["get", "set", "destroy"] });
+        assert!(express_options(&json!({ "secret": "s", "store": store })).is_ok());
+        let e = express_options(&json!({ "secret": "s", "store": {} })).unwrap_err();
+        assert_eq!(e.code(), "ERR_SESSION_CORE_INVALID_STORE");
+        assert!(express_options(&json!({ "x": 1, "allowUnknownOptions": true })).is_ok());
+        let e = cookie_session_options(&json!({ "keys": { "$sc": "instance", "class": "Keygrip", "methods": [] } }))
+            .unwrap_err();
+        assert!(e.to_string().contains("Keygrip instance"));
+        assert!(cookie_session_options(&json!({})).unwrap_err().to_string().contains(".keys required."));
+        assert!(cookie_session_options(&json!({ "signed": false })).is_ok());
+    }
+}
