@@ -35,6 +35,18 @@ function cookieSession (options) {
     }
   }
   if (opts.onError != null && typeof opts.onError !== 'function') throw new TypeError('onError option must be a function')
+  // migrateSigned: true | { keys, algorithm }; the core decides what it reads (README: moving to
+  // encrypted cookies). Its keys cross beside the options, as the sealing keys do.
+  const migrate = opts.migrateSigned
+  if (migrate != null && typeof migrate !== 'boolean' && (typeof migrate !== 'object' || Array.isArray(migrate))) {
+    throw new TypeError('migrateSigned option must be true, false or { keys, algorithm }')
+  }
+  for (const k of migrate && typeof migrate === 'object' ? Object.keys(migrate) : []) {
+    if (k !== 'keys' && k !== 'algorithm') throw new TypeError(`migrateSigned.${k} is not an option: migrateSigned takes keys and algorithm`)
+  }
+  const migrateKeys = migrate && migrate.keys != null ? migrate.keys : undefined
+  if (migrateKeys !== undefined && !Array.isArray(migrateKeys)) throw new TypeError('migrateSigned.keys option must be an array of keys')
+  if (migrate && migrate.algorithm != null && typeof migrate.algorithm !== 'string') throw new TypeError('migrateSigned.algorithm option must be "sha1" or "sha256"')
   const core = new ClientSessionCore(JSON.stringify({
     name,
     algorithm: opts.algorithm || 'sha1',
@@ -42,13 +54,15 @@ function cookieSession (options) {
     encrypt: Boolean(opts.encrypt),
     idleTimeout: opts.idleTimeout,
     absoluteTimeout: opts.absoluteTimeout,
-    touchAfter: opts.touchAfter
-  }), keys || [])
+    touchAfter: opts.touchAfter,
+    migrateSigned: migrate && typeof migrate === 'object' ? { algorithm: migrate.algorithm } : Boolean(migrate)
+  }), keys || [], migrateKeys)
   const encrypt = Boolean(opts.encrypt)
   debug('session options %j', { name, signed: base.signed, encrypt })
 
   return function _cookieSession (req, res, next) {
     let sess // undefined: not accessed; false: unset; else the Session
+    let clearSig = false // the request's signature cookie is to be cleared (the core says when)
     req.sessionOptions = Object.create(base)
 
     Object.defineProperty(req, 'session', {
@@ -61,6 +75,7 @@ function cookieSession (options) {
       },
       set (val) {
         if (val == null) {
+          if (sess === undefined) load() // learns whether a left-over .sig is to be expired too
           sess = false
           return val
         }
@@ -74,6 +89,8 @@ function cookieSession (options) {
 
     function load () {
       const loaded = JSON.parse(core.load(req.headers.cookie || '', Date.now()))
+      clearSig = Boolean(loaded.clearSig)
+      if (loaded.migrated) debug('signed session read (migrateSigned): it will be sealed, and %s.sig cleared', name)
       if (loaded.body !== undefined) {
         try {
           return Session.fromCookie(JSON.parse(loaded.body), loaded, core)
@@ -84,7 +101,6 @@ function cookieSession (options) {
       if (loaded.reason !== 'no cookie') debug('new session (%s)', loaded.reason)
       else debug('new session')
       const fresh = Session.create(undefined, core)
-      fresh._ctx.clearSig = loaded.clearSig
       fresh._ctx.reason = loaded.reason
       return fresh
     }
@@ -101,7 +117,7 @@ function cookieSession (options) {
       const input = '{"now":' + Date.now() + ',"secure":' + isSecure(req) + ',"accessed":true,"unset":' + (sess === false) +
         ',"isNew":' + Boolean(sess && ctx._new) + ',"raw":' + (ctx._val === undefined ? 'null' : JSON.stringify(ctx._val)) +
         ',"original":' + (ctx._json === undefined ? 'null' : ctx._json) + ',"session":' + (sess ? JSON.stringify(sess) : 'null') +
-        ',"keyIndex":' + (ctx.keyIndex == null ? 'null' : ctx.keyIndex) + ',"clearSig":' + Boolean(ctx.clearSig) +
+        ',"keyIndex":' + (ctx.keyIndex == null ? 'null' : ctx.keyIndex) + ',"clearSig":' + clearSig + ',"migrated":' + Boolean(ctx.migrated) +
         ',"createdAt":' + (ctx.createdAt == null ? 'null' : ctx.createdAt) + ',"lastSeen":' + (ctx.lastSeen == null ? 'null' : ctx.lastSeen) +
         ',"options":' + JSON.stringify(cookieAttrs(so)) + '}'
       let out
@@ -230,6 +246,7 @@ Session.fromCookie = function fromCookie (obj, loaded, core) {
     _json: loaded.body,
     core,
     keyIndex: loaded.keyIndex,
+    migrated: loaded.migrated,
     createdAt: loaded.createdAt,
     lastSeen: loaded.lastSeen
   }, obj)
