@@ -77,11 +77,28 @@ write('seal', 'session-core sealed cookie values, format v1', seal)
 // ---- client: load and commit decisions ----
 const client = []
 const NOW = Date.UTC(2026, 0, 1)
-function clientCase (name, source, options, keys, op, input, check) {
-  const core = new wasm.ClientSessionCore(JSON.stringify(options), keys)
-  const got = op === 'load' ? JSON.parse(core.load(input.header, input.now)) : JSON.parse(core.commit(JSON.stringify(input)))
+// A sealed value differs on every run (a fresh nonce): the runners open each one in a commit's
+// setCookies with the case's keys and compare it as `[sealed with key <index>: <payload>]`.
+function unseal (out, keys) {
+  for (const pair of out.setCookies || []) {
+    const [name, header] = pair
+    if (!header.startsWith(name + '=sc1.')) continue
+    const rest = header.slice(name.length + 1)
+    const end = rest.indexOf(';') < 0 ? rest.length : rest.indexOf(';')
+    const value = rest.slice(0, end)
+    const opened = JSON.parse(wasm.openSealed(keys, name, value))
+    const shown = opened.error ? `[does not open: ${opened.error}]` : `[sealed with key ${opened.index}: ${opened.payload}]`
+    // checked independently of the core (node:crypto HKDF, @noble/ciphers)
+    if (!opened.error) assert.strictEqual(independentOpen(keys[opened.index], name, value), opened.payload)
+    pair[1] = `${name}=${shown}${rest.slice(end)}`
+  }
+  return out
+}
+function clientCase (name, source, options, keys, op, input, check, signedKeys) {
+  const core = new wasm.ClientSessionCore(JSON.stringify(options), keys, signedKeys)
+  const got = op === 'load' ? JSON.parse(core.load(input.header, input.now)) : unseal(JSON.parse(core.commit(JSON.stringify(input))), keys)
   check(got)
-  client.push({ name, source, options, keys, op, input, expected: got })
+  client.push({ name, source, options, keys, signedKeys, op, input, expected: got })
 }
 const CS = 'cookie-session 2.1 rules; Set-Cookie bytes as cookie-session/cookies 0.9 write them (peers.md §2.5)'
 const keys = ['key-new', 'key-old']
@@ -120,4 +137,52 @@ clientCase('commit: secure on an insecure request sets nothing and says so', 'se
 clientCase('commit: https adds Secure by default', CS, opts, keys, 'commit', { ...base, secure: true, session: { a: 1 }, options: {} }, (g) => assert.match(g.setCookies[0][1], /; secure; httponly$/))
 clientCase('commit: over the 4096-byte budget nothing is sent', 'session-core size budget (browsers drop name+value > 4096)', opts, keys, 'commit', { ...base, session: { big: 'x'.repeat(3100) }, options: {} }, (g) => assert.deepStrictEqual([g.setCookies.length, g.tooLarge[0], g.tooLarge[1]], [0, 'session', 4155]))
 clientCase('commit: sha256 keygrip', CS, { name: 'session', algorithm: 'sha256' }, keys, 'commit', { ...base, session: { user: 'alice', n: 1 }, options: attrs }, (g) => assert.match(g.setCookies[1][1], /^session\.sig=ov33S4aoqA_YZIQh4gXQrCTokSyt5FH4mI69SL4ysnk;/))
+
+// ---- client: moving to encrypted cookies (migrateSigned; issue 9, item 8) ----
+// The signed cookies are cookie-session's (keygrip@1.1.0 signatures over "session=<base64 JSON>").
+const MS = 'session-core migrateSigned (README: moving to encrypted cookies); the signed cookie as cookie-session 2.1 writes it (keygrip@1.1.0)'
+const enc = { name: 'session', encrypt: true }
+const mig = { ...enc, migrateSigned: true }
+const signedHeader = `session=${body}; session.sig=${sigNew}`
+const reason = (r) => (g) => assert.strictEqual(g.reason, r)
+clientCase('load: encrypted mode, a signed cookie without migrateSigned: a fresh session, and the true reason', MS, enc, keys, 'load', { header: signedHeader, now: NOW },
+  (g) => assert.deepStrictEqual([g.body, g.reason, g.clearSig], [undefined, 'signed cookie (encrypt is on; set migrateSigned to read it)', true]))
+clientCase('load: encrypted mode, a value neither sealed nor signed is never read, even while migrating', 'session-core: an unsigned cookie could come from anyone', mig, keys, 'load', { header: `session=${body}`, now: NOW }, reason('not sealed, not signed'))
+clientCase('load: migrateSigned reads a signed cookie that verifies, to be sealed and its .sig cleared', MS, mig, keys, 'load', { header: signedHeader, now: NOW },
+  (g) => assert.deepStrictEqual([g.body, g.keyIndex, g.migrated, g.clearSig, g.raw], ['{"user":"alice","n":1}', 0, true, true, undefined]))
+clientCase('load: migrateSigned, a cookie signed with an older key', MS, mig, keys, 'load', { header: `session=${body}; session.sig=${sigOld}`, now: NOW },
+  (g) => assert.deepStrictEqual([g.keyIndex, g.migrated], [1, true]))
+clientCase('load: migrateSigned, a bad signature gives a fresh session', MS, mig, keys, 'load', { header: `session=${body}; session.sig=${sigNew.slice(1)}`, now: NOW },
+  (g) => assert.deepStrictEqual([g.body, g.reason, g.migrated], [undefined, 'bad signature', undefined]))
+const sigSha256 = new Keygrip(keys, 'sha256').sign('session=' + body)
+clientCase('load: migrateSigned with its own keys and algorithm (the signed app\'s), new keys for sealing', MS, { ...enc, migrateSigned: { algorithm: 'sha256' } }, ['seal key'], 'load', { header: `session=${body}; session.sig=${sigSha256}`, now: NOW },
+  (g) => assert.deepStrictEqual([g.body, g.keyIndex, g.migrated], ['{"user":"alice","n":1}', 0, true]), keys)
+clientCase('load: migrateSigned verifies with the sealing keys by default', MS, mig, ['seal key'], 'load', { header: signedHeader, now: NOW }, reason('bad signature'))
+const notJson = 'bm90IGpzb24='
+clientCase('load: migrateSigned, a signed body that is not JSON', MS, mig, keys, 'load', { header: `session=${notJson}; session.sig=${new Keygrip(keys).sign('session=' + notJson)}`, now: NOW }, reason('not json'))
+const sealedPayload = '{"c":null,"s":null,"e":null,"d":{"user":"alice"}}'
+const sealedValue = wasm.sealWithNonce('key-new', 'session', sealedPayload, nonce(5))
+assert.strictEqual(independentOpen('key-new', 'session', sealedValue), sealedPayload)
+clientCase('load: migrateSigned, a sealed cookie opens as before; a leftover .sig beside it is flagged', MS, mig, keys, 'load', { header: `session=${sealedValue}; session.sig=${sigNew}`, now: NOW },
+  (g) => assert.deepStrictEqual([g.body, g.keyIndex, g.migrated, g.clearSig], ['{"user":"alice"}', 0, undefined, true]))
+clientCase('load: encrypted mode, a broken seal is still "truncated"', 'session-core seal format v1', mig, keys, 'load', { header: 'session=sc1.abc', now: NOW }, reason('truncated'))
+const migrated = { ...base, isNew: false, original: { user: 'alice', n: 1 }, session: { user: 'alice', n: 1 }, keyIndex: 0, migrated: true, clearSig: true }
+const at = { ...attrs, domain: 'example.com' }
+clientCase('commit: a migrated session is sealed even if unchanged; its .sig expires with the same path and domain', MS, mig, keys, 'commit', { ...migrated, options: at },
+  (g) => assert.deepStrictEqual(g.setCookies, [
+    ['session', 'session=[sealed with key 0: {"c":null,"s":null,"e":1767312000000,"d":{"user":"alice","n":1}}]; path=/; expires=Fri, 02 Jan 2026 00:00:00 GMT; domain=example.com; samesite=lax; httponly'],
+    ['session.sig', 'session.sig=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT; domain=example.com; samesite=lax; httponly']]))
+clientCase('commit: a migrated session under timeouts starts its clocks when sealed', MS, { ...mig, idleTimeout: 3600000 }, keys, 'commit', { ...migrated, options: attrs },
+  (g) => assert.ok(g.setCookies[0][1].startsWith(`session=[sealed with key 0: {"c":${NOW},`)))
+clientCase('commit: a migrated session set to null expires both cookies', MS, mig, keys, 'commit', { ...migrated, unset: true, session: null, options: attrs },
+  (g) => assert.deepStrictEqual(g.setCookies.map((c) => c[1]), [
+    'session=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT; samesite=lax; httponly',
+    'session.sig=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT; samesite=lax; httponly']))
+clientCase('commit: encrypted mode: a new session written over a signed cookie expires the stale .sig', MS, enc, keys, 'commit', { ...base, clearSig: true, session: { a: 1 }, options: attrs },
+  (g) => assert.deepStrictEqual(g.setCookies.map((c) => c[0]), ['session', 'session.sig']))
+clientCase('commit: encrypted mode: nothing written, the signed cookie and its .sig are left alone', MS, enc, keys, 'commit', { ...base, clearSig: true, session: {}, options: attrs },
+  (g) => assert.deepStrictEqual([g.setCookies, g.wrote], [[], false]))
+clientCase('commit: a migrated session too big once sealed is not sent, and the .sig is kept', 'session-core size budget (browsers drop name+value > 4096)', mig, keys, 'commit',
+  { ...migrated, original: { big: 'x'.repeat(3000) }, session: { big: 'x'.repeat(3000) }, options: attrs },
+  (g) => assert.deepStrictEqual([g.setCookies, g.tooLarge && g.tooLarge[0]], [[], 'session']))
 write('client', 'client-side session decisions (src/client/session.rs)', client)

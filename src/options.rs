@@ -13,7 +13,7 @@
 //! name is refused with the closest known name ("did you mean"); `allowUnknownOptions: true` lets
 //! deliberate extras through.
 
-use crate::client::ClientOptions;
+use crate::client::{ClientOptions, MigrateSigned};
 use crate::cookie::{serialize_cookie, SerializeOptions};
 use crate::error::Error;
 use crate::session::{SessionOptions, Timeouts};
@@ -531,12 +531,29 @@ pub fn cookie_session_options(options: &Value) -> Result<ClientOptions, Error> {
     if let Some(v) = get("priority") {
         priority("priority", v)?;
     }
-    if let Some(v) = get("migrateSigned") {
-        if !matches!(v, Value::Bool(_)) {
-            return Err(bad("migrateSigned", "true or false", v));
+    let migrate_signed = match get("migrateSigned") {
+        None | Some(Value::Bool(false)) => None,
+        Some(Value::Bool(true)) => Some(MigrateSigned::default()),
+        Some(v) => {
+            let m = plain(v).ok_or_else(|| bad("migrateSigned", "true, false or { keys, algorithm }", v))?;
+            known_names(m, &["keys", "algorithm"], "migrateSigned.", false)?;
+            if let Some(k) = m.get("keys").filter(|k| !k.is_null()) {
+                secrets("migrateSigned.keys", k)?;
+            }
+            let algorithm = match m.get("algorithm").filter(|a| !a.is_null()) {
+                Some(a) => {
+                    one_of("migrateSigned.algorithm", a, &["sha1", "sha256"], false)?;
+                    a.as_str().map(str::to_owned)
+                }
+                None => None,
+            };
+            Some(MigrateSigned { algorithm })
         }
+    };
+    if migrate_signed.is_some() && !encrypt {
+        return Err(Error::option("migrateSigned", "needs encrypt: true (it reads old signed cookies to seal them)"));
     }
-    Ok(ClientOptions { name, algorithm, signed, encrypt, timeouts: timeouts(&f)? })
+    Ok(ClientOptions { name, algorithm, signed, encrypt, timeouts: timeouts(&f)?, migrate_signed })
 }
 
 #[cfg(test)]

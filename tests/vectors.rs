@@ -92,6 +92,24 @@ fn options(o: &Value) -> SerializeOptions {
     }
 }
 
+/// A sealed value differs on every run (a fresh nonce): in a commit's `setCookies`, each one is
+/// opened with the case's keys and compared as `[sealed with key <index>: <payload>]`.
+fn unseal(out: &mut Value, keys: &[&str]) {
+    let keys: Vec<SealKey> = keys.iter().map(|k| SealKey::derive(k.as_bytes())).collect();
+    for pair in out["setCookies"].as_array_mut().into_iter().flatten() {
+        let (name, header) = (s(&pair[0]).to_owned(), s(&pair[1]).to_owned());
+        let Some(rest) = header.strip_prefix(&format!("{name}=")).filter(|r| r.starts_with("sc1.")) else {
+            continue;
+        };
+        let end = rest.find(';').unwrap_or(rest.len());
+        let shown = match open(&keys, &name, &rest[..end]) {
+            Ok((p, i)) => format!("[sealed with key {i}: {}]", String::from_utf8_lossy(&p)),
+            Err(e) => format!("[does not open: {}]", e.as_str()),
+        };
+        pair[1] = format!("{name}={shown}{}", &rest[end..]).into();
+    }
+}
+
 fn check(file: &str, case: &Value) -> Result<(), String> {
     let expected = &case["expected"];
     let actual: Value = match file {
@@ -153,7 +171,12 @@ fn check(file: &str, case: &Value) -> Result<(), String> {
         }
         "client" => {
             let opts: ClientOptions = serde_json::from_value(case["options"].clone()).map_err(|e| e.to_string())?;
-            let core = ClientSession::new(opts, &strings(&case["keys"])).map_err(|e| e.to_string())?;
+            let keys = strings(&case["keys"]);
+            let core = match case.get("signedKeys") {
+                Some(signed) => ClientSession::with_signed_keys(opts, &keys, &strings(signed)),
+                None => ClientSession::new(opts, &keys),
+            }
+            .map_err(|e| e.to_string())?;
             let input = &case["input"];
             if s(&case["op"]) == "load" {
                 serde_json::to_value(core.load(s(&input["header"]), input["now"].as_i64().unwrap_or_default()))
@@ -161,7 +184,10 @@ fn check(file: &str, case: &Value) -> Result<(), String> {
             } else {
                 let text = input.to_string();
                 let input: CommitInput = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-                serde_json::to_value(core.commit(&input).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?
+                let mut out =
+                    serde_json::to_value(core.commit(&input).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+                unseal(&mut out, &keys);
+                out
             }
         }
         // the report text itself must match, byte for byte

@@ -27,12 +27,17 @@ function cookieSession (options) {
   base.overwrite = opts.overwrite == null ? true : opts.overwrite
   base.httpOnly = opts.httpOnly == null ? true : opts.httpOnly
   base.signed = opts.signed == null ? true : opts.signed
-  const core = new ClientSessionCore(coreOptions, keys)
+  // migrateSigned: true | { keys, algorithm } (README: moving to encrypted cookies). Its keys cross
+  // beside the options, as the sealing keys do.
+  const migrate = opts.migrateSigned
+  const migrateKeys = migrate && typeof migrate === 'object' && migrate.keys != null ? [].concat(migrate.keys) : undefined
+  const core = new ClientSessionCore(coreOptions, keys, migrateKeys)
   const encrypt = Boolean(opts.encrypt)
   debug('session options %j', { name, signed: base.signed, encrypt })
 
   return function _cookieSession (req, res, next) {
     let sess // undefined: not accessed; false: unset; else the Session
+    let clearSig = false // the request's signature cookie is to be cleared (the core says when)
     req.sessionOptions = Object.create(base)
 
     Object.defineProperty(req, 'session', {
@@ -45,6 +50,7 @@ function cookieSession (options) {
       },
       set (val) {
         if (val == null) {
+          if (sess === undefined) load() // learns whether a left-over .sig is to be expired too
           sess = false
           return val
         }
@@ -58,6 +64,8 @@ function cookieSession (options) {
 
     function load () {
       const loaded = JSON.parse(core.load(req.headers.cookie || '', Date.now()))
+      clearSig = Boolean(loaded.clearSig)
+      if (loaded.migrated) debug('signed session read (migrateSigned): it will be sealed, and %s.sig cleared', name)
       if (loaded.body !== undefined) {
         try {
           return Session.fromCookie(JSON.parse(loaded.body), loaded, core)
@@ -68,7 +76,6 @@ function cookieSession (options) {
       if (loaded.reason !== 'no cookie') debug('new session (%s)', loaded.reason)
       else debug('new session')
       const fresh = Session.create(undefined, core)
-      fresh._ctx.clearSig = loaded.clearSig
       fresh._ctx.reason = loaded.reason
       return fresh
     }
@@ -85,7 +92,7 @@ function cookieSession (options) {
       const input = '{"now":' + Date.now() + ',"secure":' + isSecure(req) + ',"accessed":true,"unset":' + (sess === false) +
         ',"isNew":' + Boolean(sess && ctx._new) + ',"raw":' + (ctx._val === undefined ? 'null' : JSON.stringify(ctx._val)) +
         ',"original":' + (ctx._json === undefined ? 'null' : ctx._json) + ',"session":' + (sess ? JSON.stringify(sess) : 'null') +
-        ',"keyIndex":' + (ctx.keyIndex == null ? 'null' : ctx.keyIndex) + ',"clearSig":' + Boolean(ctx.clearSig) +
+        ',"keyIndex":' + (ctx.keyIndex == null ? 'null' : ctx.keyIndex) + ',"clearSig":' + clearSig + ',"migrated":' + Boolean(ctx.migrated) +
         ',"createdAt":' + (ctx.createdAt == null ? 'null' : ctx.createdAt) + ',"lastSeen":' + (ctx.lastSeen == null ? 'null' : ctx.lastSeen) +
         ',"options":' + JSON.stringify(cookieAttrs(so)) + '}'
       let out
@@ -214,6 +221,7 @@ Session.fromCookie = function fromCookie (obj, loaded, core) {
     _json: loaded.body,
     core,
     keyIndex: loaded.keyIndex,
+    migrated: loaded.migrated,
     createdAt: loaded.createdAt,
     lastSeen: loaded.lastSeen
   }, obj)

@@ -37,6 +37,13 @@ declare namespace cookieSession {
     absoluteTimeout?: number
     /** Encrypted mode: how stale the last-seen time may get before the cookie is re-sealed. */
     touchAfter?: number
+    /**
+     * Encrypted mode, while moving from signed cookies: also read a cookie-session signed cookie
+     * whose signature verifies, seal it and expire its `.sig`. `true` verifies with `keys` and
+     * `algorithm`; `{ keys, algorithm }` with the signed app's. Until it is turned off, a stolen
+     * signed cookie is still accepted: turn it off after your longest session lifetime.
+     */
+    migrateSigned?: boolean | { keys?: Array<string | Buffer>, algorithm?: 'sha1' | 'sha256' }
     /** Called instead of the default 500 when the session would not fit in 4096 bytes. */
     onError?: (err: Error & { code: 'ERR_SESSION_COOKIE_TOO_LARGE', size: number, cookie: string }, req: Request, res: Response) => void
     /** Replace earlier Set-Cookie headers for the same cookie (default true). */

@@ -7,7 +7,8 @@
 use super::base64::{base64_encode, node_base64_decode};
 use super::cookies::{find_cookie, set_cookie_header, CookieAttrs};
 use super::keygrip::{Algorithm, Keygrip};
-use super::seal::{open, seal, SealKey};
+use super::migrate::{self, MigrateSigned, SIGNED_NOT_MIGRATING};
+use super::seal::{open, seal, SealKey, PREFIX};
 use crate::error::Error;
 use crate::session::{ended, CookieTimes, Timeouts};
 use serde::{Deserialize, Serialize};
@@ -31,6 +32,10 @@ pub struct ClientOptions {
     /// Idle and absolute timeouts, kept inside the sealed payload (encrypted mode only).
     #[serde(flatten)]
     pub timeouts: Timeouts,
+    /// Encrypted mode, while moving from signed cookies: also read a cookie-session signed cookie
+    /// that verifies, seal it and expire its `.sig` (see [`MigrateSigned`]). Off by default.
+    #[serde(deserialize_with = "migrate::deserialize")]
+    pub migrate_signed: Option<MigrateSigned>,
 }
 
 impl Default for ClientOptions {
@@ -41,6 +46,7 @@ impl Default for ClientOptions {
             signed: true,
             encrypt: false,
             timeouts: Timeouts::default(),
+            migrate_signed: None,
         }
     }
 }
@@ -56,14 +62,20 @@ pub struct Loaded {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub raw: Option<String>,
     /// Why there is no session: `no cookie`, `no signature`, `bad signature`, `unknown key`,
-    /// `bad seal`, `truncated`, `oversized`, `not json`, `expired`, `idle`, `absolute`.
+    /// `bad seal`, `truncated`, `oversized`, `not json`, `expired`, `idle`, `absolute`; in
+    /// encrypted mode also `not sealed, not signed` and [`SIGNED_NOT_MIGRATING`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<&'static str>,
-    /// Which key verified or opened it (0 = the first).
+    /// Which key verified or opened it (0 = the first; with `migrateSigned`, of the signing keys).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_index: Option<usize>,
-    /// A bad signature: `cookies` clears the signature cookie.
+    /// Signed mode: a bad signature, which `cookies` clears. Encrypted mode: the request carries a
+    /// `<name>.sig` cookie, left from signed mode, to expire whenever the session cookie is written.
     pub clear_sig: bool,
+    /// Encrypted mode: the session came from a signed cookie (`migrateSigned`), to be sealed even
+    /// if unchanged.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub migrated: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -97,6 +109,9 @@ pub struct CommitInput<'a> {
     pub key_index: Option<usize>,
     #[serde(default)]
     pub clear_sig: bool,
+    /// The session came from a signed cookie ([`Loaded::migrated`]).
+    #[serde(default)]
+    pub migrated: bool,
     #[serde(default)]
     pub created_at: Option<i64>,
     #[serde(default)]
@@ -152,8 +167,37 @@ struct Sealed<'a> {
 }
 
 impl ClientSession {
-    /// Validates the options, naming the one at fault.
+    /// Validates the options, naming the one at fault. With `migrateSigned`, the same `keys`
+    /// verify the old signed cookies.
+    ///
+    /// ```
+    /// use session_core::client::{ClientOptions, ClientSession};
+    /// let opts = ClientOptions { migrate_signed: Some(Default::default()), ..Default::default() };
+    /// let e = ClientSession::new(opts, &["k"]).unwrap_err();
+    /// assert_eq!(e.code(), "ERR_SESSION_CORE_INVALID_MIGRATESIGNED");
+    /// ```
     pub fn new<K: AsRef<[u8]>>(options: ClientOptions, keys: &[K]) -> Result<ClientSession, Error> {
+        Self::with_signed_keys(options, keys, keys)
+    }
+
+    /// [`ClientSession::new`], with other keys for `migrateSigned` to verify the old signed cookies
+    /// with (the keys of the signed app, when the sealing keys are new). `signed_keys` is read only
+    /// when `migrateSigned` is on.
+    ///
+    /// ```
+    /// use session_core::client::{ClientOptions, ClientSession};
+    /// let opts: ClientOptions = serde_json::from_str(r#"{"encrypt":true,"migrateSigned":true}"#).unwrap();
+    /// let core = ClientSession::with_signed_keys(opts, &["seal key"], &["key-new", "key-old"]).unwrap();
+    /// let header = "session=eyJ1c2VyIjoiYWxpY2UiLCJuIjoxfQ==; session.sig=SRueGnudBw38mTHSby3KpUFGXDQ";
+    /// let loaded = core.load(header, 0);
+    /// assert_eq!(loaded.body.as_deref(), Some(r#"{"user":"alice","n":1}"#));
+    /// assert!(loaded.migrated && loaded.clear_sig);
+    /// ```
+    pub fn with_signed_keys<K: AsRef<[u8]>, L: AsRef<[u8]>>(
+        options: ClientOptions,
+        keys: &[K],
+        signed_keys: &[L],
+    ) -> Result<ClientSession, Error> {
         set_cookie_header(&options.name, "x", &CookieAttrs::default(), false, 0)
             .map_err(|_| Error::invalid("name", "must be a cookie name (an RFC 7230 token)"))?;
         let alg = Algorithm::parse(&options.algorithm)
@@ -168,8 +212,27 @@ impl ClientSession {
             ));
         }
         options.timeouts.validate()?;
+        let keygrip = match (&options.migrate_signed, options.encrypt) {
+            (None, _) => Keygrip::new(keys, alg),
+            (Some(_), false) => {
+                return Err(Error::invalid(
+                    "migrateSigned",
+                    "needs encrypt: true (it reads signed cookies into sealed ones)",
+                ))
+            }
+            (Some(m), true) => {
+                let alg = match m.algorithm.as_deref() {
+                    Some(a) => Algorithm::parse(a)
+                        .ok_or_else(|| Error::invalid("migrateSigned.algorithm", "must be \"sha1\" or \"sha256\""))?,
+                    None => alg,
+                };
+                Some(Keygrip::new(signed_keys, alg).ok_or_else(|| {
+                    Error::invalid("migrateSigned.keys", "at least one key is required to verify the signed cookies")
+                })?)
+            }
+        };
         Ok(ClientSession {
-            keygrip: Keygrip::new(keys, alg),
+            keygrip,
             seal_keys: if options.encrypt {
                 keys.iter().map(|k| SealKey::derive(k.as_ref())).collect()
             } else {
@@ -197,54 +260,83 @@ impl ClientSession {
             return out;
         }
         if self.options.encrypt {
-            let (plain, index) = match open(&self.seal_keys, name, value) {
-                Ok(v) => v,
-                Err(e) => {
-                    out.reason = Some(e.as_str());
-                    return out;
-                }
-            };
-            let Ok(sealed) = serde_json::from_slice::<Sealed>(&plain) else {
-                out.reason = Some("not json");
-                return out;
-            };
-            let times =
-                CookieTimes { expires: sealed.e, original_max_age: None, created_at: sealed.c, last_seen: sealed.s };
-            if let Some(why) = ended(&times, now, &self.options.timeouts) {
-                out.reason = Some(why.as_str());
-                return out;
-            }
-            out.body = Some(sealed.d.get().to_owned());
-            out.key_index = Some(index);
-            out.created_at = sealed.c;
-            out.last_seen = sealed.s;
+            self.load_encrypted(header, value, now, &mut out);
             return out;
         }
         if self.options.signed {
-            let sig_name = format!("{name}.sig");
-            let Some(sig) = find_cookie(header, &sig_name).filter(|s| !s.is_empty()) else {
-                out.reason = Some("no signature");
+            let sig = find_cookie(header, &format!("{name}.sig")).filter(|s| !s.is_empty());
+            if !self.verify_signed(sig, value, &mut out) {
                 return out;
-            };
-            let data = format!("{name}={value}");
-            match self.keygrip.as_ref().and_then(|k| k.index(&data, sig)) {
-                Some(i) => out.key_index = Some(i),
-                None => {
-                    out.reason = Some("bad signature");
-                    out.clear_sig = true;
-                    return out;
-                }
             }
         }
-        let text = String::from_utf8_lossy(&node_base64_decode(value)).into_owned();
-        if serde_json::from_str::<&RawValue>(&text).is_err() {
-            out.reason = Some("not json");
-            out.key_index = None;
-            return out;
-        }
-        out.body = Some(text);
-        out.raw = Some(value.to_owned());
+        read_body(value, &mut out);
         out
+    }
+
+    /// Encrypted mode: a sealed cookie, or, with `migrateSigned`, a signed one that verifies.
+    fn load_encrypted(&self, header: &str, value: &str, now: i64, out: &mut Loaded) {
+        let name = &self.options.name;
+        let sig = find_cookie(header, &format!("{name}.sig")).filter(|s| !s.is_empty());
+        // sealed cookies have no signature cookie: one here is left from signed mode
+        out.clear_sig = sig.is_some();
+        if !value.starts_with(PREFIX) {
+            // not a seal: a cookie from before `encrypt: true`, or junk. Only a signature that
+            // verifies makes it a session, and only while migrating.
+            match (&self.options.migrate_signed, sig) {
+                (_, None) => out.reason = Some("not sealed, not signed"),
+                (None, Some(_)) => out.reason = Some(SIGNED_NOT_MIGRATING),
+                (Some(_), sig) => {
+                    if self.verify_signed(sig, value, out) {
+                        read_body(value, out);
+                        out.raw = None;
+                        out.migrated = out.body.is_some();
+                    }
+                }
+            }
+            return;
+        }
+        let (plain, index) = match open(&self.seal_keys, name, value) {
+            Ok(v) => v,
+            Err(e) => {
+                out.reason = Some(e.as_str());
+                return;
+            }
+        };
+        let Ok(sealed) = serde_json::from_slice::<Sealed>(&plain) else {
+            out.reason = Some("not json");
+            return;
+        };
+        let times =
+            CookieTimes { expires: sealed.e, original_max_age: None, created_at: sealed.c, last_seen: sealed.s };
+        if let Some(why) = ended(&times, now, &self.options.timeouts) {
+            out.reason = Some(why.as_str());
+            return;
+        }
+        out.body = Some(sealed.d.get().to_owned());
+        out.key_index = Some(index);
+        out.created_at = sealed.c;
+        out.last_seen = sealed.s;
+    }
+
+    /// cookie-session's check: `<name>.sig` must be keygrip's signature of `<name>=<value>` under
+    /// one of the keys. Sets `key_index`, or the reason (and `clear_sig` for a bad signature).
+    fn verify_signed(&self, sig: Option<&str>, value: &str, out: &mut Loaded) -> bool {
+        let Some(sig) = sig else {
+            out.reason = Some("no signature");
+            return false;
+        };
+        let data = format!("{}={value}", self.options.name);
+        match self.keygrip.as_ref().and_then(|k| k.index(&data, sig)) {
+            Some(i) => {
+                out.key_index = Some(i);
+                true
+            }
+            None => {
+                out.reason = Some("bad signature");
+                out.clear_sig = true;
+                false
+            }
+        }
     }
 
     /// cookie-session's `isChanged`: new, or different from what the cookie held — the body text in
@@ -297,7 +389,8 @@ impl ClientSession {
                 changed |= input.raw.as_deref() != Some(encoded.as_str());
                 Some(encoded)
             };
-            let resign = input.key_index.is_some_and(|i| i > 0);
+            // an older key's cookie, or a signed one being migrated: written again even if unchanged
+            let resign = input.migrated || input.key_index.is_some_and(|i| i > 0);
             if ((!input.is_new || populated) && changed) || (resign && !input.is_new) {
                 let value = match value {
                     Some(v) => v,
@@ -321,7 +414,9 @@ impl ClientSession {
         }
 
         if cookies.is_empty() {
-            if input.clear_sig {
+            // (encrypted mode leaves a stale signature cookie alone until the session cookie is
+            // written: the signed cookie beside it stays readable for a later migration)
+            if input.clear_sig && !o.encrypt {
                 let clear = CookieAttrs { path: Some("/".into()), ..Default::default() };
                 out.set_cookies
                     .push((sig_name.clone(), set_cookie_header(&sig_name, "", &clear, input.secure, input.now)?));
@@ -337,6 +432,9 @@ impl ClientSession {
             let (n, v) = &cookies[0];
             let sig = kg.sign(&format!("{n}={v}"));
             cookies.push((sig_name, sig));
+        } else if o.encrypt && input.clear_sig {
+            // the signed cookie's `.sig`, useless beside a sealed value: expired with it
+            cookies.push((sig_name, String::new()));
         }
         for (n, v) in &cookies {
             if !v.is_empty() && n.len() + v.len() > COOKIE_BUDGET {
@@ -345,17 +443,30 @@ impl ClientSession {
             }
         }
         // `cookies` writes the signature with the value cookie's attributes as they ended up: an empty
-        // value (a removal) expires at the epoch, and so does its signature.
+        // value (a removal) expires at the epoch, and so does its signature. A stale signature
+        // cookie (encrypted mode) is expired with the same path and domain, so that it matches.
         let removal = cookies[0].1.is_empty();
         let removal_attrs = CookieAttrs { max_age: None, expires: Some(0.0), ..attrs.clone() };
         for (n, v) in cookies {
-            let a = if removal { &removal_attrs } else { attrs };
+            let a = if removal || v.is_empty() { &removal_attrs } else { attrs };
             let header = set_cookie_header(&n, &v, a, input.secure, input.now)?;
             out.set_cookies.push((n, header));
         }
         out.wrote = true;
         Ok(out)
     }
+}
+
+/// A signed (or plain) cookie's value: base64 of the session's JSON text.
+fn read_body(value: &str, out: &mut Loaded) {
+    let text = String::from_utf8_lossy(&node_base64_decode(value)).into_owned();
+    if serde_json::from_str::<&RawValue>(&text).is_err() {
+        out.reason = Some("not json");
+        out.key_index = None;
+        return;
+    }
+    out.body = Some(text);
+    out.raw = Some(value.to_owned());
 }
 
 fn opt_num(v: Option<i64>) -> String {

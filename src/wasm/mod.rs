@@ -245,13 +245,27 @@ pub struct ClientSessionCore {
 
 #[wasm_bindgen]
 impl ClientSessionCore {
-    /// `options` is JSON text of [`crate::client::ClientOptions`]; `keys` strings or bytes.
+    /// `options` is JSON text of [`crate::client::ClientOptions`]; `keys` strings or bytes;
+    /// `signedKeys` (optional) the keys that verify old signed cookies under `migrateSigned`, when
+    /// they are not `keys`.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: &str, keys: Vec<JsValue>) -> Result<ClientSessionCore, JsValue> {
+    pub fn new(
+        options: &str,
+        keys: Vec<JsValue>,
+        signed_keys: Option<Vec<JsValue>>,
+    ) -> Result<ClientSessionCore, JsValue> {
         let opts: crate::client::ClientOptions =
             serde_json::from_str(options).map_err(|_| type_error("options", "must be checked options"))?;
         let keys = if keys.is_empty() { Vec::new() } else { secret_bytes("keys", &keys)? };
-        crate::client::ClientSession::new(opts, &keys).map(|inner| ClientSessionCore { inner }).map_err(to_js)
+        let inner = match signed_keys {
+            Some(signed) => crate::client::ClientSession::with_signed_keys(
+                opts,
+                &keys,
+                &secret_bytes("migrateSigned.keys", &signed)?,
+            ),
+            None => crate::client::ClientSession::new(opts, &keys),
+        };
+        inner.map(|inner| ClientSessionCore { inner }).map_err(to_js)
     }
 
     /// What the request's cookie holds: JSON text of [`crate::client::Loaded`].

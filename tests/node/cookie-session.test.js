@@ -20,6 +20,41 @@ const valueOf = (res, name) => {
   return c && c.split(';')[0].slice(name.length + 1)
 }
 
+/** A fresh copy of the middleware with its debug lines on (DEBUG is read when the module loads). */
+function debugCookieSession () {
+  const file = require.resolve(path.join(dir, 'cookie-session'))
+  const cached = require.cache[file]
+  const saved = process.env.DEBUG
+  delete require.cache[file]
+  process.env.DEBUG = 'session-core:cookie-session'
+  try {
+    return require(file)
+  } finally {
+    if (saved === undefined) delete process.env.DEBUG
+    else process.env.DEBUG = saved
+    require.cache[file] = cached
+  }
+}
+
+/** The debug lines printed while `fn` runs. */
+async function debugLines (fn) {
+  const lines = []
+  const write = process.stderr.write
+  process.stderr.write = function (chunk, ...rest) {
+    if (String(chunk).includes('session-core:cookie-session ')) {
+      lines.push(String(chunk).trim())
+      return true
+    }
+    return write.call(this, chunk, ...rest)
+  }
+  try {
+    await fn()
+  } finally {
+    process.stderr.write = write
+  }
+  return lines
+}
+
 for (const [label, express] of EXPRESSES) {
   describe(`${label}: cookie-session drop-in`, () => {
     const handler = (req, res) => {
@@ -202,6 +237,100 @@ for (const [label, express] of EXPRESSES) {
 
       it('timeouts without encrypt are refused', () => {
         assert.throws(() => cookieSession({ keys: ['k'], idleTimeout: 1000 }), /encrypt/)
+      })
+    })
+
+    describe('moving to encrypted cookies (migrateSigned)', () => {
+      const keys = ['key-new', 'key-old']
+      const cookieOpts = { maxAge: 60000, sameSite: 'lax', domain: 'example.com' }
+      const signedByTheRealOne = async (opts = { keys }) => {
+        const r = await request(appWith(realCookieSession({ ...opts, ...cookieOpts }))).get('/?set=alice').expect(200, { user: 'alice', n: 1 })
+        assert.ok(valueOf(r, 'session.sig'), 'cookie-session signed it')
+        return r
+      }
+      const expiredSig = 'session.sig=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT; domain=example.com; samesite=lax; httponly'
+      const debugSession = debugCookieSession()
+
+      it('with it: the same session, sealed, and the old .sig expired', async () => {
+        const r1 = await signedByTheRealOne()
+        const ours = appWith(debugSession({ keys, encrypt: true, migrateSigned: true, ...cookieOpts }))
+        let r2
+        const lines = await debugLines(async () => {
+          r2 = await request(ours).get('/').set('Cookie', jar(r1)).expect(200, { user: 'alice', n: 2 })
+        })
+        assert.match(valueOf(r2, 'session'), /^sc1\.[A-Za-z0-9_-]{8}\.[A-Za-z0-9_-]+$/)
+        assert.match(setCookies(r2).find((c) => c.startsWith('session=')), /; path=\/; expires=.+; domain=example\.com; samesite=lax; httponly$/)
+        assert.strictEqual(setCookies(r2).find((c) => c.startsWith('session.sig=')), expiredSig)
+        assert.ok(lines.some((l) => l.includes('signed session read (migrateSigned)')), lines.join('\n'))
+        // the browser drops the expired .sig; the sealed cookie alone is the session, migration or not
+        const sealedOnly = appWith(cookieSession({ keys, encrypt: true, ...cookieOpts }))
+        const r3 = await request(sealedOnly).get('/').set('Cookie', 'session=' + valueOf(r2, 'session')).expect(200, { user: 'alice', n: 3 })
+        assert.ok(!setCookies(r3).some((c) => c.startsWith('session.sig=')))
+      })
+
+      it('with it: a session only read is sealed too; session = null expires both cookies', async () => {
+        const r1 = await signedByTheRealOne()
+        const mw = cookieSession({ keys, encrypt: true, migrateSigned: true, ...cookieOpts })
+        const reader = express().use(mw).use((req, res) => res.json({ user: req.session.user, isNew: req.session.isNew, isChanged: req.session.isChanged }))
+        const r2 = await request(reader).get('/').set('Cookie', jar(r1)).expect(200, { user: 'alice', isNew: false, isChanged: false })
+        assert.match(valueOf(r2, 'session'), /^sc1\./)
+        assert.strictEqual(setCookies(r2).find((c) => c.startsWith('session.sig=')), expiredSig)
+        const logout = express().use(mw).use((req, res) => { req.session = null; res.end() })
+        const r3 = await request(logout).get('/').set('Cookie', jar(r1))
+        assert.deepStrictEqual(setCookies(r3).map((c) => c.replace(/=.*?;/, '=…;').split(';').slice(0, 1)[0]), ['session=…', 'session.sig=…'])
+        assert.ok(setCookies(r3).every((c) => /=; path=\/; expires=Thu, 01 Jan 1970 00:00:00 GMT; domain=example\.com/.test(c)), setCookies(r3).join('\n'))
+      })
+
+      it('without it: a fresh session, the true reason in the debug line, and the stale .sig expired with the new cookie', async () => {
+        const r1 = await signedByTheRealOne()
+        const ours = appWith(debugSession({ keys, encrypt: true, ...cookieOpts }))
+        let r2
+        const lines = await debugLines(async () => {
+          r2 = await request(ours).get('/').set('Cookie', jar(r1)).expect(200, { user: null, n: 1 })
+        })
+        assert.ok(lines.some((l) => l.endsWith('new session (signed cookie (encrypt is on; set migrateSigned to read it))')), lines.join('\n'))
+        assert.ok(!lines.some((l) => l.includes('truncated')), lines.join('\n'))
+        assert.match(valueOf(r2, 'session'), /^sc1\./)
+        assert.strictEqual(setCookies(r2).find((c) => c.startsWith('session.sig=')), expiredSig)
+        // an app that writes nothing leaves the signed cookie for a later migration
+        const reader = express().use(cookieSession({ keys, encrypt: true })).use((req, res) => res.json({ user: req.session.user || null }))
+        const r3 = await request(reader).get('/').set('Cookie', jar(r1)).expect(200, { user: null })
+        assert.deepStrictEqual(setCookies(r3), [])
+      })
+
+      it('migrateSigned: { keys, algorithm }: the signed app\'s keys beside new sealing keys', async () => {
+        const Keygrip = require('keygrip')
+        const r1 = await signedByTheRealOne({ keys: new Keygrip(['signing key'], 'sha256') })
+        const ours = appWith(cookieSession({ keys: ['new seal key'], encrypt: true, migrateSigned: { keys: ['signing key'], algorithm: 'sha256' }, ...cookieOpts }))
+        const r2 = await request(ours).get('/').set('Cookie', jar(r1)).expect(200, { user: 'alice', n: 2 })
+        await request(appWith(cookieSession({ keys: ['new seal key'], encrypt: true }))).get('/').set('Cookie', 'session=' + valueOf(r2, 'session')).expect(200, { user: 'alice', n: 3 })
+        // by default the sealing keys verify: the signing key is not among them
+        await request(appWith(cookieSession({ keys: ['new seal key'], encrypt: true, migrateSigned: true }))).get('/').set('Cookie', jar(r1)).expect(200, { user: null, n: 1 })
+      })
+
+      it('never reads a forged or unsigned cookie, and says why', async () => {
+        const r1 = await signedByTheRealOne()
+        const ours = appWith(debugSession({ keys, encrypt: true, migrateSigned: true }))
+        const forged = jar(r1).replace(/session=[^;]+/, 'session=' + Buffer.from('{"user":"mallory"}').toString('base64'))
+        const unsigned = await request(appWith(realCookieSession({ signed: false }))).get('/?set=mallory')
+        const lines = await debugLines(async () => {
+          await request(ours).get('/').set('Cookie', forged).expect(200, { user: null, n: 1 })
+          await request(ours).get('/').set('Cookie', jar(unsigned)).expect(200, { user: null, n: 1 })
+        })
+        assert.ok(lines.some((l) => l.endsWith('new session (bad signature)')), lines.join('\n'))
+        assert.ok(lines.some((l) => l.endsWith('new session (not sealed, not signed)')), lines.join('\n'))
+      })
+
+      it('options: migrateSigned needs encrypt; bad shapes are refused', () => {
+        assert.throws(() => cookieSession({ keys, migrateSigned: true }), (e) => e instanceof TypeError && /encrypt/.test(e.message) && e.code === 'ERR_SESSION_CORE_INVALID_MIGRATESIGNED')
+        assert.throws(() => cookieSession({ keys, encrypt: true, migrateSigned: 'yes' }), TypeError)
+        assert.throws(() => cookieSession({ keys, encrypt: true, migrateSigned: { key: ['k'] } }), (e) => e.code === 'ERR_SESSION_CORE_UNKNOWN_OPTION' && /did you mean migrateSigned\.keys\?/.test(e.message))
+        assert.throws(() => cookieSession({ keys, encrypt: true, migrateSigned: { keys: 5 } }), (e) => e.field === 'migrateSigned.keys')
+        cookieSession({ keys, encrypt: true, migrateSigned: { keys: 'k' } }) // one key, as for keys
+        assert.throws(() => cookieSession({ keys, encrypt: true, migrateSigned: { keys: [] } }), TypeError)
+        assert.throws(() => cookieSession({ keys, encrypt: true, migrateSigned: { algorithm: 'md5' } }), (e) => e.code === 'ERR_SESSION_CORE_INVALID_MIGRATESIGNED_ALGORITHM')
+        cookieSession({ keys, encrypt: true, migrateSigned: false })
+        cookieSession({ keys, encrypt: true, migrateSigned: { algorithm: 'sha256' } })
       })
     })
 
