@@ -118,6 +118,64 @@ fn yes() -> bool {
     true
 }
 
+/// What the decision reads, in the lean form the wasm binding fills from integer flags and text
+/// it wrote into wasm memory: the ids reduced to the comparisons the rules make. [`Input`] (the
+/// vector format) reduces to it with [`Input::facts`].
+#[derive(Debug, Clone, Copy)]
+pub struct Facts<'a> {
+    pub phase: Phase,
+    pub now: i64,
+    /// Whether the request is secure (TLS, or trusted proxy headers).
+    pub secure: bool,
+    /// The request carried a cookie whose signature verified.
+    pub cookie_present: bool,
+    /// ... and its id is `req.sessionID`.
+    pub cookie_matches: bool,
+    /// ... and it was verified by an older secret (it is to be re-signed).
+    pub cookie_old_secret: bool,
+    /// `req.sessionID`, when it is a string.
+    pub session_id: Option<&'a str>,
+    /// `req.session.id` is the id the session was loaded or generated with.
+    pub same_original_id: bool,
+    /// The record as loaded (JSON text).
+    pub original: Option<&'a str>,
+    /// The record as last saved (or as loaded, when `resave` is off).
+    pub saved: Option<&'a str>,
+    /// `saved` is the loaded record itself (resave off, nothing saved since).
+    pub saved_is_original: bool,
+    /// `req.session` now (JSON text); `None` when the app removed it.
+    pub session: Option<&'a str>,
+    pub destroyed: bool,
+    pub touched: bool,
+    pub store_touch: bool,
+    pub want_record: bool,
+}
+
+impl Input<'_> {
+    /// The lean form of this input.
+    pub fn facts(&self) -> Facts<'_> {
+        let cookie_present = self.cookie_id.is_some();
+        Facts {
+            phase: self.phase,
+            now: self.now,
+            secure: self.secure,
+            cookie_present,
+            cookie_matches: cookie_present && self.cookie_id == self.session_id,
+            cookie_old_secret: self.cookie_secret_index.is_some_and(|i| i > 0),
+            session_id: self.session_id.as_deref(),
+            same_original_id: self.original_id == self.id,
+            original: self.original.map(RawValue::get),
+            saved: self.saved.map(RawValue::get),
+            saved_is_original: matches!((self.original, self.saved), (Some(o), Some(s)) if o.get() == s.get()),
+            session: self.session.map(RawValue::get),
+            destroyed: self.destroyed,
+            touched: self.touched,
+            store_touch: self.store_touch,
+            want_record: self.want_record,
+        }
+    }
+}
+
 /// The decision.
 #[derive(Debug, Default, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -203,22 +261,27 @@ impl Session {
         }
     }
 
-    /// The decision for one response. See the module documentation.
+    /// The decision for one response, from its vector form. See the module documentation.
     pub fn decide(&self, input: &Input) -> Result<Output, Error> {
+        self.decide_facts(&input.facts())
+    }
+
+    /// The decision for one response. See the module documentation.
+    pub fn decide_facts(&self, input: &Facts) -> Result<Output, Error> {
         let o = &self.options;
         let mut out = Output { touched: input.touched, ..Default::default() };
         let headers = input.phase != Phase::End;
         let end = input.phase != Phase::Headers;
-        let same_id = input.cookie_id.is_some() && input.cookie_id == input.session_id;
+        let same_id = input.cookie_matches;
 
         let Some(session) = input.session else {
             // No session: destroy the record on `unset: "destroy"`; expire the cookie of a destroyed one.
             if end && input.session_id.is_some() && o.unset == "destroy" && !input.destroyed {
                 out.destroy = true;
             }
-            if headers && (input.destroyed || out.destroy) && input.cookie_id.is_some() {
+            if headers && (input.destroyed || out.destroy) && input.cookie_present {
                 if let Some(original) = input.original {
-                    let mut rec = Record::parse(original.get())?;
+                    let mut rec = Record::parse(original)?;
                     rec.set_expires(Some(0));
                     if rec.cookie_truthy("secure") && !input.secure {
                         out.cookie_skipped = Some("insecure");
@@ -229,16 +292,16 @@ impl Session {
             }
             return Ok(out);
         };
-        let Some(session_id) = input.session_id.as_deref() else { return Ok(out) };
+        let Some(session_id) = input.session_id else { return Ok(out) };
 
-        let mut rec = Record::parse(session.get())?;
-        let original_data = input.original.map(|r| data_tail(r.get())).transpose()?;
-        let modified = input.original_id != input.id || original_data.as_deref() != Some(rec.data_tail());
-        let saved = input.original_id == input.id
+        let mut rec = Record::parse(session)?;
+        let original_data = input.original.map(data_tail).transpose()?;
+        let modified = !input.same_original_id || original_data.as_deref() != Some(rec.data_tail());
+        let saved = input.same_original_id
             && match input.saved {
                 // with resave off the saved record is the loaded one: no need to cut it again
-                Some(s) if input.original.is_some_and(|o| o.get() == s.get()) => !modified,
-                Some(s) => data_tail(s.get())? == rec.data_tail(),
+                Some(_) if input.saved_is_original => !modified,
+                Some(s) => data_tail(s)? == rec.data_tail(),
                 None => false,
             };
         let times = rec.times();
@@ -269,7 +332,7 @@ impl Session {
         };
 
         if headers {
-            let resign = same_id && input.cookie_secret_index.is_some_and(|i| i > 0);
+            let resign = same_id && input.cookie_old_secret;
             let should_set = if !same_id {
                 o.save_uninitialized || modified
             } else {

@@ -5,6 +5,6 @@ mod decision;
 mod expiry;
 mod record;
 
-pub use decision::{CookieId, Input, Output, Phase, Session, SessionOptions};
+pub use decision::{CookieId, Facts, Input, Output, Phase, Session, SessionOptions};
 pub use expiry::{deadline, ended, touched_expires, Ended, Timeouts};
 pub use record::{data_part, CookieTimes, Record};
