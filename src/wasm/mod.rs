@@ -139,7 +139,7 @@ impl SessionCore {
     #[wasm_bindgen(constructor)]
     pub fn new(options: &str, secrets: Vec<JsValue>) -> Result<SessionCore, JsValue> {
         let opts: crate::session::SessionOptions =
-            serde_json::from_str(options).map_err(|e| type_error("options", &e.to_string()))?;
+            serde_json::from_str(options).map_err(|e| to_js(Error::json("options", &e)))?;
         let secrets = secret_bytes("secret", &secrets)?;
         crate::session::Session::new(opts, &secrets).map(|inner| SessionCore { inner }).map_err(to_js)
     }
@@ -173,9 +173,9 @@ impl SessionCore {
     /// character by character by the glue.
     pub fn decide(&self, input: &[u8]) -> Result<String, JsValue> {
         let input: crate::session::Input =
-            serde_json::from_slice(input).map_err(|e| type_error("input", &e.to_string()))?;
+            serde_json::from_slice(input).map_err(|e| to_js(Error::json("input", &e)))?;
         let out = self.inner.decide(&input).map_err(to_js)?;
-        serde_json::to_string(&out).map_err(|e| type_error("output", &e.to_string()))
+        serde_json::to_string(&out).map_err(|e| to_js(Error::json("output", &e)))
     }
 }
 
@@ -198,7 +198,7 @@ pub fn record_deadline(record: &str) -> Option<f64> {
 #[wasm_bindgen(js_name = readCookies)]
 pub fn read_cookies(header: &str, pairs: Option<String>, secrets: Vec<JsValue>) -> Result<String, JsValue> {
     let pairs: Vec<(String, String)> = match pairs {
-        Some(p) => serde_json::from_str(&p).map_err(|e| type_error("pairs", &e.to_string()))?,
+        Some(p) => serde_json::from_str(&p).map_err(|e| to_js(Error::json("pairs", &e)))?,
         None => cookie::parse_cookie(header),
     };
     let jar = if secrets.is_empty() {
@@ -232,7 +232,7 @@ impl ClientSessionCore {
     #[wasm_bindgen(constructor)]
     pub fn new(options: &str, keys: Vec<JsValue>) -> Result<ClientSessionCore, JsValue> {
         let opts: crate::client::ClientOptions =
-            serde_json::from_str(options).map_err(|e| type_error("options", &e.to_string()))?;
+            serde_json::from_str(options).map_err(|e| to_js(Error::json("options", &e)))?;
         let keys = if keys.is_empty() { Vec::new() } else { secret_bytes("keys", &keys)? };
         crate::client::ClientSession::new(opts, &keys).map(|inner| ClientSessionCore { inner }).map_err(to_js)
     }
@@ -245,9 +245,9 @@ impl ClientSessionCore {
     /// The response's decision: JSON text in and out (the vector format of client.json).
     pub fn commit(&self, input: &str) -> Result<String, JsValue> {
         let input: crate::client::CommitInput =
-            serde_json::from_str(input).map_err(|e| type_error("input", &e.to_string()))?;
+            serde_json::from_str(input).map_err(|e| to_js(Error::json("input", &e)))?;
         let out = self.inner.commit(&input).map_err(to_js)?;
-        serde_json::to_string(&out).map_err(|e| type_error("output", &e.to_string()))
+        serde_json::to_string(&out).map_err(|e| to_js(Error::json("output", &e)))
     }
 
     /// cookie-session's `isChanged` rule (see [`crate::client::ClientSession::is_changed`]).
