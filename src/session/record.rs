@@ -98,7 +98,8 @@ pub(crate) fn data_tail(json: &str) -> Result<Cow<'_, str>, Error> {
         return Ok(Cow::Borrowed(tail));
     }
     // Any other key order (or a shape the fast path does not vouch for): parse, drop `cookie`, write again.
-    let mut v: Map<String, Value> = serde_json::from_str(json).map_err(|e| Error::BadRecord(e.to_string()))?;
+    let mut v: Map<String, Value> =
+        serde_json::from_str(json).map_err(|e| Error::BadRecord(crate::error::json_reason(&e)))?;
     v.shift_remove("cookie");
     let part = Value::Object(v).to_string();
     Ok(Cow::Owned(part[1..].to_owned()))
@@ -129,9 +130,10 @@ impl Record {
     /// ```
     pub fn parse(json: &str) -> Result<Record, Error> {
         let (data, cookie) = match split_fast(json) {
-            Some((cookie, tail)) => {
-                (format!("{{{tail}"), serde_json::from_str(cookie).map_err(|e| Error::BadRecord(e.to_string()))?)
-            }
+            Some((cookie, tail)) => (
+                format!("{{{tail}"),
+                serde_json::from_str(cookie).map_err(|e| Error::BadRecord(crate::error::json_reason(&e)))?,
+            ),
             None => (data_part(json)?, json_cookie(json)?),
         };
         let cookie = match cookie {
@@ -246,7 +248,7 @@ impl Record {
 }
 
 fn json_cookie(json: &str) -> Result<Value, Error> {
-    let v: Value = serde_json::from_str(json).map_err(|e| Error::BadRecord(e.to_string()))?;
+    let v: Value = serde_json::from_str(json).map_err(|e| Error::BadRecord(crate::error::json_reason(&e)))?;
     match v {
         Value::Object(mut m) => Ok(m.shift_remove("cookie").unwrap_or(Value::Null)),
         _ => Err(Error::BadRecord("not a JSON object".into())),
