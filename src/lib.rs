@@ -26,6 +26,7 @@ pub mod inspect;
 pub mod random;
 pub mod session;
 pub mod signing;
+mod suggest;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
