@@ -17,6 +17,7 @@
 //! assert_eq!(cookies[0].1, value);
 //! ```
 
+pub mod cli;
 pub mod client;
 pub mod cookie;
 pub mod date;

@@ -313,14 +313,42 @@ pub fn open_sealed(keys: Vec<JsValue>, name: &str, value: &str) -> Result<String
 }
 
 /// `inspect`: the report (JSON text) for a `Cookie` or `Set-Cookie` header; `options` is JSON text
-/// of [`crate::inspect::InspectOptions`].
+/// read by [`crate::inspect::InspectOptions::from_json`]. Options that do not read throw a
+/// `TypeError` naming the option (`code`, `field`), never quoting its value.
 #[wasm_bindgen(js_name = inspectJson)]
-pub fn inspect_json(header: &str, options: &str) -> String {
-    crate::inspect::inspect_json(header, options)
+pub fn inspect_json(header: &str, options: &str) -> Result<String, JsValue> {
+    let o = crate::inspect::InspectOptions::from_json(options).map_err(to_js)?;
+    Ok(crate::inspect::report_json(header, &o))
 }
 
-/// `audit`: the findings (JSON text) for `Set-Cookie` values, one per line.
+/// `audit`: the findings (JSON text) for `Set-Cookie` values, one per line; bad options throw as
+/// for `inspectJson`.
 #[wasm_bindgen(js_name = auditJson)]
-pub fn audit_json(header: &str, options: &str) -> String {
-    crate::inspect::audit_json(header, options)
+pub fn audit_json(header: &str, options: &str) -> Result<String, JsValue> {
+    let o = crate::inspect::AuditOptions::from_json(options).map_err(to_js)?;
+    Ok(serde_json::to_string(&crate::inspect::audit(header, &o)).unwrap_or_default())
+}
+
+/// The command line's first step: what a run of `args` (JSON text of the arguments after the
+/// program's name) will read, as JSON text of [`crate::cli::Needs`].
+#[wasm_bindgen(js_name = cliNeeds)]
+pub fn cli_needs(args: &str) -> String {
+    let args: Vec<String> = serde_json::from_str(args).unwrap_or_default();
+    serde_json::to_string(&crate::cli::needs(&args)).unwrap_or_default()
+}
+
+/// The command line's run: `args` as for `cliNeeds`, `inputs` JSON text of [`crate::cli::Inputs`];
+/// gives JSON text of [`crate::cli::Output`] (`stdout`, `stderr`, `code`).
+#[wasm_bindgen(js_name = cliRun)]
+pub fn cli_run(args: &str, inputs: &str) -> String {
+    let args: Vec<String> = serde_json::from_str(args).unwrap_or_default();
+    let out = match serde_json::from_str::<crate::cli::Inputs>(inputs) {
+        Ok(inputs) => crate::cli::run(&args, &inputs),
+        Err(e) => crate::cli::Output {
+            stderr: format!("session-core: the host's inputs do not read: {}\n", crate::error::json_reason(&e)),
+            code: 2,
+            ..Default::default()
+        },
+    };
+    serde_json::to_string(&out).unwrap_or_default()
 }
