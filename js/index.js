@@ -107,17 +107,42 @@ function generateSessionId () {
   return core.generateSessionId()
 }
 
-const withNow = (o) => JSON.stringify(Object.assign({ now: Date.now() }, o || {}))
+/** A bad argument, shaped as the core's errors: a TypeError naming the option, with `code` and `field`. */
+function invalid (field, reason) {
+  const err = new TypeError(`option ${field} is invalid: ${reason}`)
+  err.code = 'ERR_SESSION_CORE_INVALID_' + field.toUpperCase()
+  err.field = field
+  return err
+}
+
+/** Bytes (a Buffer or any typed array) in the core's JSON form: an array of integers 0-255. */
+const bytes = (v) => Array.from(new Uint8Array(v.buffer, v.byteOffset, v.byteLength))
+/** A secret, or a list of them, each a string or bytes. The core checks the shapes. */
+const secretList = (v) => ArrayBuffer.isView(v) ? [bytes(v)] : Array.isArray(v) ? v.map((s) => ArrayBuffer.isView(s) ? bytes(s) : s) : v
+
+/** The options of inspect and audit as the core reads them (JSON text); `now` defaults to the clock. */
+function reportOptions (options) {
+  if (options != null && (typeof options !== 'object' || Array.isArray(options))) throw invalid('options', 'expected an object')
+  const o = Object.assign({}, options)
+  if (o.now == null) o.now = Date.now()
+  else if (isDate(o.now)) o.now = o.now.valueOf()
+  if (typeof o.now === 'number' && !Number.isFinite(o.now)) throw invalid('now', 'expected milliseconds since the epoch (an integer)')
+  if (o.secrets != null) o.secrets = secretList(o.secrets)
+  if (o.keys != null) o.keys = secretList(o.keys)
+  return JSON.stringify(o)
+}
 
 /**
  * What each cookie in a Cookie (or, with `as: 'set-cookie'`, Set-Cookie) header is: decoded and,
  * given `secrets`/`keys`, verified. JSON text, the same bytes as the CLI and the browser build.
+ * `secrets` and `keys` each take a string, a Buffer or a list of them. Bad options throw a
+ * TypeError naming the option (`code`, `field`), never repeating its value.
  * @param {string} header
  * @param {object} [options] `as`, `names`, `secrets`, `keys`, `now`
  * @returns {string}
  */
 function inspectJSON (header, options) {
-  return core.inspectJson(String(header), withNow(options))
+  return core.inspectJson(String(header), reportOptions(options))
 }
 
 /**
@@ -128,7 +153,7 @@ function inspectJSON (header, options) {
  * @returns {string}
  */
 function auditJSON (setCookie, options) {
-  return core.auditJson(String(setCookie), withNow(options))
+  return core.auditJson(String(setCookie), reportOptions(options))
 }
 
 module.exports = {

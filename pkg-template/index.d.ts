@@ -48,5 +48,5 @@ export function inspect(header: string, options?: InspectOptions): Report
 /** The same report as JSON text (the bytes the CLI and the browser build give). */
 export function inspectJSON(header: string, options?: InspectOptions): string
 /** What a browser would do with Set-Cookie values (one per line). */
-export function audit(setCookie: string, options?: { url?: string | null, now?: number }): AuditReport
-export function auditJSON(setCookie: string, options?: { url?: string | null, now?: number }): string
+export function audit(setCookie: string, options?: { url?: string | null, now?: number | Date }): AuditReport
+export function auditJSON(setCookie: string, options?: { url?: string | null, now?: number | Date }): string

@@ -12,7 +12,14 @@ log() { printf 'bootstrap: %s\n' "$*" >&2; }
 # rustc probes read their input from it: empty it before each cargo or rustc step (see the Makefile).
 nullfix() { [ -c /dev/null ] || : > /dev/null; }
 
-env_lines=("export PATH=\"$tools/bin:\$PATH\"")
+# .tools/env names no absolute path, so a copied or moved checkout keeps working: it finds its
+# folder when sourced, from BASH_SOURCE in bash, else from the current folder (the Makefile and
+# scripts/ source it from the repository root).
+env_lines=(
+  "# Written by scripts/bootstrap.sh; paths are relative to this file's folder."
+  "_sc_tools=\$(CDPATH= cd -- \"\$(dirname -- \"\${BASH_SOURCE:-.tools/env}\")\" && pwd) || _sc_tools=\"\$(pwd)/.tools\""
+  "export PATH=\"\$_sc_tools/bin:\$PATH\""
+)
 
 probe_wasm() {
   nullfix
@@ -46,7 +53,7 @@ if ! probe_wasm; then
       rm -rf "$scratch"
     fi
     probe_wasm || { log "no wasm32 std could be installed"; exit 1; }
-    env_lines+=("export PATH=\"$tools/deb-bin:\$PATH\"" "export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-22")
+    env_lines+=("export PATH=\"\$_sc_tools/deb-bin:\$PATH\"" "export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-22")
   fi
 fi
 
@@ -69,5 +76,5 @@ if ! "$tools/bin/wasm-pack" --version >/dev/null 2>&1; then
 fi
 
 # Guard: never let a wasm-opt run (Debian's binaryen 108 breaks wasm-bindgen output). Builds pass --no-opt.
-printf '%s\n' "${env_lines[@]}" > "$tools/env"
+printf '%s\n' "${env_lines[@]}" "unset _sc_tools" > "$tools/env"
 log "tools ready in .tools/"

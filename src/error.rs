@@ -33,6 +33,11 @@ impl Error {
         Error::UnknownOption { name, suggestion }
     }
 
+    /// JSON text for `field` that did not read as expected, in words that never quote the input.
+    pub(crate) fn json(field: &'static str, e: &serde_json::Error) -> Self {
+        Error::invalid(field, json_reason(e))
+    }
+
     /// A stable code for programs: `ERR_SESSION_CORE_INVALID_<FIELD>` or `ERR_SESSION_CORE_BAD_RECORD`.
     ///
     /// ```
@@ -100,3 +105,55 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// Why serde_json refused some input, without the input. Its data errors quote the offending value
+/// (`invalid type: string "S3CRET", expected a sequence`), and the value may be a secret or session
+/// data: only what was expected is kept (`expected a sequence`), or the field name of a missing,
+/// unknown or repeated field. Syntax errors never quote the input; their position is kept.
+pub(crate) fn json_reason(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Syntax | Category::Eof => format!("not valid JSON (line {}, column {})", e.line(), e.column()),
+        Category::Io => "could not be read".to_owned(),
+        Category::Data => {
+            let text = e.to_string();
+            let at = format!(" at line {} column {}", e.line(), e.column());
+            let msg = text.strip_suffix(at.as_str()).unwrap_or(&text);
+            if ["missing field `", "unknown field `", "duplicate field `"].iter().any(|p| msg.starts_with(p)) {
+                // serde's own words: the field's name, then the expected names
+                msg.to_owned()
+            } else if let Some(i) = msg.rfind(", expected ") {
+                // the expected shape comes last and is serde's text, never the input's
+                msg[i + 2..].to_owned()
+            } else {
+                "has the wrong type".to_owned()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn reason<T: serde::de::DeserializeOwned + std::fmt::Debug>(text: &str) -> String {
+        json_reason(&serde_json::from_str::<T>(text).unwrap_err())
+    }
+
+    #[test]
+    fn serde_errors_never_quote_the_input() {
+        assert_eq!(reason::<Vec<String>>(r#""S3CRET""#), "expected a sequence");
+        assert_eq!(reason::<Vec<String>>(r#""a, expected b""#), "expected a sequence");
+        assert_eq!(reason::<u8>("1234"), "expected u8");
+        assert_eq!(reason::<Vec<u8>>(r#"[1, "S3CRET"]"#), "expected u8");
+        assert_eq!(reason::<std::collections::BTreeMap<String, u8>>(r#"{"a": "S3CRET"}"#), "expected u8");
+        assert_eq!(reason::<Vec<u8>>("[1, 2"), "not valid JSON (line 1, column 5)");
+        assert_eq!(reason::<Vec<u8>>(r#"["S3CRET"#), "not valid JSON (line 1, column 8)");
+        let record = crate::session::Record::parse(r#""S3CRET""#).unwrap_err().to_string();
+        assert_eq!(record, "session record is unreadable: not a JSON object");
+        for text in [r#""S3CRET""#, r#"{"S":"S3CRET"}"#, "[\"S3CRET\"]", "true"] {
+            assert!(!reason::<(u8, u8)>(text).contains("S3CRET"), "{text}");
+        }
+    }
+}

@@ -17,6 +17,7 @@
 //! assert_eq!(cookies[0].1, value);
 //! ```
 
+pub mod cli;
 pub mod client;
 pub mod cookie;
 pub mod date;
@@ -27,6 +28,7 @@ pub mod options;
 pub mod random;
 pub mod session;
 pub mod signing;
+mod suggest;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

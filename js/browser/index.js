@@ -6,7 +6,16 @@
 import init, * as core from '../wasm-web/session_core.js'
 import { makeApi } from './api.js'
 
-await init()
+try {
+  await init()
+} catch (err) {
+  // Node (and other runtimes whose fetch cannot read a file: URL) fail here with "fetch failed …
+  // not implemented": say what to use instead.
+  const node = typeof process === 'object' && process !== null && process.versions != null && typeof process.versions.node === 'string'
+  if (!node) throw err
+  throw new Error("session-core/browser is for browsers: in Node, use require('session-core') " +
+    "(or import { inspect, audit, parseCookie } from 'session-core')", { cause: err })
+}
 
 const api = makeApi(core)
 export const { inspect, inspectJSON, audit, auditJSON, parseCookie, inspectDocumentCookies } = api

@@ -9,8 +9,20 @@
 const core = require('../wasm/session_core.js')
 const api = require('../index.js')
 
-function cookieParser (secret, options) {
+/** cookie-parser's secret argument: a string, a Buffer, or a list of them (none: no signed cookies). */
+function secretList (secret) {
   const secrets = !secret || Array.isArray(secret) ? (secret || []) : [secret]
+  for (const s of secrets) {
+    if (typeof s !== 'string' && !(s instanceof Uint8Array)) {
+      const err = new TypeError('option secret is invalid: expected a string, a Buffer or a list of them')
+      throw Object.assign(err, { code: 'ERR_SESSION_CORE_INVALID_SECRET', field: 'secret' })
+    }
+  }
+  return secrets
+}
+
+function cookieParser (secret, options) {
+  const secrets = secretList(secret)
   return function cookieParser (req, res, next) {
     if (req.cookies) return next()
     const header = req.headers.cookie

@@ -5,12 +5,12 @@ export interface InspectOptions {
   as?: 'cookie' | 'set-cookie'
   /** Cookie name -> kind, where the bytes cannot tell ('express-session' or 'cookie-parser'). */
   names?: Record<string, string>
-  /** express-session / cookie-parser secrets. */
-  secrets?: string[]
-  /** cookie-session keys and session-core sealing keys. */
-  keys?: string[]
-  /** ms since the epoch; default Date.now(). */
-  now?: number
+  /** express-session / cookie-parser secrets: one, or a list tried in order. */
+  secrets?: string | Uint8Array | Array<string | Uint8Array>
+  /** cookie-session keys and session-core sealing keys: one, or a list tried in order. */
+  keys?: string | Uint8Array | Array<string | Uint8Array>
+  /** ms since the epoch (or a Date); default Date.now(). */
+  now?: number | Date
 }
 
 export interface CookieReport {
@@ -40,7 +40,7 @@ export interface AuditReport { version: number, url?: string, now: number, cooki
 
 export function inspect (header: string, options?: InspectOptions): Report
 export function inspectJSON (header: string, options?: InspectOptions): string
-export function audit (setCookie: string, options?: { url?: string | null, now?: number }): AuditReport
-export function auditJSON (setCookie: string, options?: { url?: string | null, now?: number }): string
+export function audit (setCookie: string, options?: { url?: string | null, now?: number | Date }): AuditReport
+export function auditJSON (setCookie: string, options?: { url?: string | null, now?: number | Date }): string
 export function parseCookie (header: string): Record<string, string>
 export function inspectDocumentCookies (options?: InspectOptions): Report

@@ -13,11 +13,11 @@ declare global {
 
 export = cookieParser
 
-declare function cookieParser (secret?: string | string[], options?: { decode?(val: string): string }): RequestHandler
+declare function cookieParser (secret?: string | Uint8Array | Array<string | Uint8Array>, options?: { decode?(val: string): string }): RequestHandler
 
 declare namespace cookieParser {
   function JSONCookie (jsonCookie: string): object | undefined
   function JSONCookies<T extends Record<string, string>> (jsonCookies: T): { [P in keyof T]: object | undefined }
-  function signedCookie (cookie: string, secret: string | string[]): string | false
-  function signedCookies<T extends Record<string, string>> (cookies: T, secret: string | string[]): Record<string, string | false>
+  function signedCookie (cookie: string, secret: string | Uint8Array | Array<string | Uint8Array>): string | false
+  function signedCookies<T extends Record<string, string>> (cookies: T, secret: string | Uint8Array | Array<string | Uint8Array>): Record<string, string | false>
 }

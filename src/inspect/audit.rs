@@ -1,18 +1,10 @@
 //! `audit`: what a browser would do with `Set-Cookie` lines that the server did not intend — each
 //! finding with a stable code, a severity and a one-line explanation.
 
+use super::options::{error_json, AuditOptions};
 use super::set_cookie::{parse_set_cookie, SetCookie};
 use crate::client::COOKIE_BUDGET;
-use serde::{Deserialize, Serialize};
-
-/// What `audit` is told.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct AuditOptions {
-    /// The URL of the response that sets the cookies (scheme and host are read).
-    pub url: Option<String>,
-    pub now: i64,
-}
+use serde::Serialize;
 
 /// One problem.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -196,19 +188,16 @@ pub fn audit(header: &str, o: &AuditOptions) -> AuditReport {
     report
 }
 
-/// [`audit`] as JSON text: the same bytes from every build.
+/// [`audit`] as JSON text: the same bytes from every build; options that do not read give the
+/// error form of [`super::inspect_json`].
 ///
 /// ```
 /// let json = session_core::inspect::audit_json("id=1; SameSite=None", r#"{"now":0}"#);
 /// assert!(json.contains(r#""code":"SAMESITE_NONE_WITHOUT_SECURE""#));
 /// ```
 pub fn audit_json(header: &str, options: &str) -> String {
-    let o: AuditOptions = match serde_json::from_str(options) {
-        Ok(o) => o,
-        Err(e) => {
-            return serde_json::json!({ "version": super::report::REPORT_VERSION, "error": format!("options: {e}") })
-                .to_string()
-        }
-    };
-    serde_json::to_string(&audit(header, &o)).unwrap_or_default()
+    match AuditOptions::from_json(options) {
+        Ok(o) => serde_json::to_string(&audit(header, &o)).unwrap_or_default(),
+        Err(e) => error_json(&e),
+    }
 }

@@ -3,10 +3,14 @@
 
 mod audit;
 mod cookie_date;
+mod options;
 mod report;
 mod set_cookie;
 
-pub use audit::{audit, audit_json, AuditOptions, AuditReport, CookieAudit, Finding};
+pub use audit::{audit, audit_json, AuditReport, CookieAudit, Finding};
 pub use cookie_date::parse_cookie_date;
-pub use report::{inspect, inspect_json, CookieReport, InspectOptions, Report, REPORT_VERSION};
+pub(crate) use options::error_json;
+pub use options::{AuditOptions, InspectOptions};
+pub(crate) use report::report_json;
+pub use report::{inspect, inspect_json, CookieReport, Report, REPORT_VERSION};
 pub use set_cookie::{parse_set_cookie, SetCookie};

@@ -2,36 +2,18 @@
 //! secrets, verified. The report is JSON text, the same bytes from every build (native CLI, Node,
 //! browser); times are integer milliseconds since the epoch.
 
+use super::options::{error_json, InspectOptions};
 use super::set_cookie::{parse_set_cookie, SetCookie};
 use crate::client::seal::{open, SealKey, PREFIX};
 use crate::client::{node_base64_decode, Algorithm, Keygrip, COOKIE_BUDGET};
 use crate::cookie::{decode_uri_component, parse_cookie_raw};
 use crate::signing::Signer;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// The report format's version.
 pub const REPORT_VERSION: u32 = 1;
-
-/// What `inspect` is told.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct InspectOptions {
-    /// `cookie` (a request's `Cookie` header, the default) or `set-cookie` (one or more `Set-Cookie`
-    /// values, one per line).
-    #[serde(rename = "as")]
-    pub as_: Option<String>,
-    /// Cookie name → kind, where the bytes cannot tell (`express-session` or `cookie-parser`).
-    pub names: BTreeMap<String, String>,
-    /// express-session / cookie-parser secrets (cookie-signature).
-    pub secrets: Vec<String>,
-    /// cookie-session keys (keygrip) and session-core sealing keys.
-    pub keys: Vec<String>,
-    pub now: i64,
-    pub url: Option<String>,
-}
 
 /// One cookie's report.
 #[derive(Debug, Serialize)]
@@ -124,7 +106,7 @@ pub fn inspect(header: &str, o: &InspectOptions) -> Report {
     };
     let names: Vec<&str> = cookies.iter().map(|(n, _, _)| n.as_str()).collect();
     let signer = Signer::new(&o.secrets);
-    let seal_keys: Vec<SealKey> = o.keys.iter().map(|k| SealKey::derive(k.as_bytes())).collect();
+    let seal_keys: Vec<SealKey> = o.keys.iter().map(|k| SealKey::derive(k)).collect();
     let grips: Vec<(&'static str, Keygrip)> = [(Algorithm::Sha1, "sha1"), (Algorithm::Sha256, "sha256")]
         .into_iter()
         .filter_map(|(a, n)| Keygrip::new(&o.keys, a).map(|k| (n, k)))
@@ -253,18 +235,22 @@ pub fn inspect(header: &str, o: &InspectOptions) -> Report {
     }
 }
 
-/// [`inspect`] as JSON text: the one report format of every build.
+/// [`inspect`] as JSON text: the one report format of every build. Options that do not read (see
+/// [`InspectOptions::from_json`]) give `{"version":1,"error":…,"code":…,"field":…}`, naming the
+/// option and never quoting its value.
 ///
 /// ```
 /// let json = session_core::inspect::inspect_json("sid=s%3Aabc.RT5Cal5xFtX9GjJLGoiK%2BGzZ%2BcCRnZ5ZbIS8ml7E5Xo", r#"{"now":0}"#);
 /// assert!(json.starts_with(r#"{"version":1,"as":"cookie","now":0,"cookies":[{"name":"sid""#));
 /// ```
 pub fn inspect_json(header: &str, options: &str) -> String {
-    let o: InspectOptions = match serde_json::from_str(options) {
-        Ok(o) => o,
-        Err(e) => {
-            return serde_json::json!({ "version": REPORT_VERSION, "error": format!("options: {e}") }).to_string()
-        }
-    };
-    serde_json::to_string(&inspect(header, &o)).unwrap_or_default()
+    match InspectOptions::from_json(options) {
+        Ok(o) => report_json(header, &o),
+        Err(e) => error_json(&e),
+    }
+}
+
+/// The report's JSON text for options already read.
+pub(crate) fn report_json(header: &str, o: &InspectOptions) -> String {
+    serde_json::to_string(&inspect(header, o)).unwrap_or_default()
 }

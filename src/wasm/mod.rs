@@ -156,7 +156,7 @@ impl SessionCore {
     #[wasm_bindgen(constructor)]
     pub fn new(options: &str, secrets: Vec<JsValue>) -> Result<SessionCore, JsValue> {
         let opts: crate::session::SessionOptions =
-            serde_json::from_str(options).map_err(|_| type_error("options", "must be checked options"))?;
+            serde_json::from_str(options).map_err(|e| to_js(Error::json("options", &e)))?;
         let secrets = secret_bytes("secret", &secrets)?;
         crate::session::Session::new(opts, &secrets).map(|inner| SessionCore { inner }).map_err(to_js)
     }
@@ -190,9 +190,9 @@ impl SessionCore {
     /// character by character by the glue.
     pub fn decide(&self, input: &[u8]) -> Result<String, JsValue> {
         let input: crate::session::Input =
-            serde_json::from_slice(input).map_err(|e| type_error("input", &e.to_string()))?;
+            serde_json::from_slice(input).map_err(|e| to_js(Error::json("input", &e)))?;
         let out = self.inner.decide(&input).map_err(to_js)?;
-        serde_json::to_string(&out).map_err(|e| type_error("output", &e.to_string()))
+        serde_json::to_string(&out).map_err(|e| to_js(Error::json("output", &e)))
     }
 }
 
@@ -215,7 +215,7 @@ pub fn record_deadline(record: &str) -> Option<f64> {
 #[wasm_bindgen(js_name = readCookies)]
 pub fn read_cookies(header: &str, pairs: Option<String>, secrets: Vec<JsValue>) -> Result<String, JsValue> {
     let pairs: Vec<(String, String)> = match pairs {
-        Some(p) => serde_json::from_str(&p).map_err(|e| type_error("pairs", &e.to_string()))?,
+        Some(p) => serde_json::from_str(&p).map_err(|e| to_js(Error::json("pairs", &e)))?,
         None => cookie::parse_cookie(header),
     };
     let jar = if secrets.is_empty() {
@@ -255,7 +255,7 @@ impl ClientSessionCore {
         signed_keys: Option<Vec<JsValue>>,
     ) -> Result<ClientSessionCore, JsValue> {
         let opts: crate::client::ClientOptions =
-            serde_json::from_str(options).map_err(|_| type_error("options", "must be checked options"))?;
+            serde_json::from_str(options).map_err(|e| to_js(Error::json("options", &e)))?;
         let keys = if keys.is_empty() { Vec::new() } else { secret_bytes("keys", &keys)? };
         let inner = match signed_keys {
             Some(signed) => crate::client::ClientSession::with_signed_keys(
@@ -276,9 +276,9 @@ impl ClientSessionCore {
     /// The response's decision: JSON text in and out (the vector format of client.json).
     pub fn commit(&self, input: &str) -> Result<String, JsValue> {
         let input: crate::client::CommitInput =
-            serde_json::from_str(input).map_err(|e| type_error("input", &e.to_string()))?;
+            serde_json::from_str(input).map_err(|e| to_js(Error::json("input", &e)))?;
         let out = self.inner.commit(&input).map_err(to_js)?;
-        serde_json::to_string(&out).map_err(|e| type_error("output", &e.to_string()))
+        serde_json::to_string(&out).map_err(|e| to_js(Error::json("output", &e)))
     }
 
     /// cookie-session's `isChanged` rule (see [`crate::client::ClientSession::is_changed`]).
@@ -344,14 +344,42 @@ pub fn open_sealed(keys: Vec<JsValue>, name: &str, value: &str) -> Result<String
 }
 
 /// `inspect`: the report (JSON text) for a `Cookie` or `Set-Cookie` header; `options` is JSON text
-/// of [`crate::inspect::InspectOptions`].
+/// read by [`crate::inspect::InspectOptions::from_json`]. Options that do not read throw a
+/// `TypeError` naming the option (`code`, `field`), never quoting its value.
 #[wasm_bindgen(js_name = inspectJson)]
-pub fn inspect_json(header: &str, options: &str) -> String {
-    crate::inspect::inspect_json(header, options)
+pub fn inspect_json(header: &str, options: &str) -> Result<String, JsValue> {
+    let o = crate::inspect::InspectOptions::from_json(options).map_err(to_js)?;
+    Ok(crate::inspect::report_json(header, &o))
 }
 
-/// `audit`: the findings (JSON text) for `Set-Cookie` values, one per line.
+/// `audit`: the findings (JSON text) for `Set-Cookie` values, one per line; bad options throw as
+/// for `inspectJson`.
 #[wasm_bindgen(js_name = auditJson)]
-pub fn audit_json(header: &str, options: &str) -> String {
-    crate::inspect::audit_json(header, options)
+pub fn audit_json(header: &str, options: &str) -> Result<String, JsValue> {
+    let o = crate::inspect::AuditOptions::from_json(options).map_err(to_js)?;
+    Ok(serde_json::to_string(&crate::inspect::audit(header, &o)).unwrap_or_default())
+}
+
+/// The command line's first step: what a run of `args` (JSON text of the arguments after the
+/// program's name) will read, as JSON text of [`crate::cli::Needs`].
+#[wasm_bindgen(js_name = cliNeeds)]
+pub fn cli_needs(args: &str) -> String {
+    let args: Vec<String> = serde_json::from_str(args).unwrap_or_default();
+    serde_json::to_string(&crate::cli::needs(&args)).unwrap_or_default()
+}
+
+/// The command line's run: `args` as for `cliNeeds`, `inputs` JSON text of [`crate::cli::Inputs`];
+/// gives JSON text of [`crate::cli::Output`] (`stdout`, `stderr`, `code`).
+#[wasm_bindgen(js_name = cliRun)]
+pub fn cli_run(args: &str, inputs: &str) -> String {
+    let args: Vec<String> = serde_json::from_str(args).unwrap_or_default();
+    let out = match serde_json::from_str::<crate::cli::Inputs>(inputs) {
+        Ok(inputs) => crate::cli::run(&args, &inputs),
+        Err(e) => crate::cli::Output {
+            stderr: format!("session-core: the host's inputs do not read: {}\n", crate::error::json_reason(&e)),
+            code: 2,
+            ..Default::default()
+        },
+    };
+    serde_json::to_string(&out).unwrap_or_default()
 }

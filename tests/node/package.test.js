@@ -7,7 +7,7 @@ const assert = require('node:assert')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
-const { execFileSync } = require('node:child_process')
+const { execFileSync, spawnSync } = require('node:child_process')
 const { dir } = require('./pkg')
 
 const root = path.join(__dirname, '..', '..')
@@ -20,7 +20,8 @@ test('the tarball installs into a scratch project and loads from require and imp
     const [info] = JSON.parse(out)
     const files = info.files.map((f) => f.path)
     for (const f of ['package.json', 'index.js', 'index.mjs', 'index.d.ts', 'wasm/session_core.js', 'wasm/session_core_bg.wasm',
-      'express/index.js', 'express/index.d.ts', 'cookie-session/index.js', 'cookie-session/index.d.ts', 'cookie-parser/index.js', 'README.md', 'LICENSE']) {
+      'express/index.js', 'express/index.d.ts', 'cookie-session/index.js', 'cookie-session/index.d.ts', 'cookie-parser/index.js', 'README.md', 'LICENSE',
+      'bin/session-core.js']) {
       assert.ok(files.includes(f), `tarball holds ${f} (has: ${files.join(', ')})`)
     }
     fs.writeFileSync(path.join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', private: true }))
@@ -41,6 +42,26 @@ test('the tarball installs into a scratch project and loads from require and imp
       console.log(JSON.stringify([sign('hello', 'tobiiscool'), unsign('x.y', 'k'), serializeCookie('n', 'v', { httpOnly: true }), typeof sc.parseCookie, subs]))`)
     const esm = execFileSync('node', ['esm.mjs'], { cwd: scratch, encoding: 'utf8' })
     assert.deepStrictEqual(JSON.parse(esm), ['hello.DGDUkGlIkCzPz+C0B064FNgHdEjox7ch8tOBGslZ5QI', false, 'n=v; HttpOnly', 'function', ['function', 'function', 'function', 'function']])
+
+    // the CLI ships in the package: `npx session-core` without Rust or a clone
+    const bin = path.join(scratch, 'node_modules', '.bin', 'session-core')
+    assert.strictEqual(execFileSync(bin, ['--version'], { encoding: 'utf8' }), `session-core ${info.version}\n`)
+    assert.strictEqual(execFileSync(bin, ['sign', 'hello', '--secret-env', 'SC_SECRET'], { encoding: 'utf8', env: { ...process.env, SC_SECRET: 'tobiiscool' } }),
+      'hello.DGDUkGlIkCzPz+C0B064FNgHdEjox7ch8tOBGslZ5QI\n')
+    assert.match(execFileSync(bin, ['inspect', '--now', '0', 'a=b'], { encoding: 'utf8' }), /^a {2}plain\n/)
+
+    // session-core/browser in Node: a clear message, not "fetch failed"
+    const browser = spawnSync('node', ['--input-type=module', '-e', "import 'session-core/browser'"], { cwd: scratch, encoding: 'utf8' })
+    assert.notStrictEqual(browser.status, 0)
+    assert.match(browser.stderr, /session-core\/browser is for browsers: in Node, use require\('session-core'\)/)
+    assert.doesNotMatch(browser.stderr, /^Error: fetch failed/m)
+
+    // the README's install line is one that works today: the tarball `npm pack ./pkg` makes
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8')
+    const install = readme.slice(readme.indexOf('## Install'), readme.indexOf('\n## ', readme.indexOf('## Install') + 1))
+    const first = install.split('\n').find((l) => /^\s*npm (install|i) /.test(l))
+    assert.ok(first && !/^\s*npm (install|i) session-core\b/.test(first), `first install line: ${first}`)
+    assert.ok(install.includes('npm pack ./pkg') && install.includes(info.filename.replace(info.version, '<version>')), 'the Install section names the tarball npm pack makes')
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true })
   }
