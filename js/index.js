@@ -5,7 +5,7 @@
  * (sign/unsign), so code written for those packages keeps working.
  */
 
-const core = require('./wasm/session_core.js')
+const core = require('./native').glue
 
 /**
  * Signs `val` with `secret`: `val + '.' + base64(HMAC-SHA256(secret, val))`, padding removed.

@@ -6,7 +6,7 @@
  * verification and the JSON-cookie rule are the Rust core's.
  */
 
-const core = require('../wasm/session_core.js')
+const core = require('../native').glue
 const api = require('../index.js')
 
 /** cookie-parser's secret argument: a string, a Buffer, or a list of them (none: no signed cookies). */

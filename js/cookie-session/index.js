@@ -7,7 +7,7 @@
  * core's; this file is the request/response glue.
  */
 
-const { ClientSessionCore, checkCookieSessionOptions } = require('../wasm/session_core.js')
+const { ClientSessionCore, checkCookieSessionOptions } = require('../native').glue
 const { describeOptions } = require('../options')
 const debug = require('../debug')('session-core:cookie-session')
 const { onHeaders } = require('../headers')

@@ -20,7 +20,7 @@
  */
 
 const Store = require('./store')
-const core = require('../wasm/session_core.js')
+const core = require('../native').glue
 const { kSetRecord, kGetRecord, kNative } = require('./symbols')
 const { isEmpty } = require('./call-store')
 const debug = require('../debug')('session-core:memory')

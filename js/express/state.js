@@ -27,6 +27,8 @@ class RequestState {
     this.touched = false
     this.headersDone = false
     this.ended = false
+    this.record = undefined // the record the last decision wrote (for the store)
+    this.deadline = undefined // ... and when the store may forget it
     this.endedReason = undefined // why a loaded session was discarded: expired, idle, absolute
   }
 

@@ -9,6 +9,9 @@ use js_sys::{Array, Reflect, Uint8Array};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
+mod io;
+mod session;
+
 /// An [`Error`] as a JS `TypeError` (bad argument) or `Error`, with its stable `code`.
 pub(crate) fn to_js(e: Error) -> JsValue {
     let err: JsValue = if e.is_type_error() {
@@ -139,65 +142,6 @@ pub fn check_cookie_session_options(options: &str) -> Result<String, JsValue> {
     let v: serde_json::Value = serde_json::from_str(options).map_err(|_| type_error("options", "must be an object"))?;
     let o = crate::options::cookie_session_options(&v).map_err(to_js)?;
     serde_json::to_string(&o).map_err(|_| type_error("options", "must be an object"))
-}
-
-/// One Express middleware's core: its validated options and keyed secrets. Created once per
-/// middleware (not per request); each request makes one call when the session loads (`cookieId`)
-/// and one when the response goes out (`decide`).
-#[wasm_bindgen]
-#[derive(Debug)]
-pub struct SessionCore {
-    inner: crate::session::Session,
-}
-
-#[wasm_bindgen]
-impl SessionCore {
-    /// `options` is JSON text of [`crate::session::SessionOptions`]; `secrets` strings or bytes.
-    #[wasm_bindgen(constructor)]
-    pub fn new(options: &str, secrets: Vec<JsValue>) -> Result<SessionCore, JsValue> {
-        let opts: crate::session::SessionOptions =
-            serde_json::from_str(options).map_err(|e| to_js(Error::json("options", &e)))?;
-        let secrets = secret_bytes("secret", &secrets)?;
-        crate::session::Session::new(opts, &secrets).map(|inner| SessionCore { inner }).map_err(to_js)
-    }
-
-    /// The verified session id in a `Cookie` header, as `"<secretIndex>|<id>"` (one string crosses,
-    /// not an array), or `undefined`.
-    #[wasm_bindgen(js_name = cookieId)]
-    pub fn cookie_id(&self, header: &str) -> Option<String> {
-        self.inner.cookie_id(header).map(id_text)
-    }
-
-    /// The same for one already-parsed cookie value (`req.cookies[name]` from cookie-parser).
-    #[wasm_bindgen(js_name = unsignValue)]
-    pub fn unsign_value(&self, raw: &str) -> Option<String> {
-        self.inner.unsign_value(raw).map(id_text)
-    }
-
-    /// Why a loaded record is over (`"expired"`, `"idle"`, `"absolute"`), or `undefined`.
-    pub fn ended(&self, record: &str, now: f64) -> Option<String> {
-        self.inner.ended(record, now as i64).map(|e| e.as_str().to_owned())
-    }
-
-    /// Whether the options turn on the idle or absolute timeout.
-    #[wasm_bindgen(getter, js_name = hasTimeouts)]
-    pub fn has_timeouts(&self) -> bool {
-        self.inner.options.timeouts.enabled()
-    }
-
-    /// The per-request decision: JSON in, JSON out (the vector format of decide.json). The input
-    /// comes as UTF-8 bytes: copied into wasm memory natively, where a string would be copied
-    /// character by character by the glue.
-    pub fn decide(&self, input: &[u8]) -> Result<String, JsValue> {
-        let input: crate::session::Input =
-            serde_json::from_slice(input).map_err(|e| to_js(Error::json("input", &e)))?;
-        let out = self.inner.decide(&input).map_err(to_js)?;
-        serde_json::to_string(&out).map_err(|e| to_js(Error::json("output", &e)))
-    }
-}
-
-fn id_text(c: crate::session::CookieId) -> String {
-    format!("{}|{}", c.secret_index, c.id)
 }
 
 /// When a store should forget a record: its `cookie.expires` in ms, or `undefined` (none, or

@@ -1,0 +1,155 @@
+'use strict'
+/**
+ * The response hooks: `res.writeHead` decides the cookie, `res.end` decides the store write and
+ * holds the response until the store has the session. Both are shared functions that find the
+ * request's state on `res` (no closures per request), and both ask the core through one lean call
+ * (js/native.js): flags and lengths in, flags, numbers and text out.
+ */
+
+const native = require('../native')
+const debug = require('../debug')('session-core:express')
+const { applyWriteHeadHeaders } = require('../headers')
+const { kState } = require('./state')
+const { callStore, takesRecord, writeSession } = require('./call-store')
+const { unsaveable } = require('./session')
+
+const { IN, OUT } = native
+const defer = typeof setImmediate === 'function' ? setImmediate : (fn, ...args) => process.nextTick(fn, ...args)
+const PHASE = { headers: 0, end: 1, both: 2 }
+const idText = (v) => (typeof v === 'string' ? v : null)
+
+/** One call into the core as the response goes out: cookie, save/touch/destroy, the record. */
+function decide (state, phase) {
+  const { req, res, mw } = state
+  const sess = req.session
+  const json = sess ? JSON.stringify(sess) : null
+  const sid = idText(req.sessionID)
+  if (req.sessionID !== undefined && sid === null) debug('session ignored because of bogus req.sessionID %o', req.sessionID)
+  let flags = 0
+  if (mw.issecure(req, mw.trustProxy)) flags |= IN.SECURE
+  if (state.cookieId !== undefined) {
+    flags |= IN.COOKIE_PRESENT
+    if (state.cookieId === sid) flags |= IN.COOKIE_MATCHES
+    if (state.secretIndex > 0) flags |= IN.COOKIE_OLD_SECRET
+  }
+  if (idText(state.originalId) === idText(sess ? sess.id : undefined)) flags |= IN.SAME_ORIGINAL_ID
+  if (state.saved !== null && state.saved === state.original) flags |= IN.SAVED_IS_ORIGINAL
+  if (state.destroyed) flags |= IN.DESTROYED
+  if (state.touched) flags |= IN.TOUCHED
+  if (mw.storeTouch) flags |= IN.STORE_TOUCH
+  const wantRecord = takesRecord(mw.store)
+  if (wantRecord) flags |= IN.WANT_RECORD
+  const bits = native.decide(state.sc, PHASE[phase], Date.now(), flags, sid, state.original, state.saved, json)
+  if (sess && sess.cookie) {
+    if (bits & OUT.EXPIRES) sess.cookie._expires = bits & OUT.EXPIRES_NULL ? null : new Date(native.num(0))
+    if (bits & OUT.CREATED_AT) sess.cookie.createdAt = native.num(1)
+    if (bits & OUT.LAST_SEEN) sess.cookie.lastSeen = native.num(2)
+  }
+  if (bits & OUT.TOUCHED) state.touched = true
+  if (bits & OUT.COOKIE_SKIPPED) debug('not secured: cookie not set')
+  if (bits & OUT.SET_COOKIE) appendSetCookie(res, native.outA())
+  state.record = bits & OUT.RECORD ? native.outB() : undefined
+  state.deadline = bits & OUT.DEADLINE ? native.num(3) : undefined
+  return bits
+}
+
+/** The store write the decision asks for, as a function of a callback; null for none. */
+function storeOp (state, bits) {
+  const { req, mw } = state
+  const store = mw.store
+  const sess = req.session
+  if (bits & OUT.DESTROY) {
+    debug('destroying')
+    return (cb) => callStore(store, 'destroy', [req.sessionID], cb)
+  }
+  if (bits & OUT.SAVE) {
+    debug('saving %s', sess.id)
+    const record = state.record
+    const deadline = state.deadline
+    state.saved = record === undefined ? JSON.stringify(sess) : record
+    // a session loaded under this id is only updated: a save racing a destroy() is dropped
+    const existing = state.fromStore && state.originalId === sess.id
+    return (cb) => writeSession(store, sess, state.saved, existing, cb, deadline)
+  }
+  if (bits & OUT.TOUCH) {
+    debug('touching')
+    return (cb) => callStore(store, 'touch', [req.sessionID, sess], cb)
+  }
+  return null
+}
+
+/** res.writeHead while a session is attached: the cookie decision happens here. */
+function writeHead (statusCode) {
+  const state = this[kState]
+  let args
+  if (arguments.length === 1) {
+    this.statusCode = statusCode
+    args = [statusCode]
+  } else {
+    args = applyWriteHeadHeaders(this, arguments)
+  }
+  if (!state.headersDone) {
+    state.headersDone = true
+    try {
+      decide(state, 'headers')
+    } catch (err) {
+      defer(state.next, unsaveable(err))
+    }
+    if (typeof args[0] === 'number' && this.statusCode !== args[0]) {
+      args[0] = this.statusCode
+      args.length = 1
+    }
+  }
+  return state._writeHead.apply(this, args)
+}
+
+/** res.end while a session is attached: decide, write the store, then let the response go. */
+function end (chunk, encoding, callback) {
+  const state = this[kState]
+  if (state.ended) return false
+  state.ended = true
+  const phase = state.headersDone ? 'end' : 'both'
+  state.headersDone = true
+  let op = null
+  try {
+    op = storeOp(state, decide(state, phase))
+  } catch (err) {
+    if (phase === 'both' && !this.headersSent) {
+      // Nothing has gone out yet: fail the request with the error, not a response that lost the session.
+      this.writeHead = state._writeHead
+      this.end = state._end
+      // the headers that described the body that now does not go out
+      for (const h of ['Content-Type', 'Content-Length', 'ETag', 'Content-Encoding']) this.removeHeader(h)
+      defer(state.next, unsaveable(err))
+      return this
+    }
+    defer(state.next, unsaveable(err))
+  }
+  if (!op) return state._end.call(this, chunk, encoding, callback)
+  // Freeze the headers (nothing reaches the socket yet) and hold the whole response until the
+  // store has the session: the next request never reads a stale one (express-session sends the
+  // headers first, hence the redirect-before-save race).
+  if (!this._header) this._implicitHeader()
+  const res = this
+  op((err) => {
+    if (err) defer(state.next, err)
+    state._end.call(res, chunk, encoding, callback)
+  })
+  return this
+}
+
+function appendSetCookie (res, value) {
+  const prev = res.getHeader('Set-Cookie')
+  res.setHeader('Set-Cookie', prev === undefined ? [value] : Array.isArray(prev) ? prev.concat(value) : [prev, value])
+}
+
+/** Hooks the response of a request whose state is `state`. */
+function hook (res, state) {
+  state._writeHead = res.writeHead
+  state._end = res.end
+  res[kState] = state
+  res.writeHead = writeHead
+  res.end = end
+}
+
+module.exports = { hook }
