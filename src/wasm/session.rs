@@ -106,7 +106,8 @@ impl SessionCore {
     /// The per-request decision ([`crate::session::Session::decide_facts`]). The input buffer holds
     /// `req.sessionID`, the record as loaded, as last saved, and `req.session` now, back to back
     /// (lengths given, -1 absent; a saved length of -2 says the saved record is the loaded one); `phase` is 0 headers, 1 end, 2 both; `flags` are [`flag`]s.
-    /// Returns [`out`] flags.
+    /// Returns [`out`] flags. (Integer arguments are the point: each is a plain wasm parameter.)
+    #[allow(clippy::too_many_arguments)]
     pub fn decide(
         &self,
         phase: u32,
