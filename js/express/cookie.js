@@ -51,6 +51,8 @@ class Cookie {
   }
 
   get expires () {
+    // a record's ISO text becomes a Date only when someone asks (see Cookie.fromRecord)
+    if (typeof this._expires === 'string') this._expires = dateFromIso(this._expires)
     return this._expires
   }
 
@@ -72,7 +74,7 @@ class Cookie {
       originalMaxAge: this.originalMaxAge,
       partitioned: this.partitioned,
       priority: this.priority,
-      expires: this._expires,
+      expires: this.expires,
       secure: this.secure,
       httpOnly: this.httpOnly,
       domain: this.domain,
@@ -100,9 +102,41 @@ class Cookie {
 
   /** The record's `cookie`: `data`, with `expires` as the ISO text `JSON.stringify` writes. */
   toJSON () {
-    const data = this.data
-    data.expires = isoText(data.expires)
-    return data
+    const e = this._expires
+    return {
+      originalMaxAge: this.originalMaxAge,
+      partitioned: this.partitioned,
+      priority: this.priority,
+      expires: typeof e === 'string' ? e : isoText(e),
+      secure: this.secure,
+      httpOnly: this.httpOnly,
+      domain: this.domain,
+      path: this.path,
+      sameSite: this.sameSite,
+      createdAt: this.createdAt,
+      lastSeen: this.lastSeen
+    }
+  }
+
+  /**
+   * A Cookie for a stored record's `cookie` object. Its `expires`, when it is the ISO text
+   * `toISOString` writes, stays text until read as a Date: a request that never looks at it writes
+   * the same text back without making a Date.
+   */
+  static fromRecord (c) {
+    // what the constructor makes of it, without its setters turning `expires` into a Date
+    const cookie = Object.create(Cookie.prototype)
+    cookie.path = '/'
+    cookie._expires = null
+    cookie.originalMaxAge = null
+    cookie.httpOnly = true
+    for (const key in c) {
+      if (key !== 'data' && key !== 'expires') cookie[key] = c[key]
+    }
+    const expires = c.expires
+    cookie._expires = typeof expires !== 'string' ? (expires === undefined ? null : expires) : CANONICAL_ISO.test(expires) ? expires : dateFromIso(expires)
+    cookie.originalMaxAge = c.originalMaxAge // kept as is, as express-session does
+    return cookie
   }
 }
 

@@ -26,15 +26,23 @@ function callbackOrPromise (fn, run) {
   return p
 }
 
+// `req` and `id` are kept under symbols (JSON.stringify and for-in skip them) and read through
+// getters on the prototype: cheaper than two defineProperty calls per request, and as read-only.
+const kReq = Symbol('session-core.req')
+const kId = Symbol('session-core.id')
+
 function Session (req, data) {
-  Object.defineProperty(this, 'req', { value: req })
-  Object.defineProperty(this, 'id', { value: req.sessionID })
+  this[kReq] = req
+  this[kId] = req.sessionID
   if (typeof data === 'object' && data !== null) {
     for (const prop in data) {
       if (!(prop in this)) this[prop] = data[prop]
     }
   }
 }
+
+Object.defineProperty(Session.prototype, 'req', { configurable: true, enumerable: false, get () { return this[kReq] } })
+Object.defineProperty(Session.prototype, 'id', { configurable: true, enumerable: false, get () { return this[kId] } })
 
 defineMethod(Session.prototype, 'touch', function touch () {
   return this.resetMaxAge()

@@ -54,11 +54,7 @@ Store.prototype.createSession = function (req, sess) {
 }
 
 function createSession (req, sess) {
-  const expires = sess.cookie.expires
-  const originalMaxAge = sess.cookie.originalMaxAge
-  sess.cookie = new Cookie(sess.cookie)
-  if (typeof expires === 'string') sess.cookie.expires = Cookie.dateFromIso(expires)
-  sess.cookie.originalMaxAge = originalMaxAge
+  sess.cookie = Cookie.fromRecord(sess.cookie)
   req.session = new Session(req, sess)
   return req.session
 }

@@ -149,6 +149,9 @@ pub struct Facts<'a> {
     pub touched: bool,
     pub store_touch: bool,
     pub want_record: bool,
+    /// The cookie value (`s:` + signed id) for `session_id` under the newest secret, when already
+    /// known (the request carried it, verified by that secret): saves signing it again.
+    pub signed: Option<&'a str>,
 }
 
 impl Input<'_> {
@@ -172,6 +175,7 @@ impl Input<'_> {
             touched: self.touched,
             store_touch: self.store_touch,
             want_record: self.want_record,
+            signed: None,
         }
     }
 }
@@ -343,7 +347,11 @@ impl Session {
                     out.cookie_skipped = Some("insecure");
                 } else {
                     touch(&mut rec, &mut out);
-                    out.set_cookie = Some(rec.set_cookie(&o.name, &self.cookie_value(session_id))?);
+                    let value = match input.signed {
+                        Some(v) => v.to_owned(),
+                        None => self.cookie_value(session_id),
+                    };
+                    out.set_cookie = Some(rec.set_cookie(&o.name, &value)?);
                 }
             }
         }

@@ -7,6 +7,7 @@ use super::io::{bad_call, strings, Io, IO};
 use super::{secret_bytes, to_js};
 use crate::error::Error;
 use crate::session::{Facts, Phase};
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 /// Input flags of [`SessionCore::decide`].
@@ -46,7 +47,13 @@ pub mod out {
 #[derive(Debug)]
 pub struct SessionCore {
     inner: crate::session::Session,
+    /// The last few ids whose cookie verified under the newest secret, with that cookie value
+    /// (`s:id.signature`): the response re-sends it without computing the HMAC again.
+    recent: RefCell<Vec<(String, String)>>,
 }
+
+/// How many verified cookie values [`SessionCore`] remembers (requests in flight at once).
+const RECENT: usize = 16;
 
 #[wasm_bindgen]
 impl SessionCore {
@@ -57,7 +64,9 @@ impl SessionCore {
         let opts: crate::session::SessionOptions =
             serde_json::from_str(options).map_err(|e| to_js(Error::json("options", &e)))?;
         let secrets = secret_bytes("secret", &secrets)?;
-        crate::session::Session::new(opts, &secrets).map(|inner| SessionCore { inner }).map_err(to_js)
+        crate::session::Session::new(opts, &secrets)
+            .map(|inner| SessionCore { inner, recent: RefCell::new(Vec::with_capacity(RECENT)) })
+            .map_err(to_js)
     }
 
     /// The session id in the `Cookie` header at the front of the input buffer (`len` bytes), when
@@ -69,9 +78,26 @@ impl SessionCore {
         IO.with(|cell| {
             let io = &mut *cell.borrow_mut();
             let Some([Some(text)]) = strings(&io.input, [len]) else { return -1 };
-            let hit = if value { self.inner.unsign_value(text) } else { self.inner.cookie_id(text) };
-            match hit {
+            let raw = if value {
+                std::borrow::Cow::Borrowed(text)
+            } else {
+                match crate::cookie::get_cookie(text, &self.inner.options.name) {
+                    Some(v) => std::borrow::Cow::Owned(v),
+                    None => return -1,
+                }
+            };
+            match self.inner.unsign_value(&raw) {
                 Some(c) => {
+                    if c.secret_index == 0 {
+                        let mut recent = self.recent.borrow_mut();
+                        if !recent.iter().any(|(id, _)| *id == c.id) {
+                            if recent.len() == RECENT {
+                                recent.remove(0);
+                            }
+                            // verified under the newest secret: exactly what signing the id gives
+                            recent.push((c.id.clone(), raw.into_owned()));
+                        }
+                    }
                     Io::answer(&mut io.output, &mut io.nums, Some(&c.id), None);
                     c.secret_index.min(i32::MAX as usize) as i32
                 }
@@ -147,8 +173,13 @@ impl SessionCore {
                     touched: has(flag::TOUCHED),
                     store_touch: has(flag::STORE_TOUCH),
                     want_record: has(flag::WANT_RECORD),
+                    signed: None,
                 };
-                let o = self.inner.decide_facts(&facts).map_err(to_js)?;
+                let recent = self.recent.borrow();
+                let signed =
+                    session_id.and_then(|sid| recent.iter().find(|(id, _)| id == sid)).map(|(_, v)| v.as_str());
+                let o = self.inner.decide_facts(&Facts { signed, ..facts }).map_err(to_js)?;
+                drop(recent);
                 let mut bits = 0;
                 for (on, bit) in [
                     (o.save, out::SAVE),
