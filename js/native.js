@@ -15,18 +15,17 @@ const numsPtr = glue.ioNumbers()
 let inPtr = glue.ioInput(0)
 let inCap = glue.ioInputSize()
 let u8 = Buffer.from(memory.buffer)
-let nums = new Float64Array(memory.buffer, numsPtr, 16)
+const NUMS = 32
+let nums = new Float64Array(memory.buffer, numsPtr, NUMS)
 let at = 0
 
-const OUT_PTR = 13
-const OUT_LEN_A = 14
-const OUT_LEN_B = 15
+const OUT_PTR = 16 // the output buffer's address; the answer's string lengths follow
 
 /** Views again after the memory grew. */
 function fresh () {
   if (u8.length === 0) {
     u8 = Buffer.from(memory.buffer)
-    nums = new Float64Array(memory.buffer, numsPtr, 16)
+    nums = new Float64Array(memory.buffer, numsPtr, NUMS)
   }
 }
 
@@ -51,21 +50,22 @@ function put (s) {
 
 const len = (s) => (typeof s === 'string' ? s.length : 0)
 
-/** The answer's first string (latin1: ids and Set-Cookie values are ASCII). */
-function outA () {
+/** The answer's string `i`; `utf8` false reads it as latin1 (ids, Set-Cookie values: ASCII). */
+function out (i, utf8) {
   fresh()
-  const p = nums[OUT_PTR]
-  return u8.latin1Slice(p, p + nums[OUT_LEN_A])
+  let p = nums[OUT_PTR]
+  for (let k = 0; k < i; k++) p += nums[OUT_PTR + 1 + k]
+  const end = p + nums[OUT_PTR + 1 + i]
+  return utf8 ? u8.utf8Slice(p, end) : u8.latin1Slice(p, end)
 }
+
+/** The answer's first string (ASCII: an id, a Set-Cookie value). */
+const outA = () => out(0, false)
 
 /** The answer's second string (UTF-8: a record). */
-function outB () {
-  fresh()
-  const p = nums[OUT_PTR] + nums[OUT_LEN_A]
-  return u8.utf8Slice(p, p + nums[OUT_LEN_B])
-}
+const outB = () => out(1, true)
 
-/** A number of the answer (slots 0-12). */
+/** A number of the answer (slots 0-15). */
 function num (i) {
   fresh()
   return nums[i]
@@ -165,4 +165,147 @@ function decision (sc, input) {
   return out
 }
 
-module.exports = { glue, cookieId, ended, decide, decision, outA, outB, num, IN, OUT }
+/** Answer flags of a client-side load (src/wasm/client.rs). */
+const LOADED = { BODY: 1, RAW: 2, REASON: 4, KEY_INDEX: 8, CLEAR_SIG: 16, MIGRATED: 32, CREATED_AT: 64, LAST_SEEN: 128 }
+
+/** Input flags of a client-side commit. */
+const COMMIT = {
+  SECURE: 1,
+  ACCESSED: 1 << 1,
+  UNSET: 1 << 2,
+  IS_NEW: 1 << 3,
+  CLEAR_SIG: 1 << 4,
+  MIGRATED: 1 << 5,
+  KEY_INDEX: 1 << 6,
+  CREATED_AT: 1 << 7,
+  LAST_SEEN: 1 << 8,
+  MAX_AGE: 1 << 9,
+  EXPIRES: 1 << 10,
+  SECURE_SET: 1 << 11,
+  SECURE_ON: 1 << 12,
+  HTTP_ONLY_SET: 1 << 13,
+  HTTP_ONLY_ON: 1 << 14,
+  PARTITIONED: 1 << 15,
+  SIGNED_SET: 1 << 16,
+  SIGNED_ON: 1 << 17
+}
+
+/** Answer flags of a client-side commit. */
+const COMMITTED = { WROTE: 1, SKIPPED_INSECURE: 2, TOO_LARGE: 4 }
+
+/** What a Cookie header holds for a ClientSessionCore: LOADED flags; strings body, raw, reason. */
+function clientLoad (cc, header, now) {
+  begin(header.length)
+  return cc.load(put(header), now)
+}
+
+/**
+ * A client-side commit. `c` holds the strings (raw, original, session, path, domain, sameSite,
+ * priority) and numbers (now, keyIndex, createdAt, lastSeen, maxAge, expires); `flags` are COMMIT
+ * flags saying which numbers are there. Returns COMMITTED flags; `num(0)` cookies, then `out()`
+ * name and Set-Cookie value of each (or, too large, the cookie's name and `num(1)` its size).
+ */
+function clientCommit (cc, flags, c) {
+  begin(len(c.raw) + len(c.original) + len(c.session) + len(c.path) + len(c.domain) + len(c.sameSite) + len(c.priority))
+  nums[0] = c.now
+  nums[1] = c.keyIndex
+  nums[2] = c.createdAt
+  nums[3] = c.lastSeen
+  nums[4] = c.maxAge
+  nums[5] = c.expires
+  nums[6] = put(c.raw)
+  nums[7] = put(c.original)
+  nums[8] = put(c.session)
+  nums[9] = put(c.path)
+  nums[10] = put(c.domain)
+  nums[11] = put(c.sameSite)
+  nums[12] = put(c.priority)
+  return cc.commit(flags)
+}
+
+/** A load as a plain object in the vector format of client.json (tests and tools). */
+function clientLoadObject (cc, header, now) {
+  const bits = clientLoad(cc, header, now)
+  const o = {}
+  if (bits & LOADED.BODY) o.body = out(0, true)
+  if (bits & LOADED.RAW) o.raw = out(1, true)
+  if (bits & LOADED.REASON) o.reason = out(2, true)
+  if (bits & LOADED.KEY_INDEX) o.keyIndex = num(0)
+  o.clearSig = Boolean(bits & LOADED.CLEAR_SIG)
+  if (bits & LOADED.MIGRATED) o.migrated = true
+  if (bits & LOADED.CREATED_AT) o.createdAt = num(1)
+  if (bits & LOADED.LAST_SEEN) o.lastSeen = num(2)
+  return o
+}
+
+/** A commit from its vector-format input, answered in the vector format of client.json. */
+function clientCommitObject (cc, input) {
+  const o = input.options || {}
+  const s = (v) => (v === null || v === undefined ? null : JSON.stringify(v))
+  let flags = 0
+  const on = (cond, f) => { if (cond) flags |= f }
+  on(input.secure, COMMIT.SECURE)
+  on(input.accessed, COMMIT.ACCESSED)
+  on(input.unset, COMMIT.UNSET)
+  on(input.isNew, COMMIT.IS_NEW)
+  on(input.clearSig, COMMIT.CLEAR_SIG)
+  on(input.migrated, COMMIT.MIGRATED)
+  on(input.keyIndex != null, COMMIT.KEY_INDEX)
+  on(input.createdAt != null, COMMIT.CREATED_AT)
+  on(input.lastSeen != null, COMMIT.LAST_SEEN)
+  on(o.maxAge != null, COMMIT.MAX_AGE)
+  on(o.expires != null, COMMIT.EXPIRES)
+  on(o.secure != null, COMMIT.SECURE_SET)
+  on(o.secure === true, COMMIT.SECURE_ON)
+  on(o.httpOnly != null, COMMIT.HTTP_ONLY_SET)
+  on(o.httpOnly === true, COMMIT.HTTP_ONLY_ON)
+  on(o.partitioned === true, COMMIT.PARTITIONED)
+  on(o.signed != null, COMMIT.SIGNED_SET)
+  on(o.signed === true, COMMIT.SIGNED_ON)
+  const bits = clientCommit(cc, flags, {
+    now: input.now,
+    keyIndex: input.keyIndex,
+    createdAt: input.createdAt,
+    lastSeen: input.lastSeen,
+    maxAge: o.maxAge,
+    expires: o.expires,
+    raw: input.raw ?? null,
+    original: s(input.original),
+    session: s(input.session),
+    path: o.path ?? null,
+    domain: o.domain ?? null,
+    sameSite: o.sameSite ?? null,
+    priority: o.priority ?? null
+  })
+  const r = { setCookies: [], wrote: Boolean(bits & COMMITTED.WROTE) }
+  if (bits & COMMITTED.SKIPPED_INSECURE) r.skipped = 'insecure'
+  if (bits & COMMITTED.TOO_LARGE) {
+    r.tooLarge = [out(0, true), num(1)]
+    return r
+  }
+  for (let i = 0; i < num(0); i++) r.setCookies.push([out(2 * i, true), out(2 * i + 1, true)])
+  return r
+}
+
+module.exports = {
+  glue,
+  begin,
+  put,
+  out,
+  num,
+  cookieId,
+  ended,
+  decide,
+  decision,
+  outA,
+  outB,
+  IN,
+  OUT,
+  clientLoad,
+  clientCommit,
+  clientLoadObject,
+  clientCommitObject,
+  LOADED,
+  COMMIT,
+  COMMITTED
+}

@@ -7,10 +7,13 @@
  * core's; this file is the request/response glue.
  */
 
-const { ClientSessionCore, checkCookieSessionOptions } = require('../native').glue
+const native = require('../native')
 const { describeOptions } = require('../options')
 const debug = require('../debug')('session-core:cookie-session')
 const { onHeaders } = require('../headers')
+
+const { ClientSessionCore, checkCookieSessionOptions } = native.glue
+const { LOADED, COMMIT, COMMITTED } = native
 
 let warnedInsecure = false
 
@@ -63,20 +66,31 @@ function cookieSession (options) {
     })
 
     function load () {
-      const loaded = JSON.parse(core.load(req.headers.cookie || '', Date.now()))
-      clearSig = Boolean(loaded.clearSig)
-      if (loaded.migrated) debug('signed session read (migrateSigned): it will be sealed, and %s.sig cleared', name)
-      if (loaded.body !== undefined) {
+      const header = req.headers.cookie
+      const bits = native.clientLoad(core, typeof header === 'string' ? header : '', Date.now())
+      clearSig = Boolean(bits & LOADED.CLEAR_SIG)
+      let reason = bits & LOADED.REASON ? native.out(2, false) : undefined
+      if (bits & LOADED.MIGRATED) debug('signed session read (migrateSigned): it will be sealed, and %s.sig cleared', name)
+      if (bits & LOADED.BODY) {
+        const body = native.out(0, true)
+        const loaded = {
+          body,
+          raw: bits & LOADED.RAW ? native.out(1, true) : undefined,
+          keyIndex: bits & LOADED.KEY_INDEX ? native.num(0) : undefined,
+          createdAt: bits & LOADED.CREATED_AT ? native.num(1) : undefined,
+          lastSeen: bits & LOADED.LAST_SEEN ? native.num(2) : undefined,
+          migrated: Boolean(bits & LOADED.MIGRATED)
+        }
         try {
-          return Session.fromCookie(JSON.parse(loaded.body), loaded, core)
+          return Session.fromCookie(JSON.parse(body), loaded, core)
         } catch (e) {
-          loaded.reason = 'not json'
+          reason = 'not json'
         }
       }
-      if (loaded.reason !== 'no cookie') debug('new session (%s)', loaded.reason)
+      if (reason !== 'no cookie') debug('new session (%s)', reason)
       else debug('new session')
       const fresh = Session.create(undefined, core)
-      fresh._ctx.reason = loaded.reason
+      fresh._ctx.reason = reason
       return fresh
     }
 
@@ -89,20 +103,31 @@ function cookieSession (options) {
       if (sess === undefined) return // never accessed
       const ctx = sess ? sess._ctx : {}
       const so = req.sessionOptions
-      const input = '{"now":' + Date.now() + ',"secure":' + isSecure(req) + ',"accessed":true,"unset":' + (sess === false) +
-        ',"isNew":' + Boolean(sess && ctx._new) + ',"raw":' + (ctx._val === undefined ? 'null' : JSON.stringify(ctx._val)) +
-        ',"original":' + (ctx._json === undefined ? 'null' : ctx._json) + ',"session":' + (sess ? JSON.stringify(sess) : 'null') +
-        ',"keyIndex":' + (ctx.keyIndex == null ? 'null' : ctx.keyIndex) + ',"clearSig":' + clearSig + ',"migrated":' + Boolean(ctx.migrated) +
-        ',"createdAt":' + (ctx.createdAt == null ? 'null' : ctx.createdAt) + ',"lastSeen":' + (ctx.lastSeen == null ? 'null' : ctx.lastSeen) +
-        ',"options":' + JSON.stringify(cookieAttrs(so)) + '}'
-      let out
+      let bits
       try {
-        out = JSON.parse(core.commit(input))
+        const c = commitFields(so)
+        let flags = c.flags | COMMIT.ACCESSED
+        if (isSecure(req)) flags |= COMMIT.SECURE
+        if (sess === false) flags |= COMMIT.UNSET
+        if (sess && ctx._new) flags |= COMMIT.IS_NEW
+        if (clearSig) flags |= COMMIT.CLEAR_SIG
+        if (ctx.migrated) flags |= COMMIT.MIGRATED
+        if (ctx.keyIndex != null) flags |= COMMIT.KEY_INDEX
+        if (ctx.createdAt != null) flags |= COMMIT.CREATED_AT
+        if (ctx.lastSeen != null) flags |= COMMIT.LAST_SEEN
+        c.now = Date.now()
+        c.keyIndex = ctx.keyIndex
+        c.createdAt = ctx.createdAt
+        c.lastSeen = ctx.lastSeen
+        c.raw = ctx._val === undefined ? null : ctx._val
+        c.original = ctx._json === undefined ? null : ctx._json
+        c.session = sess ? JSON.stringify(sess) : null
+        bits = native.clientCommit(core, flags, c)
       } catch (e) {
         debug('error saving session %s', e.message)
         return
       }
-      if (out.skipped === 'insecure') {
+      if (bits & COMMITTED.SKIPPED_INSECURE) {
         debug('not secure: the session cookie was not set (secure: true on an insecure request)')
         if (!warnedInsecure) {
           warnedInsecure = true
@@ -111,9 +136,12 @@ function cookieSession (options) {
         }
         return
       }
-      if (out.tooLarge) return tooLarge(out.tooLarge)
-      if (out.wrote) debug('save %s', name)
-      for (const [cookieName, header] of out.setCookies) pushCookie(res, cookieName, header, so.overwrite)
+      if (bits & COMMITTED.TOO_LARGE) return tooLarge([native.out(0, true), native.num(1)])
+      if (bits & COMMITTED.WROTE) debug('save %s', name)
+      const n = native.num(0)
+      const cookies = []
+      for (let i = 0; i < n; i++) cookies.push(native.out(2 * i, true), native.out(2 * i + 1, true))
+      for (let i = 0; i < cookies.length; i += 2) pushCookie(res, cookies[i], cookies[i + 1], so.overwrite)
     }
 
     function tooLarge ([cookieName, size]) {
@@ -169,20 +197,36 @@ function cookieSession (options) {
   }
 }
 
-/** The cookie attributes of `req.sessionOptions` (own or inherited), as plain values. */
-function cookieAttrs (so) {
-  const expires = so.expires
+/**
+ * The cookie attributes of `req.sessionOptions` (own or inherited) for the core's commit: the
+ * strings and numbers, and the COMMIT flags that say which are there.
+ */
+function commitFields (so) {
+  let flags = 0
+  const maxAge = typeof so.maxAge === 'number' ? so.maxAge : so.maxAge ? NaN : undefined
+  if (maxAge !== undefined) flags |= COMMIT.MAX_AGE
+  const expires = so.expires instanceof Date ? so.expires.valueOf() : undefined
+  if (expires !== undefined) flags |= COMMIT.EXPIRES
+  if (so.secure !== undefined) flags |= COMMIT.SECURE_SET | (so.secure ? COMMIT.SECURE_ON : 0)
+  if (so.httpOnly !== undefined) flags |= COMMIT.HTTP_ONLY_SET | (so.httpOnly ? COMMIT.HTTP_ONLY_ON : 0)
+  if (so.partitioned) flags |= COMMIT.PARTITIONED
+  if (so.signed !== undefined) flags |= COMMIT.SIGNED_SET | (so.signed ? COMMIT.SIGNED_ON : 0)
+  const text = (v) => (typeof v === 'string' ? v : v == null || v === false || v === '' ? null : String(v))
   return {
-    path: so.path,
-    domain: so.domain,
-    maxAge: typeof so.maxAge === 'number' ? so.maxAge : so.maxAge ? NaN : undefined,
-    expires: expires instanceof Date ? expires.valueOf() : undefined,
-    sameSite: so.sameSite === true ? 'strict' : so.sameSite || undefined,
-    secure: so.secure === undefined ? undefined : Boolean(so.secure),
-    httpOnly: so.httpOnly === undefined ? undefined : Boolean(so.httpOnly),
-    partitioned: Boolean(so.partitioned),
-    priority: so.priority || undefined,
-    signed: so.signed === undefined ? undefined : Boolean(so.signed)
+    flags,
+    maxAge,
+    expires,
+    path: text(so.path),
+    domain: text(so.domain),
+    sameSite: so.sameSite === true ? 'strict' : text(so.sameSite),
+    priority: text(so.priority),
+    now: 0,
+    keyIndex: undefined,
+    createdAt: undefined,
+    lastSeen: undefined,
+    raw: null,
+    original: null,
+    session: null
   }
 }
 

@@ -100,11 +100,11 @@ pub struct CommitInput<'a> {
     #[serde(default)]
     pub raw: Option<String>,
     /// The session as read, JSON text (encrypted mode compares against it).
-    #[serde(borrow, default)]
-    pub original: Option<&'a RawValue>,
-    /// `req.session` now.
-    #[serde(borrow, default)]
-    pub session: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "raw_json")]
+    pub original: Option<&'a str>,
+    /// `req.session` now, JSON text.
+    #[serde(borrow, default, deserialize_with = "raw_json")]
+    pub session: Option<&'a str>,
     #[serde(default)]
     pub key_index: Option<usize>,
     #[serde(default)]
@@ -119,6 +119,11 @@ pub struct CommitInput<'a> {
     /// `req.sessionOptions`: the cookie attributes, and `signed` per request.
     #[serde(default)]
     pub options: CommitOptions,
+}
+
+/// A JSON value kept as its text.
+fn raw_json<'de: 'a, 'a, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'a str>, D::Error> {
+    Ok(Option::<&'a RawValue>::deserialize(d)?.map(RawValue::get))
 }
 
 /// Per-request cookie options.
@@ -366,13 +371,13 @@ impl ClientSession {
         if input.unset || input.session.is_none() {
             cookies.push((name.clone(), String::new()));
         } else if let Some(session) = input.session {
-            let json = session.get();
+            let json = session;
             let populated = json.trim() != "{}";
             let mut changed = input.is_new;
             let mut created = input.created_at;
             let mut seen = input.last_seen;
             let value = if o.encrypt {
-                changed |= self.is_changed(false, None, input.original.map(|r| r.get()), json);
+                changed |= self.is_changed(false, None, input.original, json);
                 if o.timeouts.enabled() {
                     if created.is_none() {
                         created = Some(input.now);

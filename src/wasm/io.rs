@@ -6,21 +6,21 @@
 //! array of numbers and an output buffer in the same memory (`js/native.js` is the JS half).
 //!
 //! Layout: the input buffer holds the call's strings back to back, in the order the call lists them
-//! (a length of -1 is an absent string). The numbers array (16 `f64`s, at a fixed address) gets the
-//! answer's numbers; its slots [`OUT_PTR`], [`OUT_LEN_A`] and [`OUT_LEN_B`] locate up to two strings
-//! written back to back into the output buffer.
+//! (a length of -1 is an absent string). The numbers array ([`NUMS`] `f64`s, at a fixed address) gets
+//! the answer's numbers in slots 0-15; slot [`OUT_PTR`] and the [`OUT_STRINGS`] slots after it locate
+//! up to that many strings written back to back into the output buffer.
 
 use super::to_js;
 use crate::error::Error;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
-/// Slot of the output buffer's address in the numbers array.
-pub(super) const OUT_PTR: usize = 13;
-/// Slot of the first output string's length.
-pub(super) const OUT_LEN_A: usize = 14;
-/// Slot of the second output string's length.
-pub(super) const OUT_LEN_B: usize = 15;
+/// Size of the numbers array.
+pub(super) const NUMS: usize = 32;
+/// Slot of the output buffer's address in the numbers array; the strings' lengths follow it.
+pub(super) const OUT_PTR: usize = 16;
+/// How many strings an answer can carry.
+pub(super) const OUT_STRINGS: usize = 8;
 
 pub(super) struct Io {
     /// Where JS writes the call's strings (always full length: zeroed, then written over).
@@ -28,11 +28,11 @@ pub(super) struct Io {
     /// Where the answer's strings go.
     pub output: Vec<u8>,
     /// The answer's numbers (a fixed address for the life of the module).
-    pub nums: Box<[f64; 16]>,
+    pub nums: Box<[f64; NUMS]>,
 }
 
 thread_local! {
-    pub(super) static IO: RefCell<Io> = RefCell::new(Io { input: vec![0; 4096], output: Vec::with_capacity(4096), nums: Box::new([0.0; 16]) });
+    pub(super) static IO: RefCell<Io> = RefCell::new(Io { input: vec![0; 4096], output: Vec::with_capacity(4096), nums: Box::new([0.0; NUMS]) });
 }
 
 /// The `n` strings at the front of the input, as their lengths say (`-1`: absent). `None` when the
@@ -53,16 +53,23 @@ pub(super) fn strings<const N: usize>(input: &[u8], lens: [i32; N]) -> Option<[O
 }
 
 impl Io {
-    /// Writes up to two answer strings and records where they are.
-    pub fn answer(output: &mut Vec<u8>, nums: &mut [f64; 16], a: Option<&str>, b: Option<&str>) {
+    /// Writes the answer's strings (at most [`OUT_STRINGS`]) and records where they are.
+    pub fn answer<'s>(
+        output: &mut Vec<u8>,
+        nums: &mut [f64; NUMS],
+        strings: impl IntoIterator<Item = Option<&'s str>>,
+    ) {
         output.clear();
-        let a = a.unwrap_or("");
-        let b = b.unwrap_or("");
-        output.extend_from_slice(a.as_bytes());
-        output.extend_from_slice(b.as_bytes());
+        let mut lens = [0usize; OUT_STRINGS];
+        for (slot, s) in lens.iter_mut().zip(strings) {
+            let s = s.unwrap_or("");
+            output.extend_from_slice(s.as_bytes());
+            *slot = s.len();
+        }
         nums[OUT_PTR] = output.as_ptr() as usize as f64;
-        nums[OUT_LEN_A] = a.len() as f64;
-        nums[OUT_LEN_B] = b.len() as f64;
+        for (i, n) in lens.iter().enumerate() {
+            nums[OUT_PTR + 1 + i] = *n as f64;
+        }
     }
 }
 

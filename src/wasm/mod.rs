@@ -9,6 +9,7 @@ use js_sys::{Array, Reflect, Uint8Array};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
+mod client;
 mod io;
 mod session;
 
@@ -178,64 +179,6 @@ pub fn read_cookies(header: &str, pairs: Option<String>, secrets: Vec<JsValue>) 
         "signedJson": json_names(&mut jar.signed.iter().filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))),
     });
     Ok(out.to_string())
-}
-
-/// One client-side session middleware's core (cookie-session's format, or sealed).
-#[derive(Debug)]
-#[wasm_bindgen]
-pub struct ClientSessionCore {
-    inner: crate::client::ClientSession,
-}
-
-#[wasm_bindgen]
-impl ClientSessionCore {
-    /// `options` is JSON text of [`crate::client::ClientOptions`]; `keys` strings or bytes;
-    /// `signedKeys` (optional) the keys that verify old signed cookies under `migrateSigned`, when
-    /// they are not `keys`.
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        options: &str,
-        keys: Vec<JsValue>,
-        signed_keys: Option<Vec<JsValue>>,
-    ) -> Result<ClientSessionCore, JsValue> {
-        let opts: crate::client::ClientOptions =
-            serde_json::from_str(options).map_err(|e| to_js(Error::json("options", &e)))?;
-        let keys = if keys.is_empty() { Vec::new() } else { secret_bytes("keys", &keys)? };
-        let inner = match signed_keys {
-            Some(signed) => crate::client::ClientSession::with_signed_keys(
-                opts,
-                &keys,
-                &secret_bytes("migrateSigned.keys", &signed)?,
-            ),
-            None => crate::client::ClientSession::new(opts, &keys),
-        };
-        inner.map(|inner| ClientSessionCore { inner }).map_err(to_js)
-    }
-
-    /// What the request's cookie holds: JSON text of [`crate::client::Loaded`].
-    pub fn load(&self, header: &str, now: f64) -> String {
-        serde_json::to_string(&self.inner.load(header, now as i64)).unwrap_or_default()
-    }
-
-    /// The response's decision: JSON text in and out (the vector format of client.json).
-    pub fn commit(&self, input: &str) -> Result<String, JsValue> {
-        let input: crate::client::CommitInput =
-            serde_json::from_str(input).map_err(|e| to_js(Error::json("input", &e)))?;
-        let out = self.inner.commit(&input).map_err(to_js)?;
-        serde_json::to_string(&out).map_err(|e| to_js(Error::json("output", &e)))
-    }
-
-    /// cookie-session's `isChanged` rule (see [`crate::client::ClientSession::is_changed`]).
-    #[wasm_bindgen(js_name = isChanged)]
-    pub fn is_changed(&self, is_new: bool, raw: Option<String>, original: Option<String>, json: &str) -> bool {
-        self.inner.is_changed(is_new, raw.as_deref(), original.as_deref(), json)
-    }
-
-    /// The sealing keys' ids, in order (encrypted mode).
-    #[wasm_bindgen(getter, js_name = keyIds)]
-    pub fn key_ids(&self) -> Vec<String> {
-        self.inner.key_ids()
-    }
 }
 
 /// cookie-parser's rule for `j:` cookies: JSON whose value is truthy.

@@ -98,7 +98,7 @@ impl SessionCore {
                             recent.push((c.id.clone(), raw.into_owned()));
                         }
                     }
-                    Io::answer(&mut io.output, &mut io.nums, Some(&c.id), None);
+                    Io::answer(&mut io.output, &mut io.nums, [Some(c.id.as_str())]);
                     c.secret_index.min(i32::MAX as usize) as i32
                 }
                 None => -1,
@@ -212,7 +212,7 @@ impl SessionCore {
                         nums[slot] = v as f64;
                     }
                 }
-                Io::answer(output, nums, o.set_cookie.as_deref(), o.record.as_deref());
+                Io::answer(output, nums, [o.set_cookie.as_deref(), o.record.as_deref()]);
                 Ok(bits)
             }
         })
