@@ -37,7 +37,7 @@ system-deps:
 cli:
 	$(NULLFIX) cargo build --bin session-core
 
-pkg: tools
+pkg: tools deps
 	bash scripts/build-pkg.sh
 
 # Every test: native (cargo), inside wasm (wasm-pack test --node), Node (the npm package).

@@ -5,7 +5,9 @@
  * (sign/unsign), so code written for those packages keeps working.
  */
 
-const core = require('./native').glue
+const native = require('./native')
+
+const core = native.glue
 
 /**
  * Signs `val` with `secret`: `val + '.' + base64(HMAC-SHA256(secret, val))`, padding removed.
@@ -142,7 +144,7 @@ function reportOptions (options) {
  * @returns {string}
  */
 function inspectJSON (header, options) {
-  return core.inspectJson(String(header), reportOptions(options))
+  return native.tools().inspectJson(String(header), reportOptions(options))
 }
 
 /**
@@ -153,7 +155,7 @@ function inspectJSON (header, options) {
  * @returns {string}
  */
 function auditJSON (setCookie, options) {
-  return core.auditJson(String(setCookie), reportOptions(options))
+  return native.tools().auditJson(String(setCookie), reportOptions(options))
 }
 
 module.exports = {

@@ -1,6 +1,9 @@
 'use strict'
 /**
  * The one importer of the wasm-bindgen glue: every other JS file reaches the core through here.
+ * Two builds of the same core ship: `wasm/` without the debugging tools (what the middleware and the
+ * helpers load: smaller, faster to load), and `wasm-tools/` with inspect, audit and the command line,
+ * loaded on first use through `tools()`.
  *
  * The per-request calls use the lean crossing of src/wasm/io.rs: strings are written as UTF-8
  * straight into an input buffer in wasm memory (`Buffer#write` into a view made once), the call
@@ -9,6 +12,13 @@
  */
 
 const glue = require('./wasm/session_core.js')
+
+let toolsGlue = null
+/** The build with inspect, audit and the command line (loaded on first use). */
+function tools () {
+  if (toolsGlue === null) toolsGlue = require('./wasm-tools/session_core.js')
+  return toolsGlue
+}
 
 const memory = glue.ioMemory()
 const numsPtr = glue.ioNumbers()
@@ -289,6 +299,7 @@ function clientCommitObject (cc, input) {
 
 module.exports = {
   glue,
+  tools,
   begin,
   put,
   out,

@@ -17,12 +17,14 @@
 //! assert_eq!(cookies[0].1, value);
 //! ```
 
+#[cfg(feature = "tools")]
 pub mod cli;
 pub mod client;
 pub mod cookie;
 pub mod date;
 pub mod error;
 pub mod id;
+#[cfg(feature = "tools")]
 pub mod inspect;
 pub mod options;
 pub mod random;

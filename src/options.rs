@@ -258,45 +258,9 @@ fn priority(field: &str, v: &Value) -> Result<(), Error> {
     }
 }
 
-/// Damerau–Levenshtein distance (optimal string alignment), for "did you mean".
-fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len() > 64 || b.len() > 64 {
-        return usize::MAX;
-    }
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = best;
-        }
-    }
-    d[a.len()][b.len()]
-}
-
 /// The known name closest to `name`, if it is close enough to be a slip.
 pub fn suggest(name: &str, known: &[&'static str]) -> Option<&'static str> {
-    if let Some(k) = known.iter().find(|k| k.eq_ignore_ascii_case(name)) {
-        return Some(k);
-    }
-    let limit = if name.chars().count() <= 4 { 1 } else { 2 };
-    known
-        .iter()
-        .map(|k| (distance(&name.to_ascii_lowercase(), &k.to_ascii_lowercase()), *k))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
+    crate::suggest::closest(name, known)
 }
 
 /// Refuses names outside `known` (unless deliberate extras are allowed).

@@ -5,7 +5,7 @@
 // asks for (standard input, secret files, environment variables, the clock) and writes what it answers.
 
 const fs = require('node:fs')
-const core = require('../native').glue
+const core = require('../native').tools()
 
 const READ_ERRORS = { ENOENT: 'not-found', ENOTDIR: 'not-found', EACCES: 'permission-denied', EPERM: 'permission-denied', EISDIR: 'is-a-directory' }
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })

@@ -230,6 +230,7 @@ pub fn open_sealed(keys: Vec<JsValue>, name: &str, value: &str) -> Result<String
     .to_string())
 }
 
+#[cfg(feature = "tools")]
 /// `inspect`: the report (JSON text) for a `Cookie` or `Set-Cookie` header; `options` is JSON text
 /// read by [`crate::inspect::InspectOptions::from_json`]. Options that do not read throw a
 /// `TypeError` naming the option (`code`, `field`), never quoting its value.
@@ -239,6 +240,7 @@ pub fn inspect_json(header: &str, options: &str) -> Result<String, JsValue> {
     Ok(crate::inspect::report_json(header, &o))
 }
 
+#[cfg(feature = "tools")]
 /// `audit`: the findings (JSON text) for `Set-Cookie` values, one per line; bad options throw as
 /// for `inspectJson`.
 #[wasm_bindgen(js_name = auditJson)]
@@ -247,6 +249,7 @@ pub fn audit_json(header: &str, options: &str) -> Result<String, JsValue> {
     Ok(serde_json::to_string(&crate::inspect::audit(header, &o)).unwrap_or_default())
 }
 
+#[cfg(feature = "tools")]
 /// The command line's first step: what a run of `args` (JSON text of the arguments after the
 /// program's name) will read, as JSON text of [`crate::cli::Needs`].
 #[wasm_bindgen(js_name = cliNeeds)]
@@ -255,6 +258,7 @@ pub fn cli_needs(args: &str) -> String {
     serde_json::to_string(&crate::cli::needs(&args)).unwrap_or_default()
 }
 
+#[cfg(feature = "tools")]
 /// The command line's run: `args` as for `cliNeeds`, `inputs` JSON text of [`crate::cli::Inputs`];
 /// gives JSON text of [`crate::cli::Output`] (`stdout`, `stderr`, `code`).
 #[wasm_bindgen(js_name = cliRun)]

@@ -11,7 +11,7 @@ const { chromium } = require('playwright-core')
 const { dir } = require('./pkg')
 
 const root = path.join(__dirname, '..', '..')
-const wasm = require(path.join(dir, 'wasm', 'session_core.js'))
+const wasm = require(path.join(dir, 'native')).tools() // the build with inspect and audit
 const shots = path.join(root, 'target', 'screenshots')
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 const ES_COOKIE = 'connect.sid=s%3AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.RT5Cal5xFtX9GjJLGoiK%2BGzZ%2BcCRnZ5ZbIS8ml7E5Xo'

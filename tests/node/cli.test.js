@@ -13,7 +13,7 @@ const { dir } = require('./pkg')
 
 const root = path.join(__dirname, '..', '..')
 const CLI = process.env.SESSION_CORE_CLI || path.join(root, 'target', 'debug', 'session-core')
-const wasm = require(path.join(dir, 'wasm', 'session_core.js'))
+const wasm = require(path.join(dir, 'native')).tools() // the build with inspect and audit
 const N = Number(process.env.CLI_DIFF_CASES || 10000)
 
 const NPM_CLI = path.join(dir, 'bin', 'session-core.js')
