@@ -66,6 +66,7 @@ lint:
 	$(NULLFIX) cargo fmt --check
 	$(NULLFIX) cargo clippy --all-targets -- -D warnings
 	$(WASM_PROBE) $(WASM) cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+	$(NULLFIX) CARGO_TARGET_DIR=target/wasm-lean cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 
 demo-deps: pkg
 	cd examples-node && npm install --no-audit --no-fund --loglevel=error --install-links=false
