@@ -57,7 +57,7 @@ test('the types compile as a user compiles them, with TypeScript 5.9 and 7', asy
   const readmeFiles = snippets.map((_, i) => `readme-${i + 1}.ts`)
   const programs = (legacy) => [
     ...readmeFiles.map((f) => ({ name: `README snippet ${f.match(/\d+/)[0]}`, files: [f] })),
-    { name: 'session-core/express app', files: ['app.ts', ...(legacy ? ['app-both.ts'] : [])] },
+    { name: 'session-core/express app', files: ['app.ts', 'exact.ts', ...(legacy ? ['app-both.ts'] : [])] },
     { name: 'session-core/cookie-session and cookie-parser app', files: ['client.ts'] },
     { name: 'everything in one program', files: [...readmeFiles, ...readmeFiles.map((f) => f.replace(/\.ts$/, '.mts')), 'app.ts', 'client.ts', ...(legacy ? ['app-both.ts'] : [])] }
   ]
@@ -70,12 +70,12 @@ test('the types compile as a user compiles them, with TypeScript 5.9 and 7', asy
       const types = !legacy ? undefined : version === '5.9' ? null : [...readmeTypes(), ...LEGACY_TYPES]
       for (const p of programs(legacy)) {
         const label = `TypeScript ${version} · ${legacy ? 'with @types/express-session and @types/cookie-session' : 'session-core alone'} · ${p.name}`
-        cases.push({ label, version, dir, config: writeConfig(dir, p.files, types), expect: 'pass' })
+        cases.push({ label, version, dir, config: writeConfig(dir, p.files, types), expect: 'pass', loads: legacy ? LEGACY_TYPES : [] })
       }
     }
   }
   for (const version of ['5.9', '7']) {
-    cases.push({ label: `TypeScript ${version} · wrong options are type errors`, version, dir: installs.plain, config: writeConfig(installs.plain, ['bad.ts']), expect: 'fail' })
+    cases.push({ label: `TypeScript ${version} · wrong options are type errors`, version, dir: installs.plain, config: writeConfig(installs.plain, ['bad.ts']), expect: 'fail', loads: [] })
   }
 
   // TypeScript 7 in the background, one program at a time; 5.9 here meanwhile.
@@ -88,6 +88,9 @@ test('the types compile as a user compiles them, with TypeScript 5.9 and 7', asy
   for (const c of cases) {
     await t.test(c.label, async () => {
       const r = c.version === '5.9' ? runTs5(c.config, host) : await results.get(c)
+      for (const name of c.loads) {
+        assert.ok(r.files.some((f) => f.endsWith(`/@types/${name}/index.d.ts`)), `@types/${name} is in the program`)
+      }
       if (c.expect === 'pass') {
         assert.strictEqual(r.status, 0, r.output)
       } else {
@@ -105,16 +108,24 @@ function readmeTypes () {
 
 /**
  * A scratch project: session-core installed as the package ships (its package.json and .d.ts
- * files), @types/node and @types/express (and the given @types packages) linked from this
- * repository's node_modules, the README's tsconfig and snippets, and the apps of tests/types.
+ * files); @types/node and @types/express (and the given @types packages) and their dependencies
+ * linked from this repository's node_modules, flat as npm installs them; the README's tsconfig and
+ * snippets; the apps of tests/types.
  */
 function install (dir, extraTypes) {
   const modules = path.join(dir, 'node_modules')
   copyTypes(pkgDir, path.join(modules, 'session-core'))
-  fs.mkdirSync(path.join(modules, '@types'), { recursive: true })
-  for (const name of ['node', 'express', ...extraTypes]) {
-    fs.symlinkSync(path.join(root, 'node_modules', '@types', name), path.join(modules, '@types', name), 'dir')
+  const linked = new Set()
+  const link = (name) => { // with its dependencies, flat, as npm installs them
+    if (linked.has(name)) return
+    linked.add(name)
+    const from = path.join(root, 'node_modules', name)
+    fs.mkdirSync(path.dirname(path.join(modules, name)), { recursive: true })
+    fs.symlinkSync(from, path.join(modules, name), 'dir')
+    const { dependencies = {} } = JSON.parse(fs.readFileSync(path.join(from, 'package.json'), 'utf8'))
+    for (const dep of Object.keys(dependencies)) link(dep)
   }
+  for (const name of ['node', 'express', ...extraTypes]) link(`@types/${name}`)
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'scratch', private: true }))
   fs.writeFileSync(path.join(dir, 'tsconfig.readme.json'), tsconfigs[0])
   snippets.forEach((s, i) => {
@@ -148,11 +159,16 @@ function writeConfig (dir, files, types) {
 
 function runTsc7 (config) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [tsc7, '-p', config, '--pretty', 'false'], { cwd: path.dirname(config) })
+    const child = spawn(process.execPath, [tsc7, '-p', config, '--pretty', 'false', '--listFiles'], { cwd: path.dirname(config) })
     let output = ''
     child.stdout.on('data', (d) => { output += d })
     child.stderr.on('data', (d) => { output += d })
-    child.on('close', (status) => resolve({ status, output: `${config}:\n${output}` }))
+    child.on('close', (status) => {
+      const lines = output.split('\n')
+      const files = lines.filter((l) => /^\/.*\.d?\.?[cm]?ts$/.test(l)) // --listFiles: absolute paths
+      const errors = lines.filter((l) => !files.includes(l)).join('\n')
+      resolve({ status, output: `${config}:\n${errors}`, files })
+    })
   })
 }
 
@@ -180,5 +196,5 @@ function runTs5 (config, host) {
     ...checked.flatMap((sf) => [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)])
   ]
   const output = ts5.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => path.dirname(config), getNewLine: () => '\n' })
-  return { status: diagnostics.length ? 1 : 0, output: `${config}:\n${output}` }
+  return { status: diagnostics.length ? 1 : 0, output: `${config}:\n${output}`, files: program.getSourceFiles().map((sf) => sf.fileName) }
 }
