@@ -32,7 +32,9 @@ const blocks = [...readme.matchAll(/^```(\w+)\n([\s\S]*?)^```$/gm)]
 const snippets = blocks.filter((m) => m[1] === 'ts').map((m) => m[2])
 const tsconfigs = blocks.filter((m) => m[1] === 'jsonc' && m[2].includes('"compilerOptions"')).map((m) => m[2])
 
-// The flags `tsc --init` adds that change what type-checks (on top of the README's tsconfig).
+// On top of the README's tsconfig: no output, the .d.ts files checked (skipLibCheck off, so a
+// conflict between declarations is reported), and the two flags `tsc --init` adds that change what
+// type-checks.
 const STRICTER = { noEmit: true, skipLibCheck: false, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true }
 const LEGACY_TYPES = ['express-session', 'cookie-session']
 
@@ -51,9 +53,9 @@ test('the types compile as a user compiles them, with TypeScript 5.9 and 7', asy
   t.after(() => fs.rmSync(scratch, { recursive: true, force: true }))
   const installs = { plain: install(path.join(scratch, 'plain'), []), legacy: install(path.join(scratch, 'legacy'), LEGACY_TYPES) }
 
-  // Programs: each README snippet alone; the express app; the cookie-session app; everything
-  // together (the snippets also as ES modules); and, with the legacy @types installed, the app that
-  // still augments 'express-session'.
+  // Programs: each README snippet alone; the express app (with exact.ts's type assertions, and,
+  // with the legacy @types installed, app-both.ts, which still augments 'express-session'); the
+  // cookie-session app; everything together (the snippets also as ES modules).
   const readmeFiles = snippets.map((_, i) => `readme-${i + 1}.ts`)
   const programs = (legacy) => [
     ...readmeFiles.map((f) => ({ name: `README snippet ${f.match(/\d+/)[0]}`, files: [f] })),
@@ -70,12 +72,12 @@ test('the types compile as a user compiles them, with TypeScript 5.9 and 7', asy
       const types = !legacy ? undefined : version === '5.9' ? null : [...readmeTypes(), ...LEGACY_TYPES]
       for (const p of programs(legacy)) {
         const label = `TypeScript ${version} · ${legacy ? 'with @types/express-session and @types/cookie-session' : 'session-core alone'} · ${p.name}`
-        cases.push({ label, version, dir, config: writeConfig(dir, p.files, types), expect: 'pass', loads: legacy ? LEGACY_TYPES : [] })
+        cases.push({ label, version, config: writeConfig(dir, p.files, types), expect: 'pass', loads: legacy ? LEGACY_TYPES : [] })
       }
     }
   }
   for (const version of ['5.9', '7']) {
-    cases.push({ label: `TypeScript ${version} · wrong options are type errors`, version, dir: installs.plain, config: writeConfig(installs.plain, ['bad.ts']), expect: 'fail', loads: [] })
+    cases.push({ label: `TypeScript ${version} · wrong options are type errors`, version, config: writeConfig(installs.plain, ['bad.ts']), expect: 'fail', loads: [] })
   }
 
   // TypeScript 7 in the background, one program at a time; 5.9 here meanwhile.
