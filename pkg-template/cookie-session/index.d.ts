@@ -1,15 +1,26 @@
 // Types for session-core/cookie-session: cookie-session 2.x's API, plus the encrypted mode, the
 // idle/absolute timeouts (encrypted mode) and the onError hook of the size budget.
 import type { RequestHandler, Request, Response } from 'express'
+import type { Inherited } from '../request'
 
-declare global {
-  namespace Express {
-    interface Request {
-      /** The session (null after `req.session = null`). */
-      session?: any
-      /** This request's cookie options (inherit from the middleware's; change them per request). */
-      sessionOptions: cookieSession.CookieSessionOptions
-    }
+// req.session and req.sessionOptions: declared as session-core/express's fields are (see
+// ../request.d.ts), so the two coexist, and coexist with @types/cookie-session and
+// @types/express-session.
+declare module '../request' {
+  interface RequestSession extends cookieSession.SessionFlags {
+    /** The session's data: any JSON-serialisable values. */
+    [key: string]: any
+  }
+  interface RequestSessionValues {
+    /** `req.session = null` clears the session; an object replaces it. */
+    'session-core/cookie-session': Record<string, any> | null | undefined
+  }
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** This request's cookie options (inherit from the middleware's; change them per request). */
+    sessionOptions: cookieSession.CookieSessionOptions & Inherited<'sessionOptions'>
   }
 }
 

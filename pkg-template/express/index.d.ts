@@ -3,18 +3,35 @@
 //
 //   declare module 'session-core/express' { interface SessionData { user: string } }
 //
-// An app that also has @types/express-session installed (connect-redis brings it) still compiles:
-// session-core adds its request fields through a base interface, so express-session's own
-// declaration of `req.session` takes precedence there and both augmentations keep working.
+// The request fields (req.session, req.sessionID, req.sessionStore, req.flash) are declared in
+// ../request.d.ts, beside session-core/cookie-session's: see there why they coexist with each other
+// and with @types/express-session (whose SessionData augmentations apply too).
 
 import type { RequestHandler, Request } from 'express'
 import type { EventEmitter } from 'node:events'
+import type { Inherited } from '../request'
 
 type Callback = (err?: any) => void
 
-declare global {
-  namespace Express {
-    interface Request extends session.SessionCoreRequest {}
+declare module '../request' {
+  interface RequestSession extends session.Session, Partial<session.SessionData> {
+    cookie: session.Cookie
+  }
+  interface RequestSessionValues {
+    /** `req.session = null` ends the session (see the `unset` option). */
+    'session-core/express': null | undefined
+  }
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    sessionID: string
+    /** The store in use: a Store, or a duck-typed store (see DuckStore). */
+    sessionStore: session.RequestStore & Inherited<'sessionStore'>
+    /** connect-flash's API: add (returns the count), read and clear one type, or read and clear all. */
+    flash (type: string, message: string | string[], ...format: any[]): number
+    flash (type: string): string[]
+    flash (): Record<string, string[]>
   }
 }
 
@@ -30,33 +47,11 @@ declare namespace session {
     flash?: Record<string, string[]>
   }
 
-  /**
-   * `req.session`'s type. Its methods take a callback or return a Promise; they are declared with
-   * rest arguments so that @types/express-session's Session, where that package is also in scope,
-   * satisfies this type (see the note at the top). The Session class below has the exact overloads.
-   */
-  interface RequestSession {
-    readonly id: string
-    cookie: Cookie
-    regenerate (...args: [] | [Callback] | [{ keep?: boolean }] | [{ keep?: boolean }, Callback]): any
-    destroy (...args: [] | [Callback]): any
-    reload (...args: [] | [Callback]): any
-    save (...args: [] | [Callback]): any
-    touch (): any
-    resetMaxAge (): any
-  }
+  /** `req.session`'s type (with session-core/cookie-session also loaded, its flags too). */
+  type RequestSession = import('../request').RequestSession
 
-  /** What session-core adds to an Express request. */
-  interface SessionCoreRequest {
-    session: RequestSession & Partial<SessionData>
-    sessionID: string
-    /** The store in use: a Store, or a duck-typed store (see DuckStore). */
-    sessionStore: { get (...args: any[]): any, set (...args: any[]): any, destroy (...args: any[]): any }
-    /** connect-flash's API: add (returns the count), read and clear one type, or read and clear all. */
-    flash (type: string, message: string | string[], ...format: any[]): number
-    flash (type: string): string[]
-    flash (): Record<string, string[]>
-  }
+  /** `req.sessionStore`'s type. */
+  type RequestStore = { get (...args: any[]): any, set (...args: any[]): any, destroy (...args: any[]): any }
 
   interface CookieOptions {
     /** Milliseconds until expiry; `null` for a browser-session cookie (the default). */

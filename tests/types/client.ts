@@ -12,3 +12,14 @@ app.get('/', (req, res) => {
   const theme: string | false = req.signedCookies.theme
   res.send(String(theme) + req.cookies.plain)
 })
+
+app.post('/logout', (req, res) => {
+  const fresh: boolean = req.session.isNew
+  req.session = null
+  req.session = { views: 0 }
+  // @ts-expect-error: req.session takes an object or null
+  req.session = 'x'
+  // @ts-expect-error: maxAge is milliseconds
+  req.sessionOptions.maxAge = '1d'
+  res.send(String(fresh))
+})
