@@ -11,7 +11,8 @@ const crypto = require('node:crypto')
 const assert = require('node:assert')
 const Keygrip = require('keygrip')
 const { xchacha20poly1305 } = require('@noble/ciphers/chacha')
-const wasm = require('../pkg/wasm/session_core.js')
+const native = require('../pkg/native')
+const wasm = native.glue
 
 const out = path.join(__dirname, '..', 'tests', 'vectors')
 const write = (file, source, cases) => {
@@ -77,26 +78,11 @@ write('seal', 'session-core sealed cookie values, format v1', seal)
 // ---- client: load and commit decisions ----
 const client = []
 const NOW = Date.UTC(2026, 0, 1)
-// A sealed value differs on every run (a fresh nonce): the runners open each one in a commit's
-// setCookies with the case's keys and compare it as `[sealed with key <index>: <payload>]`.
-function unseal (out, keys) {
-  for (const pair of out.setCookies || []) {
-    const [name, header] = pair
-    if (!header.startsWith(name + '=sc1.')) continue
-    const rest = header.slice(name.length + 1)
-    const end = rest.indexOf(';') < 0 ? rest.length : rest.indexOf(';')
-    const value = rest.slice(0, end)
-    const opened = JSON.parse(wasm.openSealed(keys, name, value))
-    const shown = opened.error ? `[does not open: ${opened.error}]` : `[sealed with key ${opened.index}: ${opened.payload}]`
-    // checked independently of the core (node:crypto HKDF, @noble/ciphers)
-    if (!opened.error) assert.strictEqual(independentOpen(keys[opened.index], name, value), opened.payload)
-    pair[1] = `${name}=${shown}${rest.slice(end)}`
-  }
-  return out
-}
+// sealed values differ on every run: each is opened and shown as `[sealed with key <index>: <payload>]`
+const unseal = (out, keys) => require('../tests/node/unseal').unseal(wasm, out, keys)
 function clientCase (name, source, options, keys, op, input, check, signedKeys) {
   const core = new wasm.ClientSessionCore(JSON.stringify(options), keys, signedKeys)
-  const got = op === 'load' ? JSON.parse(core.load(input.header, input.now)) : unseal(JSON.parse(core.commit(JSON.stringify(input))), keys)
+  const got = op === 'load' ? native.clientLoadObject(core, input.header, input.now) : unseal(native.clientCommitObject(core, input), keys)
   check(got)
   client.push({ name, source, options, keys, signedKeys, op, input, expected: got })
 }

@@ -11,7 +11,8 @@ const path = require('node:path')
 const assert = require('node:assert')
 const cookie = require('cookie')
 const signature = require('cookie-signature')
-const { SessionCore } = require('../pkg/wasm/session_core.js')
+const native = require('../pkg/native')
+const { SessionCore } = native.glue
 
 const out = path.join(__dirname, '..', 'tests', 'vectors')
 const NOW = Date.UTC(2026, 0, 1)
@@ -45,7 +46,7 @@ function decide (name, source, options, input, want) {
   const opts = { name: 'connect.sid', secrets: [SECRET], ...options }
   const core = new SessionCore(JSON.stringify(opts), opts.secrets)
   const full = { phase: 'both', now: NOW, secure: false, cookieId: null, cookieSecretIndex: null, sessionId: SID, id: SID, originalId: SID, original: {}, saved: null, session: null, destroyed: false, touched: false, storeTouch: true, ...input }
-  const got = JSON.parse(core.decide(Buffer.from(JSON.stringify(full))))
+  const got = native.decision(core, full)
   for (const flag of ['save', 'touch', 'destroy']) assert.strictEqual(got[flag], Boolean(want[flag]), `${name}: ${flag}`)
   assert.strictEqual(got.setCookie, want.setCookie, `${name}: setCookie`)
   if (want.cookieSkipped) assert.strictEqual(got.cookieSkipped, want.cookieSkipped, `${name}: cookieSkipped`)
@@ -92,12 +93,22 @@ decide('idle timeout: lastSeen older than touchAfter, refreshed by a save', SC, 
 decide('absolute timeout: a record without createdAt gets one', SC, { resave: false, absoluteTimeout: 8 * HOUR }, { cookieId: SID, cookieSecretIndex: 0, original: loaded, saved: loaded, session: loaded }, { save: true })
 decide('absolute timeout, new session: stamped when saved', SC, { absoluteTimeout: 8 * HOUR, idleTimeout: HOUR }, { session: fresh }, { save: true, setCookie: oracleSetCookie('connect.sid', SID, fresh, SECRET) })
 
+// Records in any shape JSON.parse reads (issue 9): keys sorted by a store, deep data.
+const sortKeys = (v) => Array.isArray(v) ? v.map(sortKeys) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k])])) : v
+const sorted = sortKeys({ ...loaded, zeta: 1, alpha: [1, { b: 2, a: 1 }] })
+let deep = 'bottom'
+for (let i = 0; i < 100; i++) deep = [deep] // deeper ones (20,000) in tests/record.rs: the runners' own JSON readers stop at 128
+const deepRecord = { ...loaded, deep }
+decide('loaded from a store that sorts keys (cookie not first), unmodified, resave false', SC, { resave: false }, { cookieId: SID, cookieSecretIndex: 0, original: sorted, saved: sorted, session: sorted }, { touch: true })
+decide('loaded from a store that sorts keys, modified', SC, {}, { cookieId: SID, cookieSecretIndex: 0, original: sorted, session: { ...sorted, zeta: 2 } }, { save: true, setCookie: oracleSetCookie('connect.sid', SID, sorted, SECRET) })
+decide('data nested 100 deep, unmodified, resave false', SC, { resave: false }, { cookieId: SID, cookieSecretIndex: 0, original: deepRecord, saved: deepRecord, session: deepRecord }, { touch: true })
+
 // ---- ended: the expiry rules ----
 const ended = []
 function endedCase (name, options, rec, now, expected) {
   const opts = { name: 'connect.sid', secrets: [SECRET], ...options }
   const core = new SessionCore(JSON.stringify(opts), opts.secrets)
-  const got = core.ended(JSON.stringify(rec), now) || null
+  const got = native.ended(core, JSON.stringify(rec), now) || null
   assert.strictEqual(got, expected, name)
   ended.push({ name, source: 'session-core expiry rules (src/session/expiry.rs), hand-written', options: opts, record: rec, now, expected })
 }

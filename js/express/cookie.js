@@ -70,11 +70,16 @@ class Cookie {
   }
 
   get data () {
+    return this._fields(this.expires)
+  }
+
+  /** The fields of the record's `cookie`, in express-session's order, with `expires` as given. */
+  _fields (expires) {
     return {
       originalMaxAge: this.originalMaxAge,
       partitioned: this.partitioned,
       priority: this.priority,
-      expires: this.expires,
+      expires,
       secure: this.secure,
       httpOnly: this.httpOnly,
       domain: this.domain,
@@ -103,19 +108,7 @@ class Cookie {
   /** The record's `cookie`: `data`, with `expires` as the ISO text `JSON.stringify` writes. */
   toJSON () {
     const e = this._expires
-    return {
-      originalMaxAge: this.originalMaxAge,
-      partitioned: this.partitioned,
-      priority: this.priority,
-      expires: typeof e === 'string' ? e : isoText(e),
-      secure: this.secure,
-      httpOnly: this.httpOnly,
-      domain: this.domain,
-      path: this.path,
-      sameSite: this.sameSite,
-      createdAt: this.createdAt,
-      lastSeen: this.lastSeen
-    }
+    return this._fields(typeof e === 'string' ? e : isoText(e))
   }
 
   /**
