@@ -21,13 +21,13 @@ const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 
 function chart (results) {
   const http = results.parts.http
-  const left = 250
+  const left = 300
   const plot = 460
   const barH = 11
   const rowH = 2 * barH + 12
-  const top = 58
+  const top = 74
   const height = top + ROWS.length * rowH + 52
-  const width = left + plot + 40
+  const width = left + plot + 90
   const values = ROWS.flatMap(([key]) => SERIES.map(([v]) => http.express[v] ? http.express[v].configs[key].toBare : 0))
   const max = Math.max(1.1, Math.ceil(Math.max(...values) * 10 + 0.5) / 10)
   const x = (r) => left + (r / max) * plot
@@ -36,13 +36,15 @@ function chart (results) {
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="12">`)
   out.push(`<rect width="${width}" height="${height}" fill="#fff"/>`)
   out.push(`<text x="12" y="20" font-size="14" font-weight="bold">Throughput with a session middleware, as a ratio to bare Express (1.0 = bare)</text>`)
-  out.push(`<text x="12" y="38" fill="#555">${esc(`make bench, ${results.date.slice(0, 10)}: ${m.cpus} × ${m.cpuModel}, Node ${m.node}; autocannon, ${http.connections} connections on loopback, median of ${http.rounds} interleaved rounds of ${http.seconds} s`)}</text>`)
+  out.push(`<text x="12" y="38" fill="#555">${esc(`make bench, ${results.date.slice(0, 10)} (${results.git || 'unknown commit'}): ${m.cpus} × ${m.cpuModel}, Node ${m.node}, load average ${m.loadavgStart[0].toFixed(1)}`)}</text>`)
+  out.push(`<text x="12" y="54" fill="#555">${esc(`autocannon, ${http.connections} connections, loopback, client on the same CPUs; session read and changed per request; median of ${http.rounds} rounds of ${http.seconds} s`)}</text>`)
   // grid
   for (let r = 0; r <= max + 1e-9; r += 0.2) {
     const gx = x(r).toFixed(1)
     out.push(`<line x1="${gx}" y1="${top - 6}" x2="${gx}" y2="${top + ROWS.length * rowH}" stroke="${Math.abs(r - 1) < 1e-9 ? '#333' : '#e3e3e3'}" stroke-width="${Math.abs(r - 1) < 1e-9 ? 1.5 : 1}"/>`)
     out.push(`<text x="${gx}" y="${top + ROWS.length * rowH + 16}" text-anchor="middle" fill="#555">${r.toFixed(1)}×</text>`)
   }
+  out.push(`<text x="${(x(1) + 6).toFixed(1)}" y="${top + 10}" fill="#333">bare</text><text x="${(x(1) + 6).toFixed(1)}" y="${top + 24}" fill="#333">Express</text>`)
   ROWS.forEach(([key, label, target], i) => {
     const y0 = top + i * rowH
     out.push(`<text x="${left - 8}" y="${y0 + barH + 5}" text-anchor="end" font-weight="${key.startsWith('session-core') ? 'bold' : 'normal'}">${esc(label)}</text>`)

@@ -14,7 +14,8 @@
 // BENCH_ROUNDS, BENCH_EXPRESS, BENCH_CPU_PROF, BENCH_MEMORY_PEER) pass through.
 //
 // Writes bench/results/latest.json (git-ignored), and, after a full run, bench/chart.svg (committed)
-// and bench/results/latest.md (the README's table). The JSON, schema 1:
+// and bench/results/latest.md (the README's tables); `node bench/run.js --render` draws those two
+// again from latest.json without running anything. The JSON, schema 1:
 //   {
 //     "schema": 1,
 //     "date": ISO time the run started, "seconds": its length, "quick": bool,
@@ -108,6 +109,17 @@ function summary (results) {
   }
 }
 
+const RATIO_LABELS = [
+  ['expressToBare', 'session-core/express / bare'],
+  ['expressToPeer', 'session-core/express / express-session'],
+  ['expressNewToBare', 'session-core/express, no cookie / bare'],
+  ['expressNewToPeer', 'session-core/express, no cookie / express-session, no cookie'],
+  ['cookieToBare', 'session-core/cookie-session / bare'],
+  ['cookieToPeer', 'session-core/cookie-session / cookie-session'],
+  ['encryptedToBare', 'session-core/cookie-session encrypted / bare'],
+  ['encryptedToIron', 'session-core/cookie-session encrypted / iron-session']
+]
+
 /** The README's tables, in Markdown, from the results. */
 function markdown (r) {
   const m = r.machine
@@ -127,15 +139,32 @@ function markdown (r) {
         return `${c.reqPerSec} | ${name === 'bare' ? '1' : c.toBare.toFixed(2)} | ${c.cpuUsPerRequest.toFixed(0)}`
       }).join(' | ') + ' |')
     }
+    lines.push('', 'The ratios from throughput, and (a cross-check a busy machine shakes less) from the server\'s CPU time per request:', '')
+    lines.push('| ratio | ' + vs.map((v) => `Express ${v}, req/s | Express ${v}, CPU`).join(' | ') + ' |')
+    lines.push('|---|' + vs.map(() => '---:|---:').join('|') + '|')
+    for (const [key, label] of RATIO_LABELS) {
+      lines.push(`| ${label} | ` + vs.map((v) => `${http.express[v].ratios[key].toFixed(2)}× | ${http.express[v].cpuRatios[key].toFixed(2)}×`).join(' | ') + ' |')
+    }
   }
   lines.push('', '| target | measured | beside | goal | |', '|---|---:|---|---:|---|')
   for (const t of r.targets) {
-    lines.push(`| ${t.group}: ${t.label} | ${fmt(t)} | ${t.detail} | ${t.op} ${t.target}${unit(t)} | ${t.met === null ? '' : t.met ? 'met' : '**missed**'} |`)
+    lines.push(`| ${t.group.replace(/ \(.*\)$/, '')}: ${t.label} | ${fmt(t)} | ${t.detail} | ${t.op} ${t.target}${unit(t)} | ${t.met === null ? '' : t.met ? 'met' : '**missed**'} |`)
   }
   return lines.join('\n') + '\n'
 }
 
+/** `node bench/run.js --render`: the chart and the Markdown again from latest.json, nothing run. */
+function render () {
+  const results = JSON.parse(fs.readFileSync(path.join(RESULTS, 'latest.json'), 'utf8'))
+  results.targets = evaluate(results.parts)
+  fs.writeFileSync(path.join(__dirname, 'chart.svg'), chart(results))
+  fs.writeFileSync(path.join(RESULTS, 'latest.md'), markdown(results))
+  summary(results)
+  console.log('\nwrote bench/chart.svg and bench/results/latest.md from bench/results/latest.json')
+}
+
 function main () {
+  if (process.argv[2] === '--render') return render()
   fs.mkdirSync(RESULTS, { recursive: true })
   const start = Date.now()
   const results = {
