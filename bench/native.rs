@@ -16,13 +16,15 @@
 //! types ([`express_request`], [`client_request`]) are the only places to adapt when those change.
 //!
 //! Each case first runs once and its answer is checked (so a change of the core's types or rules that
-//! breaks the harness says so); `--check` stops there. With `BENCH_JSON_OUT=<file>` the figures are
+//! breaks the harness says so); `--check` stops there, and `cargo test --all-targets` runs the same
+//! check as a test. With `BENCH_JSON_OUT=<file>` the figures are
 //! also written as JSON: `{ "rounds": n, "ns": { "<case>": ns_per_op, ... } }`. `BENCH_QUICK=1`
 //! shortens the run.
 
 use std::hint::black_box;
 use std::time::Instant;
 
+use base64::Engine;
 use hmac::{Hmac, Mac};
 use serde_json::value::RawValue;
 use session_core::client::{ClientOptions, ClientSession, CommitInput, Committed};
@@ -166,40 +168,73 @@ fn median(xs: &[f64]) -> f64 {
     v[v.len() / 2]
 }
 
-fn main() {
-    let timed = !std::env::args().any(|a| a == "--check");
-    let quick = std::env::var("BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0");
+/// What the cases run on: keys, cores and the cookies a browser would send back.
+struct Fixtures {
+    key: HmacSha256,
+    signer: Signer,
+    express: Session,
+    header: String,
+    signed: ClientSession,
+    signed_cookie: String,
+    sealed: ClientSession,
+    sealed_cookie: String,
+}
 
-    let key = HmacSha256::new_from_slice(SECRET.as_bytes()).expect("HMAC takes any key length");
-    let signer = Signer::new(&[SECRET]).expect("one secret");
-
+fn fixtures() -> Fixtures {
     let express =
         Session::new(SessionOptions { resave: false, save_uninitialized: true, ..Default::default() }, &[SECRET])
             .expect("valid options");
     let header = format!("connect.sid={}", encode_uri_component(&express.cookie_value(ID)));
-
     let signed = ClientSession::new(ClientOptions::default(), &[SECRET]).expect("valid options");
-    let signed_cookie = client_cookie(&signed);
     let sealed =
         ClientSession::new(ClientOptions { encrypt: true, ..Default::default() }, &[SECRET]).expect("valid options");
-    let sealed_cookie = client_cookie(&sealed);
+    Fixtures {
+        key: HmacSha256::new_from_slice(SECRET.as_bytes()).expect("HMAC takes any key length"),
+        signer: Signer::new(&[SECRET]).expect("one secret"),
+        express,
+        header,
+        signed_cookie: client_cookie(&signed),
+        signed,
+        sealed_cookie: client_cookie(&sealed),
+        sealed,
+    }
+}
 
-    // The smoke run: every case answers as a request of the benchmark would.
-    let out = express_request(&express, &header, STORED, CHANGED, NOW);
+/// Every case answers as a request of the benchmark would (and `sign` is the raw HMAC, encoded).
+fn check(f: &Fixtures) {
+    let mut mac = f.key.clone();
+    mac.update(ID.as_bytes());
+    let raw_sig = base64::engine::general_purpose::STANDARD_NO_PAD.encode(mac.finalize().into_bytes());
+    assert_eq!(f.signer.sign(ID), format!("{ID}.{raw_sig}"), "sign is HMAC-SHA256, base64 without padding");
+    let out = express_request(&f.express, &f.header, STORED, CHANGED, NOW);
     assert!(out.save && out.set_cookie.is_some(), "express decision: save and set the cookie, got {out:?}");
-    let out = express_new_request(&express, FRESH, NOW);
+    let out = express_new_request(&f.express, FRESH, NOW);
     assert!(out.save && out.set_cookie.is_some(), "new session: save and set the cookie, got {out:?}");
-    for (name, core, cookie) in [("signed", &signed, &signed_cookie), ("encrypted", &sealed, &sealed_cookie)] {
+    for (name, core, cookie) in [("signed", &f.signed, &f.signed_cookie), ("encrypted", &f.sealed, &f.sealed_cookie)] {
         let loaded = core.load(cookie, NOW);
         assert!(loaded.body.is_some(), "cookie-session {name}: the cookie loads, got {loaded:?}");
         let out = client_request(core, cookie, r#"{"n":2}"#, NOW);
         assert!(out.wrote && !out.set_cookies.is_empty(), "cookie-session {name}: a new cookie, got {out:?}");
     }
-    assert_eq!(signer.sign(ID).len(), ID.len() + 44);
+}
+
+/// Under `cargo test --all-targets` (so in `make test`): the harness still fits the core's types and
+/// rules. Nothing is timed.
+#[test]
+fn every_case_answers() {
+    check(&fixtures());
+}
+
+fn main() {
+    let timed = !std::env::args().any(|a| a == "--check");
+    let quick = std::env::var("BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0");
+    let f = fixtures();
+    check(&f);
     if !timed {
         println!("bench/native.rs: every case answers as expected");
         return;
     }
+    let Fixtures { key, signer, express, header, signed, signed_cookie, sealed, sealed_cookie } = f;
 
     let mut cases = vec![
         Case {
