@@ -1,6 +1,6 @@
 'use strict'
-// The package's weight: every .wasm in pkg/ (raw and `gzip -9` bytes, and which one
-// `session-core/express` loads), and the time `require()` takes in a fresh process, median of 11,
+// The package's weight: every .wasm in pkg/ (raw and `gzip -9` bytes, bytes per section, and which
+// one `session-core/express` loads), and the time `require()` takes in a fresh process, median of 11,
 // session-core's entry points beside the JS originals. Run: node bench/package.js
 const fs = require('node:fs')
 const path = require('node:path')
@@ -27,6 +27,35 @@ function gzipSize (file) {
   } catch (e) {
     return zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length
   }
+}
+
+const SECTIONS = ['custom', 'type', 'import', 'function', 'table', 'memory', 'global', 'export', 'start', 'element', 'code', 'data', 'datacount']
+
+/** Bytes per section of a .wasm (custom sections by name): where the size is, for trimming it. */
+function sections (file) {
+  const b = fs.readFileSync(file)
+  const out = {}
+  let i = 8
+  const leb = () => {
+    let r = 0
+    let shift = 0
+    let x
+    do { x = b[i++]; r += (x & 127) * 2 ** shift; shift += 7 } while (x & 128)
+    return r
+  }
+  while (i < b.length) {
+    const id = b[i++]
+    const len = leb()
+    const start = i
+    let name = SECTIONS[id] || `section ${id}`
+    if (id === 0) {
+      const n = leb()
+      name = 'custom:' + b.subarray(i, i + n).toString('utf8')
+    }
+    out[name] = (out[name] || 0) + len
+    i = start + len
+  }
+  return out
 }
 
 /** In a fresh process: which .wasm files requiring `spec` reads, and how long the require takes. */
@@ -64,7 +93,8 @@ function main () {
     file: path.relative(PKG, file),
     bytes: fs.statSync(file).size,
     gzipBytes: gzipSize(file),
-    loadedByExpress: loads.has(file)
+    loadedByExpress: loads.has(file),
+    sections: sections(file)
   }))
   const loaded = wasm.filter((w) => w.loadedByExpress)
 
@@ -81,6 +111,10 @@ function main () {
   console.log('package (pkg/): each .wasm, raw and gzip -9 (KB = 1000 bytes)')
   for (const w of wasm) {
     console.log(`  ${w.file.padEnd(34)} ${(w.bytes / 1000).toFixed(1).padStart(7)} KB  ${(w.gzipBytes / 1000).toFixed(1).padStart(7)} KB gzip${w.loadedByExpress ? '   <- loaded by session-core/express' : ''}`)
+  }
+  for (const w of loaded) {
+    const big = Object.entries(w.sections).sort((a, b) => b[1] - a[1]).filter(([, n]) => n >= 1000)
+    console.log(`  ${w.file} by section: ` + big.map(([k, n]) => `${k} ${(n / 1000).toFixed(1)} KB`).join(', '))
   }
   console.log(`require() in a fresh process, median of ${RUNS} (node startup excluded):`)
   for (const [name, r] of Object.entries(require)) console.log(`  ${name.padEnd(30)} ${r.medianMs.toFixed(1).padStart(6)} ms`)

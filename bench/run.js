@@ -23,7 +23,8 @@
 //     "machine": { "cpus", "cpuModel", "memGB", "platform", "node", "rustc", "loadavgStart", "loadavgEnd" },
 //     "versions": { "<package>": "<version>" }   // session-core and every peer measured
 //     "parts": {                                  // each part's own JSON; null when it failed
-//       "package":    { wasm: [{ file, bytes, gzipBytes, loadedByExpress }], expressWasm, expressWasmGzipBytes,
+//       "package":    { wasm: [{ file, bytes, gzipBytes, loadedByExpress, sections: { "<section>": bytes } }],
+//                       expressWasm, expressWasmGzipBytes,
 //                       requireRuns, require: { "<entry>": { medianMs, runsMs } } },
 //       "native":     { rounds, ns: { hmac, sign, express_cookie, express_new, client_signed, client_encrypted } },
 //       "micro":      { rounds, "<function>": { ns, peer, peerNs, speedup } },
