@@ -11,12 +11,14 @@
 //                parsed, changed, sealed, Set-Cookie written) — more work than iron's, not less
 // A profile of the glue, not a throughput figure. Run: node bench/middleware.js [N]
 const path = require('node:path')
+const { fork } = require('node:child_process')
 const { PKG, QUICK, median, round, report, fakeRes, cookieHeaderFrom, versionOf } = require('./lib')
 
 const SECRET = 'keyboard cat'
 const IRON_PASSWORD = 'a password of at least thirty-two characters, for iron'
 const esOpts = (saveUninitialized) => ({ secret: SECRET, resave: false, saveUninitialized, cookie: { maxAge: 3600000 } })
 const csOpts = (extra) => Object.assign({ name: 'session', keys: [SECRET] }, extra)
+const IRON = 'iron-session sealData+unsealData'
 
 /** Each variant: how to build the middleware, and whether the request carries the session cookie. */
 const VARIANTS = {
@@ -78,25 +80,52 @@ async function calibrate (run, ms) {
   return Math.max(100, Math.round((ms * 1000) / per))
 }
 
+// Each variant runs in a process of its own (a store that grows, or the garbage it leaves, must not
+// slow the next variant down), kept for the whole run and driven by messages, so the rounds still
+// interleave: { calibrate: ms } -> { n }, { run: n } -> { us }.
+if (process.argv[2] === 'child') {
+  const name = process.argv[3]
+  const ready = name === IRON ? prepareIron() : prepare(VARIANTS[name])
+  process.on('message', async (m) => {
+    try {
+      const run = await ready
+      if (m.calibrate) process.send({ n: await calibrate(run, m.calibrate) })
+      else if (m.run) process.send({ us: await run(m.run) })
+      else process.exit(0)
+    } catch (err) {
+      console.error(err)
+      process.exit(1)
+    }
+  })
+  return
+}
+
+function child (name) {
+  const c = fork(__filename, ['child', name], { stdio: 'inherit' })
+  c.once('exit', (code) => { if (code) { console.error(`${name}: exited with ${code}`); process.exit(1) } })
+  c.ask = (m) => new Promise((resolve) => { c.once('message', resolve); c.send(m) })
+  return c
+}
+
 async function main () {
   const fixedN = Number(process.argv[2]) || 0
-  const rounds = Number(process.env.BENCH_ROUNDS || (QUICK ? 1 : 5))
-  const ms = QUICK ? 100 : 500
-  const runs = {}
-  for (const [name, v] of Object.entries(VARIANTS)) runs[name] = await prepare(v)
-  runs['iron-session sealData+unsealData'] = await prepareIron()
+  const rounds = Number(process.env.BENCH_ROUNDS || (QUICK ? 1 : 7))
+  const ms = QUICK ? 100 : 400
+  const names = [...Object.keys(VARIANTS), IRON]
+  const children = Object.fromEntries(names.map((name) => [name, child(name)]))
   const n = {}
-  for (const [name, run] of Object.entries(runs)) n[name] = fixedN || await calibrate(run, ms)
-  const samples = Object.fromEntries(Object.keys(runs).map((k) => [k, []]))
+  for (const name of names) n[name] = fixedN || (await children[name].ask({ calibrate: ms })).n
+  const samples = Object.fromEntries(names.map((k) => [k, []]))
   for (let r = 0; r < rounds; r++) {
-    for (const [name, run] of Object.entries(runs)) samples[name].push(await run(n[name]))
+    for (const name of names) samples[name].push((await children[name].ask({ run: n[name] })).us)
   }
+  for (const c of Object.values(children)) { c.removeAllListeners('exit'); c.send({}) }
   const us = Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, median(xs)]))
   console.log(`the middleware alone, no HTTP (median of ${rounds} interleaved rounds), µs per request:`)
   for (const [name, xs] of Object.entries(samples)) {
     console.log(`  ${name.padEnd(40)} ${us[name].toFixed(2).padStart(8)} µs   (rounds: ${xs.map((x) => x.toFixed(1)).join(', ')})`)
   }
-  const ratio = (a, b) => us[a] / us[b]
+  const ratio = (a, b) => median(samples[a].map((x, i) => x / samples[b][i])) // per round, then the median
   const lines = [
     ['session-core/express / express-session time, with the cookie', ratio('session-core/express', 'express-session')],
     ['session-core/express / express-session time, no cookie', ratio('session-core/express, no cookie', 'express-session, no cookie')],
