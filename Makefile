@@ -79,9 +79,11 @@ vectors: pkg deps
 	node scripts/gen-session-vectors.js
 	node scripts/gen-client-vectors.js
 
+# Every figure of issue 10 (bench/run.js says which and how): about 10 minutes; BENCH_QUICK=1 for a
+# one-round smoke run. Results in bench/results/latest.json; a full run redraws bench/chart.svg.
 bench: pkg deps
-	node bench/middleware.js
-	node bench/express.js
+	$(NULLFIX) cargo build --quiet --release --example native
+	$(NULLFIX) node bench/run.js
 
 clean:
 	rm -rf target pkg pkg-web

@@ -1,0 +1,80 @@
+'use strict'
+// Helpers shared by the bench scripts: the package under test, medians, the results file of a part,
+// the stand-in response object of the no-HTTP benchmarks.
+const fs = require('node:fs')
+const path = require('node:path')
+const { EventEmitter } = require('node:events')
+
+const ROOT = path.join(__dirname, '..')
+/** The session-core package as built by `make pkg`, required the way bench/*.js always have. */
+const PKG = path.join(ROOT, 'pkg')
+/** BENCH_QUICK=1: one short round of everything, a smoke run whose figures mean nothing. */
+const QUICK = Boolean(process.env.BENCH_QUICK && process.env.BENCH_QUICK !== '0')
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+const round = (x, digits = 3) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : null)
+
+/**
+ * Hands a part's results to bench/run.js: written to $BENCH_JSON_OUT when set (run.js sets it for
+ * each part it starts), otherwise nothing (a part run alone just prints).
+ */
+function report (results) {
+  if (process.env.BENCH_JSON_OUT) fs.writeFileSync(process.env.BENCH_JSON_OUT, JSON.stringify(results, null, 2) + '\n')
+}
+
+/** The version of an installed package, resolved from `from` (a directory) when given. */
+function versionOf (name, from) {
+  return JSON.parse(fs.readFileSync(path.join(dirOf(name, from), 'package.json'), 'utf8')).version
+}
+
+/**
+ * The directory of a package as `require` from `from` (default ROOT) finds it: up from its main
+ * file to its package.json (some packages do not export ./package.json).
+ */
+function dirOf (name, from) {
+  let dir = path.dirname(require.resolve(name, { paths: [from || ROOT] }))
+  for (;;) {
+    const file = path.join(dir, 'package.json')
+    const aliased = dir.endsWith(path.join('node_modules', name)) // npm:express@4 installed as express4
+    if (fs.existsSync(file) && (aliased || JSON.parse(fs.readFileSync(file, 'utf8')).name === name)) return dir
+    const up = path.dirname(dir)
+    if (up === dir) throw new Error(`no package.json for ${name}`)
+    dir = up
+  }
+}
+
+/**
+ * A response object good enough for express-session, cookie-session (`cookies`, on-headers) and
+ * session-core's middlewares: headers in a map, writeHead/end, 'done' emitted at the end.
+ */
+function fakeRes () {
+  const res = new EventEmitter()
+  const headers = Object.create(null)
+  res.statusCode = 200
+  res._header = null
+  res.getHeader = (k) => headers[k.toLowerCase()]
+  res.setHeader = (k, v) => { headers[k.toLowerCase()] = v }
+  res.removeHeader = (k) => { delete headers[k.toLowerCase()] }
+  res.appendHeader = (k, v) => {
+    const prev = headers[k.toLowerCase()]
+    headers[k.toLowerCase()] = prev === undefined ? v : [].concat(prev, v)
+  }
+  res._implicitHeader = function () { this.writeHead(this.statusCode) }
+  res.writeHead = function (code) { this.statusCode = code; this._header = 'x'; return this }
+  res.write = function () { if (!this._header) this._implicitHeader(); return true }
+  res.end = function () { if (!this._header) this._implicitHeader(); this.finished = true; this.emit('done'); return this }
+  Object.defineProperty(res, 'headersSent', { get () { return Boolean(this._header) } })
+  res.headers = headers
+  return res
+}
+
+/** The `name=value` pairs of Set-Cookie header values, as a Cookie header sends them back. */
+function cookieHeaderFrom (setCookies) {
+  const list = setCookies == null ? [] : [].concat(setCookies)
+  return list.map((h) => h.split(';')[0]).join('; ')
+}
+
+module.exports = { ROOT, PKG, QUICK, median, round, report, versionOf, dirOf, fakeRes, cookieHeaderFrom }
