@@ -18,7 +18,8 @@ const core = native.glue
 function sign (val, secret) {
   if (typeof val !== 'string') throw new TypeError('Cookie value must be provided as a string.')
   if (secret == null) throw new TypeError('Secret key must be provided.')
-  return core.sign(val, secret)
+  const slot = typeof secret === 'string' ? native.slotForOne(secret) : -1
+  return slot >= 0 ? native.signSlot(slot, val) : core.sign(val, secret)
 }
 
 /**
@@ -31,6 +32,11 @@ function verify (input, secretOrSecrets) {
   if (typeof input !== 'string') throw new TypeError('Signed cookie string must be provided.')
   if (secretOrSecrets == null) throw new TypeError('Secret key must be provided.')
   const secrets = Array.isArray(secretOrSecrets) ? secretOrSecrets : [secretOrSecrets]
+  const slot = secrets.length === 1 && typeof secrets[0] === 'string' ? native.slotForOne(secrets[0]) : native.slotFor(secrets)
+  if (slot >= 0) {
+    const index = native.unsignSlot(slot, input)
+    return index < 0 ? false : { value: native.out(0, true), secretIndex: index }
+  }
   const hit = core.unsign(input, secrets)
   return hit === undefined ? false : { value: hit[0], secretIndex: hit[1] }
 }
@@ -55,8 +61,8 @@ function unsign (input, secretOrSecrets) {
 function parseCookie (str, options) {
   if (typeof str !== 'string') throw new TypeError('argument str must be a string')
   const decode = options && options.decode
-  if (!decode) return JSON.parse(core.parseCookieJson(str, true))
-  const obj = JSON.parse(core.parseCookieJson(str, false))
+  if (!decode) return native.parseCookie(str, true)
+  const obj = native.parseCookie(str, false)
   for (const key of Object.keys(obj)) {
     const raw = obj[key]
     try { obj[key] = decode(raw) } catch (e) { obj[key] = raw }

@@ -297,8 +297,88 @@ function clientCommitObject (cc, input) {
   return r
 }
 
+// ---- keyed secrets in numbered slots (src/wasm/helpers.rs), for sign/unsign ----
+const SLOTS = 64
+const slotOfOne = new Map() // a single secret string -> slot
+const slotOfList = new Map() // a list of secret strings, length-prefixed and joined -> slot
+const keyOfSlot = new Array(SLOTS)
+let nextSlot = 0
+
+/** The slot keyed with one secret string (the common case: no list to make). */
+function slotForOne (secret) {
+  const slot = slotOfOne.get(secret)
+  return slot === undefined ? slotFor([secret]) : slot
+}
+
+/** The slot keyed with `secrets` (strings only; -1 for anything else: the caller goes the slow way). */
+function slotFor (secrets) {
+  let map = slotOfOne
+  let key
+  if (secrets.length === 1 && typeof secrets[0] === 'string') {
+    key = secrets[0]
+  } else {
+    map = slotOfList
+    key = ''
+    for (const s of secrets) {
+      if (typeof s !== 'string') return -1
+      key += s.length + ':' + s
+    }
+  }
+  let slot = map.get(key)
+  if (slot === undefined) {
+    slot = nextSlot
+    glue.setSigner(slot, secrets) // a bad secret throws here, before anything is remembered
+    nextSlot = (nextSlot + 1) % SLOTS
+    const old = keyOfSlot[slot]
+    if (old !== undefined) old[0].delete(old[1])
+    keyOfSlot[slot] = [map, key]
+    map.set(key, slot)
+  }
+  return slot
+}
+
+/** `value` signed with slot `slot`'s first secret. */
+function signSlot (slot, value) {
+  begin(value.length)
+  glue.signSlot(slot, put(value))
+  return out(0, true)
+}
+
+/** The index of the secret of slot `slot` that verifies `signed` (then `out(0, true)` is the value), or -1. */
+function unsignSlot (slot, signed) {
+  begin(signed.length)
+  return glue.unsignSlot(slot, put(signed))
+}
+
+/** `cookie@0.7`'s parse by the core: an object of the header's cookies (values raw with `decode` false). */
+function parseCookie (header, decode) {
+  begin(header.length)
+  const n = glue.parseCookieSlot(put(header), decode)
+  const obj = {}
+  if (n === 0) return obj
+  fresh()
+  const base = nums[OUT_PTR]
+  let p = base + 4 + 8 * n
+  for (let i = 0; i < n; i++) {
+    const kl = u8.readUInt32LE(base + 4 + 8 * i)
+    const vl = u8.readUInt32LE(base + 8 + 8 * i)
+    const key = u8.utf8Slice(p, p + kl)
+    p += kl
+    const value = u8.utf8Slice(p, p + vl)
+    p += vl
+    if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, configurable: true, writable: true })
+    else obj[key] = value
+  }
+  return obj
+}
+
 module.exports = {
   glue,
+  slotFor,
+  slotForOne,
+  signSlot,
+  unsignSlot,
+  parseCookie,
   tools,
   begin,
   put,

@@ -1,0 +1,96 @@
+//! The free functions of `session-core` (cookie-signature's `sign`/`unsign`, `cookie@0.7`'s
+//! `parse`) over the lean crossing of [`super::io`]. Keyed HMAC state lives in numbered slots that
+//! JS fills once per secret list (`js/index.js` keeps which list is in which slot), so a call passes
+//! a slot number and the value's length, never the secret.
+
+use super::io::{strings, Io, IO};
+use super::{secret_bytes, to_js};
+use crate::cookie;
+use crate::error::Error;
+use crate::signing::Signer;
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+
+/// How many secret lists are kept keyed at once.
+pub const SLOTS: usize = 64;
+
+thread_local! {
+    static SLOT: RefCell<Vec<Option<Signer>>> = RefCell::new(vec![None; SLOTS]);
+}
+
+/// Keys slot `slot` (0-63) with `secrets` (strings or bytes; the first signs, all verify).
+#[wasm_bindgen(js_name = setSigner)]
+pub fn set_signer(slot: usize, secrets: Vec<JsValue>) -> Result<(), JsValue> {
+    if slot >= SLOTS {
+        return Err(to_js(Error::invalid("slot", "out of range")));
+    }
+    let secrets = secret_bytes("secret", &secrets)?;
+    let signer =
+        Signer::new(&secrets).ok_or_else(|| to_js(Error::invalid("secret", "at least one secret is required")))?;
+    SLOT.with(|cell| cell.borrow_mut()[slot] = Some(signer));
+    Ok(())
+}
+
+fn with_slot<R>(slot: usize, f: impl FnOnce(&Signer) -> R) -> Option<R> {
+    SLOT.with(|cell| cell.borrow().get(slot).and_then(Option::as_ref).map(f))
+}
+
+/// Signs the value at the front of the input buffer with slot `slot`'s first secret; the signed
+/// value is the answer's first string. Returns false when the slot is empty or the input is bad.
+#[wasm_bindgen(js_name = signSlot)]
+pub fn sign_slot(slot: usize, len: i32) -> bool {
+    IO.with(|cell| {
+        let Io { input, output, nums } = &mut *cell.borrow_mut();
+        let Some([Some(value)]) = strings(input, [len]) else { return false };
+        match with_slot(slot, |s| s.sign(value)) {
+            Some(signed) => {
+                Io::answer(output, nums, [Some(signed.as_str())]);
+                true
+            }
+            None => false,
+        }
+    })
+}
+
+/// Verifies the signed value at the front of the input buffer with slot `slot`'s secrets: the
+/// index of the secret that verifies it (the value is the answer's first string), -1 when none
+/// does, -2 when the slot is empty.
+#[wasm_bindgen(js_name = unsignSlot)]
+pub fn unsign_slot(slot: usize, len: i32) -> i32 {
+    IO.with(|cell| {
+        let Io { input, output, nums } = &mut *cell.borrow_mut();
+        let Some([Some(signed)]) = strings(input, [len]) else { return -1 };
+        match with_slot(slot, |s| s.unsign(signed)) {
+            Some(Some(u)) => {
+                Io::answer(output, nums, [Some(u.value.as_str())]);
+                u.secret_index.min(i32::MAX as usize) as i32
+            }
+            Some(None) => -1,
+            None => -2,
+        }
+    })
+}
+
+/// `cookie@0.7`'s `parse` of the `Cookie` header at the front of the input buffer (values decoded,
+/// or raw with `decode` false). The answer: the output buffer holds the pairs' count, then each
+/// name's and value's byte length (little-endian u32s), then their bytes; returns the count.
+#[wasm_bindgen(js_name = parseCookieSlot)]
+pub fn parse_cookie_slot(len: i32, decode: bool) -> u32 {
+    IO.with(|cell| {
+        let Io { input, output, nums } = &mut *cell.borrow_mut();
+        let Some([Some(header)]) = strings(input, [len]) else { return 0 };
+        let pairs = if decode { cookie::parse_cookie(header) } else { cookie::parse_cookie_raw(header) };
+        output.clear();
+        output.extend_from_slice(&(pairs.len() as u32).to_le_bytes());
+        for (k, v) in &pairs {
+            output.extend_from_slice(&(k.len() as u32).to_le_bytes());
+            output.extend_from_slice(&(v.len() as u32).to_le_bytes());
+        }
+        for (k, v) in &pairs {
+            output.extend_from_slice(k.as_bytes());
+            output.extend_from_slice(v.as_bytes());
+        }
+        nums[super::io::OUT_PTR] = output.as_ptr() as usize as f64;
+        pairs.len() as u32
+    })
+}
