@@ -89,21 +89,25 @@ function serializeCookie (name, val, opt) {
     raw = true
   }
   value = String(value)
-  const str = (x) => (x ? String(x) : undefined)
-  const pick = (x) => (!x ? undefined : typeof x === 'string' ? x : x === true ? 'strict' : '!')
-  return core.serializeCookie(
+  const str = (x) => (x ? String(x) : null)
+  const S = native.SERIALIZE
+  let flags = raw ? S.RAW : 0
+  if (o.httpOnly) flags |= S.HTTP_ONLY
+  if (o.secure) flags |= S.SECURE
+  if (o.partitioned) flags |= S.PARTITIONED
+  if (o.maxAge != null) flags |= S.MAX_AGE
+  if (o.expires) flags |= S.EXPIRES
+  const sameSite = !o.sameSite ? null : typeof o.sameSite === 'string' ? o.sameSite : o.sameSite === true ? 'strict' : '!'
+  return native.serializeCookie(
+    flags,
+    o.maxAge == null ? 0 : +o.maxAge,
+    !o.expires ? 0 : isDate(o.expires) ? o.expires.valueOf() : NaN,
     String(name),
     value,
-    raw,
-    o.maxAge == null ? undefined : +o.maxAge,
     str(o.domain),
     str(o.path),
-    !o.expires ? undefined : isDate(o.expires) ? o.expires.valueOf() : NaN,
-    !!o.httpOnly,
-    !!o.secure,
-    !!o.partitioned,
-    o.priority ? (typeof o.priority === 'string' ? o.priority : '!') : undefined,
-    pick(o.sameSite)
+    o.priority ? (typeof o.priority === 'string' ? o.priority : '!') : null,
+    sameSite
   )
 }
 

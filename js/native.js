@@ -372,8 +372,27 @@ function parseCookie (header, decode) {
   return obj
 }
 
+const SERIALIZE = { RAW: 1, HTTP_ONLY: 2, SECURE: 4, PARTITIONED: 8, MAX_AGE: 16, EXPIRES: 32 }
+
+/** `cookie@0.7`'s serialize by the core: `flags` are SERIALIZE flags; absent strings are null. */
+function serializeCookie (flags, maxAge, expires, name, value, domain, path, priority, sameSite) {
+  begin(len(name) + len(value) + len(domain) + len(path) + len(priority) + len(sameSite))
+  nums[0] = maxAge
+  nums[1] = expires
+  nums[2] = put(name)
+  nums[3] = put(value)
+  nums[4] = put(domain)
+  nums[5] = put(path)
+  nums[6] = put(priority)
+  nums[7] = put(sameSite)
+  glue.serializeSlot(flags)
+  return out(0, true)
+}
+
 module.exports = {
   glue,
+  serializeCookie,
+  SERIALIZE,
   slotFor,
   slotForOne,
   signSlot,

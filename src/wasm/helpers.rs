@@ -94,3 +94,43 @@ pub fn parse_cookie_slot(len: i32, decode: bool) -> u32 {
         pairs.len() as u32
     })
 }
+
+/// Flags of [`serialize_slot`].
+pub mod serialize {
+    pub const RAW: u32 = 1;
+    pub const HTTP_ONLY: u32 = 1 << 1;
+    pub const SECURE: u32 = 1 << 2;
+    pub const PARTITIONED: u32 = 1 << 3;
+    pub const MAX_AGE: u32 = 1 << 4;
+    pub const EXPIRES: u32 = 1 << 5;
+}
+
+/// `cookie@0.7`'s `serialize`. The input buffer holds name, value, domain, path, priority and
+/// sameSite, their lengths in the numbers array's slots 2-7 (-1 absent); slots 0 and 1 hold maxAge
+/// and expires (read when `flags` say so). The `Set-Cookie` value is the answer's first string; a
+/// bad argument throws a `TypeError` naming it, as `cookie@0.7` words it.
+#[wasm_bindgen(js_name = serializeSlot)]
+pub fn serialize_slot(flags: u32) -> Result<(), JsValue> {
+    IO.with(|cell| {
+        let Io { input, output, nums } = &mut *cell.borrow_mut();
+        let len = |i: usize| if nums[i].is_finite() { nums[i] as i32 } else { -1 };
+        let lens = [len(2), len(3), len(4), len(5), len(6), len(7)];
+        let [name, value, domain, path, priority, same_site] = strings(input, lens).ok_or_else(super::io::bad_call)?;
+        let has = |f: u32| flags & f != 0;
+        let opts = cookie::SerializeOptions {
+            raw: has(serialize::RAW),
+            max_age: has(serialize::MAX_AGE).then_some(nums[0]),
+            domain: domain.map(str::to_owned),
+            path: path.map(str::to_owned),
+            expires: has(serialize::EXPIRES).then_some(nums[1]),
+            http_only: has(serialize::HTTP_ONLY),
+            secure: has(serialize::SECURE),
+            partitioned: has(serialize::PARTITIONED),
+            priority: priority.map(str::to_owned),
+            same_site: same_site.map(str::to_owned),
+        };
+        let header = cookie::serialize_cookie(name.unwrap_or(""), value.unwrap_or(""), &opts).map_err(to_js)?;
+        Io::answer(output, nums, [Some(header.as_str())]);
+        Ok(())
+    })
+}
