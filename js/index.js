@@ -144,6 +144,15 @@ function reportOptions (options) {
   return JSON.stringify(o)
 }
 
+/** A header argument must be a string (the Node API; the CLI reads text). */
+function headerText (header) {
+  if (typeof header === 'string') return header
+  const err = new TypeError('header must be a string (a Cookie or Set-Cookie header)')
+  err.code = 'ERR_SESSION_CORE_INVALID_HEADER'
+  err.field = 'header'
+  throw err
+}
+
 /**
  * What each cookie in a Cookie (or, with `as: 'set-cookie'`, Set-Cookie) header is: decoded and,
  * given `secrets`/`keys`, verified. JSON text, the same bytes as the CLI and the browser build.
@@ -154,7 +163,7 @@ function reportOptions (options) {
  * @returns {string}
  */
 function inspectJSON (header, options) {
-  return native.tools().inspectJson(String(header), reportOptions(options))
+  return native.tools().inspectJson(headerText(header), reportOptions(options))
 }
 
 /**
@@ -165,7 +174,7 @@ function inspectJSON (header, options) {
  * @returns {string}
  */
 function auditJSON (setCookie, options) {
-  return native.tools().auditJson(String(setCookie), reportOptions(options))
+  return native.tools().auditJson(headerText(setCookie), reportOptions(options))
 }
 
 module.exports = {

@@ -17,7 +17,7 @@ pub enum Error {
     /// what is accepted (never the value refused).
     Option { field: String, reason: String },
     /// An option name that no session kind knows, with the closest known one.
-    UnknownOption { name: String, suggestion: Option<String> },
+    UnknownOption { name: String, suggestion: Option<String>, hint: Option<String> },
 }
 
 impl Error {
@@ -30,7 +30,12 @@ impl Error {
     }
 
     pub(crate) fn unknown_option(name: String, suggestion: Option<String>) -> Self {
-        Error::UnknownOption { name, suggestion }
+        Error::UnknownOption { name, suggestion, hint: None }
+    }
+
+    /// An unknown option name; `hint` says what is known when nothing is close.
+    pub(crate) fn unknown_option_with(name: String, suggestion: Option<String>, hint: String) -> Self {
+        Error::UnknownOption { name, suggestion, hint: Some(hint) }
     }
 
     /// JSON text for `field` that did not read as expected, in words that never quote the input.
@@ -96,8 +101,11 @@ impl fmt::Display for Error {
             Error::Invalid { field, reason } => write!(f, "option {field} is invalid: {reason}"),
             Error::BadRecord(why) => write!(f, "session record is unreadable: {why}"),
             Error::Option { field, reason } => write!(f, "option {field} is invalid: {reason}"),
-            Error::UnknownOption { name, suggestion: Some(s) } => write!(f, "unknown option {name}: did you mean {s}?"),
-            Error::UnknownOption { name, suggestion: None } => {
+            Error::UnknownOption { name, suggestion: Some(s), .. } => {
+                write!(f, "unknown option {name}: did you mean {s}?")
+            }
+            Error::UnknownOption { name, suggestion: None, hint: Some(h) } => write!(f, "unknown option {name} ({h})"),
+            Error::UnknownOption { name, suggestion: None, hint: None } => {
                 write!(f, "unknown option {name} (misspelt? allowUnknownOptions: true lets deliberate extras through)")
             }
         }

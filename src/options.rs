@@ -325,6 +325,14 @@ fn flag(fields: &Map<String, Value>, k: &str, default: bool) -> Result<bool, Err
 pub fn express_options(options: &Value) -> Result<SessionOptions, Error> {
     let f = top_level(options)?;
     let allow = allow_unknown(&f)?;
+    if !allow {
+        // a cookie attribute at the top level (as cookie-session takes them) belongs in `cookie`
+        if let Some(k) =
+            f.keys().find(|k| !EXPRESS_OPTIONS.contains(&k.as_str()) && EXPRESS_COOKIE_OPTIONS.contains(&k.as_str()))
+        {
+            return Err(Error::unknown_option(k.clone(), Some(format!("cookie.{k}"))));
+        }
+    }
     known_names(&f, EXPRESS_OPTIONS, "", allow)?;
     if let Some(v) = f.get("genid") {
         function("genid", v)?;
@@ -438,6 +446,13 @@ pub fn express_options(options: &Value) -> Result<SessionOptions, Error> {
 pub fn cookie_session_options(options: &Value) -> Result<ClientOptions, Error> {
     let f = top_level(options)?;
     let allow = allow_unknown(&f)?;
+    if !allow && f.contains_key("cookie") {
+        return Err(Error::unknown_option_with(
+            "cookie".into(),
+            None,
+            "cookie-session takes the cookie options at the top level: maxAge, expires, path, domain, sameSite, secure, httpOnly, partitioned, priority".into(),
+        ));
+    }
     known_names(&f, COOKIE_SESSION_OPTIONS, "", allow)?;
     let get = |k: &str| f.get(k).filter(|v| !v.is_null());
     let name = match get("name") {
@@ -525,6 +540,14 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn cookie_options_where_they_belong() {
+        let e = express_options(&json!({ "secret": "s", "maxAge": 1000 })).unwrap_err();
+        assert_eq!(e.to_string(), "unknown option maxAge: did you mean cookie.maxAge?");
+        let e = cookie_session_options(&json!({ "keys": ["k"], "cookie": { "maxAge": 1 } })).unwrap_err();
+        assert!(e.to_string().contains("at the top level"), "{e}");
+    }
 
     #[test]
     fn did_you_mean() {

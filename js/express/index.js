@@ -178,6 +178,11 @@ function loaded (state, err, sess, json) {
       debug('no session found')
       return generate(state)
     }
+    if (typeof sess !== 'object' || sess.cookie === null || typeof sess.cookie !== 'object') {
+      // not a session record (a store bug, or a key shared with something else): a fresh session
+      debug('the store returned something that is not a session record: a fresh session')
+      return generate(state)
+    }
     createSession(req, sess)
     state.fromStore = true
     state.originalId = req.sessionID

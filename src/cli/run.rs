@@ -171,7 +171,7 @@ fn command(a: &Args, inputs: &Inputs) -> Result<Output, Failure> {
             let mut out = String::new();
             for (i, line) in stdin.lines().enumerate() {
                 if !line.trim().is_empty() {
-                    out += &batch_line(a.command, i + 1, line, &defaults);
+                    out += &batch_line(a.command, i + 1, line, &defaults, a.now.unwrap_or(inputs.now));
                     out.push('\n');
                 }
             }
@@ -206,8 +206,15 @@ fn command(a: &Args, inputs: &Inputs) -> Result<Output, Failure> {
     }
 }
 
-/// One `--batch` line, `{"header": …, "options": {…}}`, answered with the report's JSON.
-fn batch_line(command: Command, number: usize, line: &str, defaults: &(Vec<Vec<u8>>, Vec<Vec<u8>>)) -> String {
+/// One `--batch` line, `{"header": …, "options": {…}}`, answered with the report's JSON. A line
+/// without its own `now` is read at `now` (`--now`, else the clock), as a single report is.
+fn batch_line(
+    command: Command,
+    number: usize,
+    line: &str,
+    defaults: &(Vec<Vec<u8>>, Vec<Vec<u8>>),
+    now: i64,
+) -> String {
     let line_error = |what: &str| {
         serde_json::json!({ "version": REPORT_VERSION, "error": format!("input line {number}: {what}") }).to_string()
     };
@@ -220,14 +227,23 @@ fn batch_line(command: Command, number: usize, line: &str, defaults: &(Vec<Vec<u
         Some(_) => return line_error("header: expected a string"),
     };
     let options = item.get("options").unwrap_or(&Value::Null);
+    let own_now = options.get("now").is_some_and(|v| !v.is_null());
     if command == Command::Audit {
         return match AuditOptions::from_value(options) {
-            Ok(o) => serde_json::to_string(&inspect::audit(header, &o)).unwrap_or_default(),
+            Ok(mut o) => {
+                if !own_now {
+                    o.now = now;
+                }
+                serde_json::to_string(&inspect::audit(header, &o)).unwrap_or_default()
+            }
             Err(e) => error_json(&e),
         };
     }
     match InspectOptions::from_value(options) {
         Ok(mut o) => {
+            if !own_now {
+                o.now = now;
+            }
             if o.secrets.is_empty() {
                 o.secrets.clone_from(&defaults.0);
             }
@@ -342,6 +358,21 @@ mod tests {
         let none = run(&[], &i);
         assert_eq!((none.code, none.stdout.as_str()), (2, ""));
         assert!(USAGE.starts_with(SYNOPSIS) && none.stderr.starts_with(SYNOPSIS));
+    }
+
+    #[test]
+    fn batch_lines_read_at_now_unless_they_say() {
+        let i = Inputs {
+            stdin: Some(Read::Text("{\"header\":\"a=b\"}\n{\"header\":\"a=b\",\"options\":{\"now\":5}}\n".into())),
+            now: 1_000,
+            ..Default::default()
+        };
+        let out = run(&words("inspect --batch --now 7"), &i);
+        let lines: Vec<&str> = out.stdout.lines().collect();
+        assert!(lines[0].contains("\"now\":7"), "{}", lines[0]);
+        assert!(lines[1].contains("\"now\":5"), "{}", lines[1]);
+        let out = run(&words("audit --batch"), &i);
+        assert!(out.stdout.lines().next().is_some_and(|l| l.contains("\"now\":1000")), "{}", out.stdout);
     }
 
     #[test]

@@ -95,7 +95,7 @@ impl AuditOptions {
     /// let o = AuditOptions::from_json(r#"{"url":"https://example.com/","now":5}"#).unwrap();
     /// assert_eq!((o.url.as_deref(), o.now), (Some("https://example.com/"), 5));
     /// let e = AuditOptions::from_json(r#"{"secrets":["S3CRET"]}"#).unwrap_err();
-    /// assert_eq!(e.to_string(), "option options is invalid: unknown option `secrets` (audit takes url, now)");
+    /// assert_eq!(e.to_string(), "unknown option secrets (audit takes url, now)");
     /// ```
     pub fn from_json(text: &str) -> Result<Self, Error> {
         Self::from_value(&options_value(text)?)
@@ -130,11 +130,11 @@ fn object<'a>(v: &'a Value, which: &str, fields: &[&str]) -> Result<&'a Map<Stri
         _ => return Err(Error::invalid("options", "expected an object")),
     };
     if let Some(unknown) = m.keys().find(|k| !fields.contains(&k.as_str())) {
-        let hint = match closest(unknown, fields) {
-            Some(f) => format!("did you mean {f}?"),
-            None => format!("{which} takes {}", fields.join(", ")),
-        };
-        return Err(Error::invalid("options", format!("unknown option `{unknown}` ({hint})")));
+        return Err(Error::unknown_option_with(
+            unknown.clone(),
+            closest(unknown, fields).map(str::to_owned),
+            format!("{which} takes {}", fields.join(", ")),
+        ));
     }
     Ok(m)
 }
@@ -233,10 +233,7 @@ mod tests {
             "option secrets is invalid: expected a string, a Buffer (in JSON an array of bytes) or a list of them"
         );
         assert_eq!(err(r#"{"keys":["a",7]}"#), "option keys is invalid: item 1: expected a string or a Buffer");
-        assert_eq!(
-            err(r#"{"secret":"x"}"#),
-            "option options is invalid: unknown option `secret` (did you mean secrets?)"
-        );
+        assert_eq!(err(r#"{"secret":"x"}"#), "unknown option secret: did you mean secrets?");
         assert_eq!(err("[1]"), "option options is invalid: expected an object");
     }
 

@@ -159,6 +159,18 @@ pub fn inspect(header: &str, o: &InspectOptions) -> Report {
                         }
                     },
                 }
+            } else if let Some(signed) = v.strip_prefix("s:") {
+                // signed-looking, but the signature is missing or cut short: express-session and
+                // cookie-parser refuse it, so say why rather than calling it plain
+                r.kinds = match configured {
+                    Some("express-session") => vec!["express-session"],
+                    Some("cookie-parser") => vec!["cookie-parser-signed"],
+                    _ => vec!["express-session", "cookie-parser-signed"],
+                };
+                let (value, sig) = signed.rsplit_once('.').unwrap_or((signed, ""));
+                r.id = Some(value.to_owned());
+                r.verdict = "invalid";
+                r.reason = Some(if sig.is_empty() { "no signature" } else { "truncated" });
             } else if let Some(json) = v.strip_prefix("j:") {
                 r.kinds = vec!["cookie-parser-json"];
                 match raw(json) {

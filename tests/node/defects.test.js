@@ -253,6 +253,18 @@ for (const [label, express] of EXPRESSES) {
       })
     }
 
+    it('a store that returns something that is not a session record gives a fresh session', async () => {
+      for (const junk of ['garbage', 42, { x: 1 }, { cookie: null }]) {
+        const store = { async get () { return junk }, async set () {}, async destroy () {} }
+        const a = express()
+        a.use(session({ secret: SECRET, store, resave: false, saveUninitialized: false }))
+        a.get('/', (req, res) => res.send(String(req.session.x === undefined)))
+        errors(a)
+        const jar = 'connect.sid=' + encodeURIComponent('s:' + core.sign('AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', SECRET))
+        await request(a).get('/').set('Cookie', jar).expect(200, 'true')
+      }
+    })
+
     it('a store that returns keys sorted (cookie not first) and data nested deeper than 128', async () => {
       const data = new Map()
       const sortKeys = (v) => {

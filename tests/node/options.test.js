@@ -49,6 +49,10 @@ describe('express options', () => {
     it(`${field}: ${code}`, () => refused(session, opts, code, field, message))
   }
 
+  it('a cookie attribute at the top level points to cookie.*', () => {
+    refused(session, { secret: MARK, maxAge: 1000 }, 'ERR_SESSION_CORE_UNKNOWN_OPTION', 'maxAge', /did you mean cookie\.maxAge\?/)
+  })
+
   it('allowUnknownOptions lets deliberate extras through', () => {
     session({ secret: 'x', resave: false, saveUninitialized: false, myAppSetting: 1, allowUnknownOptions: true })
   })
@@ -74,6 +78,10 @@ describe('cookie-session options', () => {
     it(`${field}: ${code}`, () => refused(cookieSession, opts, code, field, message))
   }
 
+  it('a cookie object says the cookie options go at the top level', () => {
+    refused(cookieSession, { keys: [MARK], cookie: { maxAge: 1 } }, 'ERR_SESSION_CORE_UNKNOWN_OPTION', 'cookie', /at the top level/)
+  })
+
   it('keys: a single string or Buffer is one key (no error about Keygrip)', () => {
     cookieSession({ keys: 'k1' })
     cookieSession({ keys: Buffer.from('k1') })
@@ -83,4 +91,14 @@ describe('cookie-session options', () => {
     const Keygrip = require('keygrip')
     assert.throws(() => cookieSession({ keys: new Keygrip(['a']) }), (e) => e.field === 'keys' && /Keygrip instance/.test(e.message))
   })
+})
+
+describe('inspect and audit take a header string', () => {
+  const core = require(dir)
+  for (const bad of [undefined, null, 5]) {
+    it(String(bad), () => {
+      assert.throws(() => core.inspect(bad), (e) => e instanceof TypeError && e.code === 'ERR_SESSION_CORE_INVALID_HEADER' && e.field === 'header')
+      assert.throws(() => core.audit(bad), (e) => e instanceof TypeError && e.field === 'header')
+    })
+  }
 })

@@ -19,7 +19,8 @@ function refuses (fn, field, what) {
   assert.throws(fn, (e) => {
     assert.ok(e instanceof TypeError, `${what}: ${e}`)
     assert.strictEqual(e.field, field, `${what}: ${e.message}`)
-    assert.strictEqual(e.code, 'ERR_SESSION_CORE_INVALID_' + field.toUpperCase(), what)
+    const unknown = e.code === 'ERR_SESSION_CORE_UNKNOWN_OPTION' // an unknown name is the field
+    if (!unknown) assert.strictEqual(e.code, 'ERR_SESSION_CORE_INVALID_' + field.toUpperCase(), what)
     assert.ok(!e.message.includes('S3CRET'), `${what}: ${e.message}`)
     return true
   }, what)
@@ -36,18 +37,18 @@ test('inspect and audit: a bad option is a TypeError naming it, never quoting it
     [{ now: 'S3CRET' }, 'now'],
     [{ now: NaN }, 'now'],
     [{ url: ['S3CRET'] }, 'url'],
-    [{ secret: 'S3CRET' }, 'options'],
+    [{ secret: 'S3CRET' }, 'secret'],
     ['S3CRET', 'options']
   ]
   for (const [options, field] of cases) {
     for (const fn of ['inspect', 'inspectJSON']) refuses(() => sc[fn]('a=b', options), field, `${fn}(${JSON.stringify(options)})`)
   }
   for (const fn of ['audit', 'auditJSON']) {
-    refuses(() => sc[fn]('a=b', { secrets: 'S3CRET' }), 'options', fn)
+    refuses(() => sc[fn]('a=b', { secrets: 'S3CRET' }), 'secrets', fn)
     refuses(() => sc[fn]('a=b', { url: { S3CRET: 1 } }), 'url', fn)
   }
   assert.throws(() => sc.inspectJSON('a=b', { secrets: 5 }), { message: 'option secrets is invalid: expected a string, a Buffer (in JSON an array of bytes) or a list of them' })
-  assert.throws(() => sc.inspect('a=b', { secret: 'x' }), { message: 'option options is invalid: unknown option `secret` (did you mean secrets?)' })
+  assert.throws(() => sc.inspect('a=b', { secret: 'x' }), { message: 'unknown option secret: did you mean secrets?', code: 'ERR_SESSION_CORE_UNKNOWN_OPTION', field: 'secret' })
 })
 
 test('inspect: secrets and keys take a string, a Buffer, or a list of them', () => {
