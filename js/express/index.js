@@ -179,9 +179,13 @@ function loaded (state, err, sess, json) {
       return generate(state)
     }
     if (typeof sess !== 'object' || sess.cookie === null || typeof sess.cookie !== 'object') {
-      // not a session record (a store bug, or a key shared with something else): a fresh session
-      debug('the store returned something that is not a session record: a fresh session')
-      return generate(state)
+      // Not a session record (a store bug, or a key shared with something else). express-session
+      // fails here with a bare TypeError, and its own suite expects that error at next(); this one
+      // keeps its wording and says what is wrong, with a code.
+      const e = new TypeError("Cannot read properties of the stored session (reading 'cookie'): the store's answer for this id is not a session record (no cookie object)")
+      e.code = 'ERR_SESSION_CORE_BAD_RECORD'
+      e.status = 500
+      return state.next(e)
     }
     createSession(req, sess)
     state.fromStore = true
