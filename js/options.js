@@ -32,16 +32,27 @@ function describe (v, depth = 0) {
   if (ArrayBuffer.isView(v)) return { $sc: 'bytes', length: v.byteLength }
   if (depth > 4) return { $sc: 'other', type: 'object' }
   if (Array.isArray(v)) return v.map((x) => describe(x, depth + 1))
-  const proto = Object.getPrototypeOf(v)
-  if (proto === Object.prototype || proto === null) {
+  if (isPlain(v)) {
+    // own and inherited enumerable names: an options object made with Object.create(defaults)
+    // is read through its prototype, as the middleware reads it
     const out = {}
-    for (const key of Object.keys(v)) {
+    for (const key in v) {
       if (v[key] !== undefined) out[key] = describe(v[key], depth + 1)
     }
     return out
   }
   const name = v.constructor && typeof v.constructor.name === 'string' ? v.constructor.name : ''
   return { $sc: 'instance', class: name, methods: METHODS.filter((m) => typeof v[m] === 'function') }
+}
+
+/** A plain object, or one whose prototypes are plain objects (none of them a class's prototype). */
+function isPlain (v) {
+  let p = Object.getPrototypeOf(v)
+  while (p !== null && p !== Object.prototype) {
+    if (Object.prototype.hasOwnProperty.call(p, 'constructor')) return false
+    p = Object.getPrototypeOf(p)
+  }
+  return true
 }
 
 /** The options object as JSON text for the core's checks. */

@@ -87,6 +87,15 @@ describe('cookie-session options', () => {
     cookieSession({ keys: Buffer.from('k1') })
   })
 
+  it('options inherited through Object.create(defaults) are read and checked (cookie-session\'s own tests do this)', () => {
+    const opts = Object.create({ name: 'app', maxAge: 1000 })
+    opts.keys = ['k']
+    cookieSession(opts)
+    const bad = Object.create({ maxAge: '1d' })
+    bad.keys = ['k']
+    refused(cookieSession, bad, 'ERR_SESSION_CORE_INVALID_MAXAGE', 'maxAge', /number of milliseconds/)
+  })
+
   it('a Keygrip instance is refused with a message that says what to pass', () => {
     const Keygrip = require('keygrip')
     assert.throws(() => cookieSession({ keys: new Keygrip(['a']) }), (e) => e.field === 'keys' && /Keygrip instance/.test(e.message))
