@@ -47,56 +47,49 @@ const FRESH: &str =
 
 type HmacSha256 = Hmac<sha2::Sha256>;
 
-/// One Express request with a session cookie: verify the cookie, then decide the response for the
-/// changed session (resave off, so the saved record is the loaded one), in the lean form the wasm
-/// binding fills ([`Facts`]): record texts go in as text.
-fn express_request(core: &Session, header: &str, stored: &str, changed: &str, now: i64) -> Output {
-    let hit = core.cookie_id(header);
-    let facts = Facts {
+/// A response's decision input in the lean form the wasm binding fills ([`Facts`]): record texts
+/// go in as text; `cookie` is the verified cookie's (id, secret index), when the request had one.
+fn facts<'a>(
+    session_id: &'a str,
+    cookie: Option<usize>,
+    original: &'a str,
+    saved: Option<&'a str>,
+    session: &'a str,
+    now: i64,
+) -> Facts<'a> {
+    Facts {
         phase: Phase::Both,
         now,
         secure: false,
-        cookie_present: hit.is_some(),
-        cookie_matches: hit.is_some(),
-        cookie_old_secret: hit.as_ref().is_some_and(|c| c.secret_index > 0),
-        session_id: hit.as_ref().map(|c| c.id.as_str()),
+        cookie_present: cookie.is_some(),
+        cookie_matches: cookie.is_some(),
+        cookie_old_secret: cookie.is_some_and(|i| i > 0),
+        session_id: Some(session_id),
         same_original_id: true,
-        original: Some(stored),
-        saved: Some(stored),
-        saved_is_original: true,
-        session: Some(changed),
+        original: Some(original),
+        saved,
+        saved_is_original: saved == Some(original),
+        session: Some(session),
         destroyed: false,
         touched: false,
         store_touch: true,
         want_record: true,
         signed: None,
-    };
-    core.decide_facts(&facts).expect("a valid decision input")
+    }
+}
+
+/// One Express request with a session cookie: verify the cookie, then decide the response for the
+/// changed session (resave off, so the saved record is the loaded one).
+fn express_request(core: &Session, header: &str, stored: &str, changed: &str, now: i64) -> Output {
+    let hit = core.cookie_id(header).expect("the bench's cookie verifies");
+    core.decide_facts(&facts(&hit.id, Some(hit.secret_index), stored, Some(stored), changed, now))
+        .expect("a valid decision input")
 }
 
 /// One Express request without a cookie: a new id, then the decision (`saveUninitialized`).
 fn express_new_request(core: &Session, fresh: &str, now: i64) -> Output {
     let id = generate_session_id();
-    let facts = Facts {
-        phase: Phase::Both,
-        now,
-        secure: false,
-        cookie_present: false,
-        cookie_matches: false,
-        cookie_old_secret: false,
-        session_id: Some(&id),
-        same_original_id: true,
-        original: Some(fresh),
-        saved: None,
-        saved_is_original: false,
-        session: Some(fresh),
-        destroyed: false,
-        touched: false,
-        store_touch: true,
-        want_record: true,
-        signed: None,
-    };
-    core.decide_facts(&facts).expect("a valid decision input")
+    core.decide_facts(&facts(&id, None, fresh, None, fresh, now)).expect("a valid decision input")
 }
 
 /// One cookie-session request: load the session from the Cookie header, commit the changed one.

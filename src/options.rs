@@ -258,6 +258,30 @@ fn priority(field: &str, v: &Value) -> Result<(), Error> {
     }
 }
 
+/// The cookie attributes both session kinds take alike (express-session's under `cookie`,
+/// cookie-session's at the top level): expires, domain, path, sameSite (`"auto"` only on the
+/// Express side), priority. `prefix` names the fields in errors.
+fn cookie_attributes(m: &Map<String, Value>, prefix: &str, auto: bool) -> Result<(), Error> {
+    let get = |k: &str| m.get(k).filter(|v| !v.is_null());
+    let field = |k: &str| format!("{prefix}{k}");
+    if let Some(v) = get("expires") {
+        expires(&field("expires"), v)?;
+    }
+    if let Some(v) = get("domain") {
+        domain(&field("domain"), v)?;
+    }
+    if let Some(v) = get("path") {
+        path(&field("path"), v)?;
+    }
+    if let Some(v) = get("sameSite") {
+        same_site(&field("sameSite"), v, auto)?;
+    }
+    if let Some(v) = get("priority") {
+        priority(&field("priority"), v)?;
+    }
+    Ok(())
+}
+
 /// The known name closest to `name`, if it is close enough to be a slip.
 pub fn suggest(name: &str, known: &[&'static str]) -> Option<&'static str> {
     crate::suggest::closest(name, known)
@@ -370,9 +394,9 @@ pub fn express_options(options: &Value) -> Result<SessionOptions, Error> {
     if let Some(v) = f.get("proxy").filter(|v| !v.is_null()) {
         boolean("proxy", v)?;
     }
-    for k in ["resave", "saveUninitialized", "rolling"] {
-        flag(&f, k, true)?;
-    }
+    let resave = flag(&f, "resave", true)?;
+    let save_uninitialized = flag(&f, "saveUninitialized", true)?;
+    let rolling = flag(&f, "rolling", false)?;
     match f.get("cookie") {
         None | Some(Value::Null) => {}
         Some(v) if is_fn(v) => {}
@@ -384,15 +408,7 @@ pub fn express_options(options: &Value) -> Result<SessionOptions, Error> {
             if let Some(v) = get("maxAge") {
                 max_age("cookie.maxAge", v)?;
             }
-            if let Some(v) = get("expires") {
-                expires("cookie.expires", v)?;
-            }
-            if let Some(v) = get("domain") {
-                domain("cookie.domain", v)?;
-            }
-            if let Some(v) = get("path") {
-                path("cookie.path", v)?;
-            }
+            cookie_attributes(c, "cookie.", true)?;
             for k in ["httpOnly", "partitioned", "signed"] {
                 if let Some(v) = get(k) {
                     boolean(&format!("cookie.{k}"), v)?;
@@ -402,12 +418,6 @@ pub fn express_options(options: &Value) -> Result<SessionOptions, Error> {
                 if !matches!(v, Value::Bool(_)) && v.as_str() != Some("auto") {
                     return Err(bad("cookie.secure", "true, false or \"auto\"", v));
                 }
-            }
-            if let Some(v) = get("sameSite") {
-                same_site("cookie.sameSite", v, true)?;
-            }
-            if let Some(v) = get("priority") {
-                priority("cookie.priority", v)?;
             }
             if let Some(v) = get("encode") {
                 function("cookie.encode", v)?;
@@ -419,14 +429,7 @@ pub fn express_options(options: &Value) -> Result<SessionOptions, Error> {
         None => "keep".into(),
     };
     let t = timeouts(&f)?;
-    let o = SessionOptions {
-        name,
-        resave: flag(&f, "resave", true)?,
-        save_uninitialized: flag(&f, "saveUninitialized", true)?,
-        rolling: flag(&f, "rolling", false)?,
-        unset,
-        timeouts: t,
-    };
+    let o = SessionOptions { name, resave, save_uninitialized, rolling, unset, timeouts: t };
     o.validate()?;
     Ok(o)
 }
@@ -495,21 +498,7 @@ pub fn cookie_session_options(options: &Value) -> Result<ClientOptions, Error> {
             _ => return Err(bad("maxAge", "a number of milliseconds", v)),
         }
     }
-    if let Some(v) = get("expires") {
-        expires("expires", v)?;
-    }
-    if let Some(v) = get("domain") {
-        domain("domain", v)?;
-    }
-    if let Some(v) = get("path") {
-        path("path", v)?;
-    }
-    if let Some(v) = get("sameSite") {
-        same_site("sameSite", v, false)?;
-    }
-    if let Some(v) = get("priority") {
-        priority("priority", v)?;
-    }
+    cookie_attributes(&f, "", false)?;
     let migrate_signed = match get("migrateSigned") {
         None | Some(Value::Bool(false)) => None,
         Some(Value::Bool(true)) => Some(MigrateSigned::default()),

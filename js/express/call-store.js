@@ -32,7 +32,24 @@ function callStore (store, method, args, cb) {
   }
 }
 
-module.exports = { callStore }
+/**
+ * Destroys `req`'s record and generates a new session on `req` (`store.generate`, which the
+ * middleware sets; it may return a Promise). `cb(err)` gets the destroy's error, or generate's.
+ */
+function regenerate (store, req, cb) {
+  callStore(store, 'destroy', [req.sessionID], (err) => {
+    let pending
+    try {
+      pending = store.generate(req)
+    } catch (e) {
+      return cb(e)
+    }
+    if (pending && typeof pending.then === 'function') pending.then(() => cb(err), cb)
+    else cb(err)
+  })
+}
+
+module.exports = { callStore, regenerate }
 
 /** Our MemoryStore takes the record as text, unless someone replaced its set(). */
 function takesRecord (store) {

@@ -12,6 +12,7 @@ const { applyWriteHeadHeaders } = require('../headers')
 const { kState } = require('./state')
 const { callStore, takesRecord, writeSession } = require('./call-store')
 const { unsaveable } = require('./session')
+const { issecure } = require('./request')
 
 const { IN, OUT } = native
 const defer = typeof setImmediate === 'function' ? setImmediate : (fn, ...args) => process.nextTick(fn, ...args)
@@ -26,7 +27,7 @@ function decide (state, phase) {
   const sid = idText(req.sessionID)
   if (req.sessionID !== undefined && sid === null) debug('session ignored because of bogus req.sessionID %o', req.sessionID)
   let flags = 0
-  if (mw.issecure(req, mw.trustProxy)) flags |= IN.SECURE
+  if (issecure(req, mw.trustProxy)) flags |= IN.SECURE
   if (state.cookieId !== undefined) {
     flags |= IN.COOKIE_PRESENT
     if (state.cookieId === sid) flags |= IN.COOKIE_MATCHES
@@ -53,29 +54,27 @@ function decide (state, phase) {
   return bits
 }
 
-/** The store write the decision asks for, as a function of a callback; null for none. */
-function storeOp (state, bits) {
+/** Does the decision ask for a store write (save, touch or destroy)? */
+const STORE_WRITE = OUT.SAVE | OUT.TOUCH | OUT.DESTROY
+
+/** The store write the decision asks for (`bits & STORE_WRITE` is non-zero); `cb` when done. */
+function storeWrite (state, bits, cb) {
   const { req, mw } = state
   const store = mw.store
   const sess = req.session
   if (bits & OUT.DESTROY) {
     debug('destroying')
-    return (cb) => callStore(store, 'destroy', [req.sessionID], cb)
+    return callStore(store, 'destroy', [req.sessionID], cb)
   }
   if (bits & OUT.SAVE) {
     debug('saving %s', sess.id)
-    const record = state.record
-    const deadline = state.deadline
-    state.saved = record === undefined ? JSON.stringify(sess) : record
+    state.saved = state.record === undefined ? JSON.stringify(sess) : state.record
     // a session loaded under this id is only updated: a save racing a destroy() is dropped
     const existing = state.fromStore && state.originalId === sess.id
-    return (cb) => writeSession(store, sess, state.saved, existing, cb, deadline)
+    return writeSession(store, sess, state.saved, existing, cb, state.deadline)
   }
-  if (bits & OUT.TOUCH) {
-    debug('touching')
-    return (cb) => callStore(store, 'touch', [req.sessionID, sess], cb)
-  }
-  return null
+  debug('touching')
+  callStore(store, 'touch', [req.sessionID, sess], cb)
 }
 
 /** res.writeHead while a session is attached: the cookie decision happens here. */
@@ -110,9 +109,9 @@ function end (chunk, encoding, callback) {
   state.ended = true
   const phase = state.headersDone ? 'end' : 'both'
   state.headersDone = true
-  let op = null
+  let bits = 0
   try {
-    op = storeOp(state, decide(state, phase))
+    bits = decide(state, phase)
   } catch (err) {
     if (phase === 'both' && !this.headersSent) {
       // Nothing has gone out yet: fail the request with the error, not a response that lost the session.
@@ -125,13 +124,13 @@ function end (chunk, encoding, callback) {
     }
     defer(state.next, unsaveable(err))
   }
-  if (!op) return state._end.call(this, chunk, encoding, callback)
+  if (!(bits & STORE_WRITE)) return state._end.call(this, chunk, encoding, callback)
   // Freeze the headers (nothing reaches the socket yet) and hold the whole response until the
   // store has the session: the next request never reads a stale one (express-session sends the
   // headers first, hence the redirect-before-save race).
   if (!this._header) this._implicitHeader()
   const res = this
-  op((err) => {
+  storeWrite(state, bits, (err) => {
     if (err) defer(state.next, err)
     state._end.call(res, chunk, encoding, callback)
   })

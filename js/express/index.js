@@ -88,7 +88,6 @@ function session (options) {
   const mw = {
     store,
     trustProxy,
-    issecure,
     resaveOff: opts.resave === false,
     hasTimeouts: opts.idleTimeout != null || opts.absoluteTimeout != null,
     storeTouch: typeof store.touch === 'function'

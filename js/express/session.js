@@ -6,7 +6,7 @@
  */
 
 const { kState } = require('./state')
-const { callStore, writeSession } = require('./call-store')
+const { callStore, writeSession, regenerate: regenerateOn } = require('./call-store')
 
 function defineMethod (obj, name, fn) {
   Object.defineProperty(obj, name, { configurable: true, enumerable: false, value: fn, writable: true })
@@ -129,16 +129,7 @@ defineMethod(Session.prototype, 'regenerate', function regenerate (options, fn) 
       }
       done(err)
     }
-    callStore(store, 'destroy', [req.sessionID], (err) => {
-      let pending
-      try {
-        pending = store.generate(req)
-      } catch (e) {
-        return done(e)
-      }
-      if (pending && typeof pending.then === 'function') pending.then(() => after(err), done)
-      else after(err)
-    })
+    regenerateOn(store, req, after)
   })
   return result === undefined ? this : result
 })

@@ -9,7 +9,7 @@ const { EventEmitter } = require('node:events')
 const { inherits } = require('node:util')
 const Cookie = require('./cookie')
 const Session = require('./session')
-const { callStore } = require('./call-store')
+const { callStore, regenerate: regenerateOn } = require('./call-store')
 
 // A plain constructor function, not a class: stores written for express-session call
 // `Store.call(this)` from their own constructors (and use util.inherits), which a class refuses.
@@ -20,16 +20,7 @@ inherits(Store, EventEmitter)
 
 /** Destroys the current record and generates a new session on `req`. */
 Store.prototype.regenerate = function regenerate (req, fn) {
-  callStore(this, 'destroy', [req.sessionID], (err) => {
-    let pending
-    try {
-      pending = this.generate(req)
-    } catch (e) {
-      return fn(e)
-    }
-    if (pending && typeof pending.then === 'function') pending.then(() => fn(err), fn)
-    else fn(err)
-  })
+  regenerateOn(this, req, fn)
 }
 
 /** Loads a session by id, as a Session on a stand-in request. */

@@ -246,11 +246,6 @@ impl Record {
         &self.data[1..]
     }
 
-    /// True when the session holds nothing but its cookie (never modified by the app).
-    pub fn is_empty(&self) -> bool {
-        self.data.len() <= 2
-    }
-
     /// The JSON text of a `cookie` field, if present.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.cookie.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
@@ -326,13 +321,6 @@ impl Record {
     /// Sets a session-core timestamp (`createdAt`, `lastSeen`) at the end of `cookie`.
     pub fn set_stamp(&mut self, key: &str, ms: i64) {
         self.set(key, ms.to_string(), |c| c.len());
-    }
-
-    /// The `cookie` object as JSON text, its members as they came (or as set).
-    pub fn cookie_json(&self) -> String {
-        let mut out = String::with_capacity(200);
-        self.push_cookie(&mut out);
-        out
     }
 
     fn push_cookie(&self, out: &mut String) {
