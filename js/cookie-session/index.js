@@ -138,10 +138,8 @@ function cookieSession (options) {
       }
       if (bits & COMMITTED.TOO_LARGE) return tooLarge([native.out(0, true), native.num(1)])
       if (bits & COMMITTED.WROTE) debug('save %s', name)
-      const n = native.num(0)
-      const cookies = []
-      for (let i = 0; i < n; i++) cookies.push(native.out(2 * i, true), native.out(2 * i + 1, true))
-      for (let i = 0; i < cookies.length; i += 2) pushCookie(res, cookies[i], cookies[i + 1], so.overwrite)
+      const n = native.num(0) // each cookie's name and Set-Cookie value, in turn
+      for (let i = 0; i < n; i++) pushCookie(res, native.out(2 * i, true), native.out(2 * i + 1, true), so.overwrite)
     }
 
     function tooLarge ([cookieName, size]) {
