@@ -67,6 +67,7 @@ lint:
 	$(NULLFIX) cargo clippy --all-targets -- -D warnings
 	$(WASM_PROBE) $(WASM) cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 	$(NULLFIX) CARGO_TARGET_DIR=target/wasm-lean cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
+	$(NULLFIX) CARGO_TARGET_DIR=target/wasm-client cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features client -- -D warnings
 
 demo-deps: pkg
 	cd examples-node && npm install --no-audit --no-fund --loglevel=error --install-links=false

@@ -1,35 +1,86 @@
 'use strict'
 /**
  * The one importer of the wasm-bindgen glue: every other JS file reaches the core through here.
- * Two builds of the same core ship: `wasm/` without the debugging tools (what the middleware and the
- * helpers load: smaller, faster to load), and `wasm-tools/` with inspect, audit and the command line,
- * loaded on first use through `tools()`.
+ * Three builds of the same core ship, each loaded on first use:
+ * - `wasm/` (`lean()`): the Express session core and the helpers, without the client side or the
+ *   debugging tools: what `session-core/express` loads (smallest, fastest to load);
+ * - `wasm-client/` (`client()`): the same plus client-side sessions (cookie-session, sealing,
+ *   keygrip) and cookie-parser's reader: what `session-core/cookie-session` and `/cookie-parser` load;
+ * - `wasm-tools/` (`tools()`): everything, with inspect, audit and the command line.
  *
  * The per-request calls use the lean crossing of src/wasm/io.rs: strings are written as UTF-8
  * straight into an input buffer in wasm memory (`Buffer#write` into a view made once), the call
  * takes only integers, and the answer is read from a numbers array and an output buffer in the
  * same memory. Views are made again only when the memory has grown (their length drops to 0).
+ * Each build has its own memory; the crossing's state below is that of the build in use (`use`),
+ * and the helpers (sign, unsign, parse, serialize) stay on the first build they met.
  */
 
-const glue = require('./wasm/session_core.js')
+const NUMS = 32
+const OUT_PTR = 16 // the output buffer's address; the answer's string lengths follow
 
+/** A loaded build: its glue and its lean-crossing buffers. */
+function load (dir) {
+  const glue = require(dir)
+  return { glue, memory: glue.ioMemory(), numsPtr: glue.ioNumbers(), inPtr: glue.ioInput(0), inCap: glue.ioInputSize() }
+}
+
+let leanBuild = null
+let clientBuild = null
+let helperBuild = null
 let toolsGlue = null
+
+/** The Express build (loaded on first use). */
+function leanB () {
+  if (leanBuild === null) leanBuild = load('./wasm/session_core.js')
+  return leanBuild
+}
+/** The client-side build (loaded on first use). */
+function clientB () {
+  if (clientBuild === null) clientBuild = load('./wasm-client/session_core.js')
+  return clientBuild
+}
+/** The build the helpers use: the first one loaded, kept (their keyed slots live in it). */
+function helperB () {
+  if (helperBuild === null) helperBuild = clientBuild || leanB()
+  return helperBuild
+}
+
+/** The glue of each build. */
+const lean = () => leanB().glue
+const client = () => clientB().glue
+const helpers = () => helperB().glue
 /** The build with inspect, audit and the command line (loaded on first use). */
 function tools () {
   if (toolsGlue === null) toolsGlue = require('./wasm-tools/session_core.js')
   return toolsGlue
 }
 
-const memory = glue.ioMemory()
-const numsPtr = glue.ioNumbers()
-let inPtr = glue.ioInput(0)
-let inCap = glue.ioInputSize()
-let u8 = Buffer.from(memory.buffer)
-const NUMS = 32
-let nums = new Float64Array(memory.buffer, numsPtr, NUMS)
+// the crossing state of the build in use
+let cur = null
+let memory
+let numsPtr
+let inPtr
+let inCap
+let u8
+let nums
 let at = 0
 
-const OUT_PTR = 16 // the output buffer's address; the answer's string lengths follow
+/** Makes `b` the build the crossing works on. */
+function use (b) {
+  if (cur === b) return
+  if (cur !== null) {
+    cur.inPtr = inPtr
+    cur.inCap = inCap
+  }
+  cur = b
+  memory = b.memory
+  numsPtr = b.numsPtr
+  inPtr = b.inPtr
+  inCap = b.inCap
+  u8 = Buffer.from(memory.buffer)
+  nums = new Float64Array(memory.buffer, numsPtr, NUMS)
+}
 
 /** Views again after the memory grew. */
 function fresh () {
@@ -43,8 +94,8 @@ function fresh () {
 function begin (chars) {
   const need = chars * 3
   if (need > inCap) {
-    inPtr = glue.ioInput(need)
-    inCap = glue.ioInputSize()
+    inPtr = cur.glue.ioInput(need)
+    inCap = cur.glue.ioInputSize()
   }
   fresh()
   at = 0
@@ -86,6 +137,7 @@ function num (i) {
  * secrets verify: the index of the secret, or -1; the id is then `outA()`.
  */
 function cookieId (sc, text, value) {
+  use(leanBuild)
   begin(text.length)
   return sc.cookieId(put(text), value)
 }
@@ -93,6 +145,7 @@ function cookieId (sc, text, value) {
 /** Why a loaded record is over: undefined, 'expired', 'idle' or 'absolute'. */
 const ENDED = [undefined, 'expired', 'idle', 'absolute']
 function ended (sc, record, now) {
+  use(leanBuild)
   begin(record.length)
   return ENDED[sc.ended(put(record), now)]
 }
@@ -104,6 +157,7 @@ function ended (sc, record, now) {
  */
 function decide (sc, phase, now, flags, sessionId, original, saved, session) {
   const same = saved !== null && saved === original
+  use(leanBuild)
   begin(len(sessionId) + len(original) + (same ? 0 : len(saved)) + len(session))
   const a = put(sessionId)
   const b = put(original)
@@ -205,6 +259,7 @@ const COMMITTED = { WROTE: 1, SKIPPED_INSECURE: 2, TOO_LARGE: 4 }
 
 /** What a Cookie header holds for a ClientSessionCore: LOADED flags; strings body, raw, reason. */
 function clientLoad (cc, header, now) {
+  use(clientBuild)
   begin(header.length)
   return cc.load(put(header), now)
 }
@@ -216,6 +271,7 @@ function clientLoad (cc, header, now) {
  * name and Set-Cookie value of each (or, too large, the cookie's name and `num(1)` its size).
  */
 function clientCommit (cc, flags, c) {
+  use(clientBuild)
   begin(len(c.raw) + len(c.original) + len(c.session) + len(c.path) + len(c.domain) + len(c.sameSite) + len(c.priority))
   nums[0] = c.now
   nums[1] = c.keyIndex
@@ -327,7 +383,7 @@ function slotFor (secrets) {
   let slot = map.get(key)
   if (slot === undefined) {
     slot = nextSlot
-    glue.setSigner(slot, secrets) // a bad secret throws here, before anything is remembered
+    helpers().setSigner(slot, secrets) // a bad secret throws here, before anything is remembered
     nextSlot = (nextSlot + 1) % SLOTS
     const old = keyOfSlot[slot]
     if (old !== undefined) old[0].delete(old[1])
@@ -339,21 +395,24 @@ function slotFor (secrets) {
 
 /** `value` signed with slot `slot`'s first secret. */
 function signSlot (slot, value) {
+  use(helperBuild)
   begin(value.length)
-  glue.signSlot(slot, put(value))
+  helperBuild.glue.signSlot(slot, put(value))
   return out(0, true)
 }
 
 /** The index of the secret of slot `slot` that verifies `signed` (then `out(0, true)` is the value), or -1. */
 function unsignSlot (slot, signed) {
+  use(helperBuild)
   begin(signed.length)
-  return glue.unsignSlot(slot, put(signed))
+  return helperBuild.glue.unsignSlot(slot, put(signed))
 }
 
 /** `cookie@0.7`'s parse by the core: an object of the header's cookies (values raw with `decode` false). */
 function parseCookie (header, decode) {
+  use(helperB())
   begin(header.length)
-  const n = glue.parseCookieSlot(put(header), decode)
+  const n = helperBuild.glue.parseCookieSlot(put(header), decode)
   const obj = {}
   if (n === 0) return obj
   fresh()
@@ -376,6 +435,7 @@ const SERIALIZE = { RAW: 1, HTTP_ONLY: 2, SECURE: 4, PARTITIONED: 8, MAX_AGE: 16
 
 /** `cookie@0.7`'s serialize by the core: `flags` are SERIALIZE flags; absent strings are null. */
 function serializeCookie (flags, maxAge, expires, name, value, domain, path, priority, sameSite) {
+  use(helperB())
   begin(len(name) + len(value) + len(domain) + len(path) + len(priority) + len(sameSite))
   nums[0] = maxAge
   nums[1] = expires
@@ -385,12 +445,14 @@ function serializeCookie (flags, maxAge, expires, name, value, domain, path, pri
   nums[5] = put(path)
   nums[6] = put(priority)
   nums[7] = put(sameSite)
-  glue.serializeSlot(flags)
+  helperBuild.glue.serializeSlot(flags)
   return out(0, true)
 }
 
 module.exports = {
-  glue,
+  lean,
+  client,
+  helpers,
   serializeCookie,
   SERIALIZE,
   slotFor,

@@ -6,9 +6,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 . .tools/env
 
-# Two builds of the core, each in its own target folder (as in the Makefile: see NULLFIX and WASM
+# Three builds of the core, each in its own target folder (as in the Makefile: see NULLFIX and WASM
 # there; /dev/null emptied when it is a plain file, a cached failed target probe dropped):
-# - lean (no default features): what the middleware, cookie-parser and the helpers load;
+# - lean (no default features): what session-core/express and the helpers load;
+# - client (feature `client`): what cookie-session and cookie-parser load;
 # - tools (default features: inspect, audit, the CLI): the npm CLI, inspect/audit, the browser build.
 build() { # <target dir> <cargo args...>
   local dir=$1; shift
@@ -17,12 +18,15 @@ build() { # <target dir> <cargo args...>
   CARGO_TARGET_DIR=$dir cargo build --quiet --lib --release --target wasm32-unknown-unknown "$@"
 }
 build target/wasm-lean --no-default-features
+build target/wasm-client --no-default-features --features client
 build target/wasm
 lean=target/wasm-lean/wasm32-unknown-unknown/release/session_core.wasm
+client=target/wasm-client/wasm32-unknown-unknown/release/session_core.wasm
 wasm=target/wasm/wasm32-unknown-unknown/release/session_core.wasm
 glue=target/wasm-glue
-rm -rf "$glue" && mkdir -p "$glue/node" "$glue/tools" "$glue/web"
+rm -rf "$glue" && mkdir -p "$glue/node" "$glue/client" "$glue/tools" "$glue/web"
 wasm-bindgen --target nodejs --out-dir "$glue/node" --out-name session_core "$lean"
+wasm-bindgen --target nodejs --out-dir "$glue/client" --out-name session_core "$client"
 wasm-bindgen --target nodejs --out-dir "$glue/tools" --out-name session_core "$wasm"
 wasm-bindgen --target web --out-dir "$glue/web" --out-name session_core "$wasm"
 
@@ -32,7 +36,7 @@ wasm-bindgen --target web --out-dir "$glue/web" --out-name session_core "$wasm"
 wasm_opt=node_modules/binaryen/bin/wasm-opt
 cache=target/wasm-opt-cache
 mkdir -p "$cache"
-for d in node tools web; do
+for d in node client tools web; do
   f="$glue/$d/session_core_bg.wasm"
   key=$(sha256sum "$f" | cut -c1-32)
   if [ ! -f "$cache/$key.wasm" ]; then
@@ -42,8 +46,9 @@ for d in node tools web; do
   cp "$cache/$key.wasm" "$f"
 done
 
-rm -rf pkg && mkdir -p pkg/wasm pkg/wasm-tools pkg/wasm-web
+rm -rf pkg && mkdir -p pkg/wasm pkg/wasm-client pkg/wasm-tools pkg/wasm-web
 cp "$glue"/node/session_core.js "$glue"/node/session_core_bg.wasm "$glue"/node/session_core.d.ts pkg/wasm/
+cp "$glue"/client/session_core.js "$glue"/client/session_core_bg.wasm "$glue"/client/session_core.d.ts pkg/wasm-client/
 cp "$glue"/tools/session_core.js "$glue"/tools/session_core_bg.wasm "$glue"/tools/session_core.d.ts pkg/wasm-tools/
 cp "$glue"/web/session_core.js "$glue"/web/session_core_bg.wasm "$glue"/web/session_core.d.ts pkg/wasm-web/
 # js/ (hand-written) and pkg-template/ (package.json, types, README)
@@ -56,4 +61,4 @@ node -e '
   const fs = require("fs"); const p = "pkg/package.json"
   const j = JSON.parse(fs.readFileSync(p, "utf8")); j.version = process.argv[1]
   fs.writeFileSync(p, JSON.stringify(j, null, 2) + "\n")' "$version"
-echo "pkg/: session-core@$version (wasm: $(wc -c < pkg/wasm/session_core_bg.wasm) bytes lean, $(wc -c < pkg/wasm-tools/session_core_bg.wasm) with the tools)"
+echo "pkg/: session-core@$version (wasm: $(wc -c < pkg/wasm/session_core_bg.wasm) bytes lean, $(wc -c < pkg/wasm-client/session_core_bg.wasm) with the client side, $(wc -c < pkg/wasm-tools/session_core_bg.wasm) with the tools)"

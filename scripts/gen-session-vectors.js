@@ -12,7 +12,7 @@ const assert = require('node:assert')
 const cookie = require('cookie')
 const signature = require('cookie-signature')
 const native = require('../pkg/native')
-const { SessionCore } = native.glue
+const { SessionCore } = native.lean()
 
 const out = path.join(__dirname, '..', 'tests', 'vectors')
 const NOW = Date.UTC(2026, 0, 1)

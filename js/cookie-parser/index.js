@@ -6,7 +6,7 @@
  * verification and the JSON-cookie rule are the Rust core's.
  */
 
-const core = require('../native').glue
+const core = require('../native').client()
 const api = require('../index.js')
 
 /** cookie-parser's secret argument: a string, a Buffer, or a list of them (none: no signed cookies). */

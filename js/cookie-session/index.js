@@ -12,7 +12,7 @@ const { describeOptions } = require('../options')
 const debug = require('../debug')('session-core:cookie-session')
 const { onHeaders } = require('../headers')
 
-const { ClientSessionCore, checkCookieSessionOptions } = native.glue
+const { ClientSessionCore, checkCookieSessionOptions } = native.client()
 const { LOADED, COMMIT, COMMITTED } = native
 
 let warnedInsecure = false

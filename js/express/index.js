@@ -21,7 +21,7 @@ const { callStore } = require('./call-store')
 const { hook } = require('./hooks')
 const { issecure, originalPathname } = require('./request')
 
-const { SessionCore, checkExpressOptions } = native.glue
+const { SessionCore, checkExpressOptions } = native.lean()
 const { createSession } = Store
 
 const PRODUCTION_WARNING = 'Warning: session-core MemoryStore keeps sessions in this process only: they are lost on ' +

@@ -20,7 +20,7 @@
  */
 
 const Store = require('./store')
-const core = require('../native').glue
+const core = require('../native').lean()
 const { kSetRecord, kGetRecord, kNative } = require('./symbols')
 const { isEmpty } = require('./call-store')
 const debug = require('../debug')('session-core:memory')

@@ -9,6 +9,7 @@ use js_sys::{Array, Reflect, Uint8Array};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "client")]
 mod client;
 mod helpers;
 mod io;
@@ -138,6 +139,7 @@ pub fn check_express_options(options: &str) -> Result<String, JsValue> {
     serde_json::to_string(&o).map_err(|_| type_error("options", "must be an object"))
 }
 
+#[cfg(feature = "client")]
 /// Checks cookie-session's options likewise; JSON text for [`ClientSessionCore::new`].
 #[wasm_bindgen(js_name = checkCookieSessionOptions)]
 pub fn check_cookie_session_options(options: &str) -> Result<String, JsValue> {
@@ -154,6 +156,7 @@ pub fn record_deadline(record: &str) -> Option<f64> {
     crate::session::deadline(&r.times(), &crate::session::Timeouts::default()).map(|m| m as f64)
 }
 
+#[cfg(feature = "client")]
 /// cookie-parser's reading of a `Cookie` header, as JSON text:
 /// `{"cookies":{…},"signed":{name: value | false},"json":[names],"signedJson":[names]}`, where the
 /// `json` lists name the `j:` cookies to turn into JSON. `pairs` (JSON text of `[[name, value]…]`)
@@ -182,30 +185,35 @@ pub fn read_cookies(header: &str, pairs: Option<String>, secrets: Vec<JsValue>) 
     Ok(out.to_string())
 }
 
+#[cfg(feature = "client")]
 /// cookie-parser's rule for `j:` cookies: JSON whose value is truthy.
 #[wasm_bindgen(js_name = isJsonCookie)]
 pub fn is_json_cookie(value: &str) -> bool {
     cookie::is_json_cookie(value)
 }
 
+#[cfg(feature = "client")]
 fn keygrip(keys: Vec<JsValue>, algorithm: &str) -> Result<crate::client::Keygrip, JsValue> {
     let alg = crate::client::Algorithm::parse(algorithm).ok_or_else(|| type_error("algorithm", "sha1 or sha256"))?;
     let keys = secret_bytes("keys", &keys)?;
     crate::client::Keygrip::new(&keys, alg).ok_or_else(|| type_error("keys", "at least one key is required"))
 }
 
+#[cfg(feature = "client")]
 /// keygrip's `sign(data)` with the first key.
 #[wasm_bindgen(js_name = keygripSign)]
 pub fn keygrip_sign(keys: Vec<JsValue>, algorithm: &str, data: &str) -> Result<String, JsValue> {
     Ok(keygrip(keys, algorithm)?.sign(data))
 }
 
+#[cfg(feature = "client")]
 /// keygrip's `index(data, digest)`: which key made it, or -1.
 #[wasm_bindgen(js_name = keygripIndex)]
 pub fn keygrip_index(keys: Vec<JsValue>, algorithm: &str, data: &str, digest: &str) -> Result<i32, JsValue> {
     Ok(keygrip(keys, algorithm)?.index(data, digest).map_or(-1, |i| i as i32))
 }
 
+#[cfg(feature = "client")]
 /// Seals with a given 24-byte nonce: for the test vectors only (a nonce must never repeat).
 #[wasm_bindgen(js_name = sealWithNonce)]
 pub fn seal_with_nonce(secret: JsValue, name: &str, payload: &str, nonce: &[u8]) -> Result<String, JsValue> {
@@ -220,6 +228,7 @@ pub fn seal_with_nonce(secret: JsValue, name: &str, payload: &str, nonce: &[u8])
     .map_err(to_js)
 }
 
+#[cfg(feature = "client")]
 /// Opens a sealed value: JSON text `{"payload": "...", "index": n}` or `{"error": "<reason>"}`.
 #[wasm_bindgen(js_name = openSealed)]
 pub fn open_sealed(keys: Vec<JsValue>, name: &str, value: &str) -> Result<String, JsValue> {

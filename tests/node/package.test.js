@@ -20,7 +20,7 @@ test('the tarball installs into a scratch project and loads from require and imp
     const [info] = JSON.parse(out)
     const files = info.files.map((f) => f.path)
     for (const f of ['package.json', 'index.js', 'index.mjs', 'index.d.ts', 'request.d.ts', 'native.js', 'options.js',
-      'wasm/session_core.js', 'wasm/session_core_bg.wasm', 'wasm-tools/session_core.js', 'wasm-tools/session_core_bg.wasm',
+      'wasm/session_core.js', 'wasm/session_core_bg.wasm', 'wasm-client/session_core.js', 'wasm-client/session_core_bg.wasm', 'wasm-tools/session_core.js', 'wasm-tools/session_core_bg.wasm',
       'express/index.js', 'express/index.d.ts', 'cookie-session/index.js', 'cookie-session/index.d.ts', 'cookie-parser/index.js', 'README.md', 'LICENSE',
       'bin/session-core.js']) {
       assert.ok(files.includes(f), `tarball holds ${f} (has: ${files.join(', ')})`)

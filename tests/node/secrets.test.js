@@ -10,7 +10,8 @@ const sc = require('./pkg')
 const { dir } = sc
 
 const root = path.join(__dirname, '..', '..')
-const wasm = require(path.join(dir, 'wasm', 'session_core.js'))
+const wasm = require(path.join(dir, 'wasm', 'session_core.js')) // the Express build
+const wasmClient = require(path.join(dir, 'wasm-client', 'session_core.js')) // with the client side
 const cookieParser = require(path.join(dir, 'cookie-parser'))
 const vectors = JSON.parse(fs.readFileSync(path.join(root, 'tests', 'vectors', 'inspect.json'), 'utf8')).cases
 
@@ -86,11 +87,11 @@ test('sign, unsign, verify and cookie-parser: a single string or a Buffer, or a 
 
 test('the wasm bindings never pass on serde_json messages that quote the input', () => {
   refuses(() => new wasm.SessionCore('{"resave":"S3CRET"}', ['k']), 'options', 'SessionCore options')
-  refuses(() => new wasm.ClientSessionCore('{"signed":"S3CRET"}', ['k']), 'options', 'ClientSessionCore options')
-  refuses(() => wasm.readCookies('', '[["a","b"],"S3CRET"]', []), 'pairs', 'readCookies pairs')
+  refuses(() => new wasmClient.ClientSessionCore('{"signed":"S3CRET"}', ['k']), 'options', 'ClientSessionCore options')
+  refuses(() => wasmClient.readCookies('', '[["a","b"],"S3CRET"]', []), 'pairs', 'readCookies pairs')
   const core = new wasm.SessionCore('{}', ['k'])
   refuses(() => core.decide(2, 0, 0, 1 << 30, -1, -1, -1), 'input', 'decide lengths')
   // the client-side calls take only flags and lengths (no JSON): lengths past the buffer read as no cookie
-  const client = new wasm.ClientSessionCore('{}', ['k'])
+  const client = new wasmClient.ClientSessionCore('{}', ['k'])
   assert.strictEqual(client.load(1 << 30, 0) & 1, 0)
 })

@@ -6,8 +6,8 @@ const fs = require('node:fs')
 const path = require('node:path')
 const sc = require('./pkg')
 const native = require(path.join(sc.dir, 'native'))
-const wasm = native.glue
-const { SessionCore } = wasm
+const wasm = native.client() // the client side (keygrip, seal, ClientSessionCore)
+const { SessionCore } = native.lean() // the Express build (js/native.js crosses into it)
 
 const dir = path.join(__dirname, '..', 'vectors')
 const num = (v) => (typeof v === 'string' ? Number(v) : v)
