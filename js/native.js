@@ -417,13 +417,15 @@ function parseCookie (header, decode) {
   if (n === 0) return obj
   fresh()
   const base = nums[OUT_PTR]
-  let p = base + 4 + 8 * n
+  const start = base + 8 * n
+  const text = u8.utf8Slice(start, start + nums[0]) // every name and value, one after the other
+  let p = 0
   for (let i = 0; i < n; i++) {
-    const kl = u8.readUInt32LE(base + 4 + 8 * i)
-    const vl = u8.readUInt32LE(base + 8 + 8 * i)
-    const key = u8.utf8Slice(p, p + kl)
+    const kl = u8.readUInt32LE(base + 8 * i)
+    const vl = u8.readUInt32LE(base + 4 + 8 * i)
+    const key = text.slice(p, p + kl)
     p += kl
-    const value = u8.utf8Slice(p, p + vl)
+    const value = text.slice(p, p + vl)
     p += vl
     if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, configurable: true, writable: true })
     else obj[key] = value
@@ -446,7 +448,7 @@ function serializeCookie (flags, maxAge, expires, name, value, domain, path, pri
   nums[6] = put(priority)
   nums[7] = put(sameSite)
   helperBuild.glue.serializeSlot(flags)
-  return out(0, true)
+  return out(0, false) // ASCII: every part is checked or percent-encoded
 }
 
 module.exports = {

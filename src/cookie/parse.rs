@@ -45,14 +45,47 @@ pub fn parse_cookie_raw(header: &str) -> CookieMap {
 
 fn collect(header: &str, value: impl Fn(&str) -> String) -> CookieMap {
     let mut out: CookieMap = Vec::new();
-    // A set of the names seen, so a header of thousands of tiny pairs stays linear.
-    let mut seen: HashSet<&str> = HashSet::new();
+    for_each_kept(header, |name, raw| out.push((name.to_owned(), value(raw))));
+    out
+}
+
+/// Each pair `cookie@0.7`'s parse keeps, in header order: the first of each name (`__proto__`
+/// dropped), with its raw (unquoted, not decoded) value. Nothing is copied: a caller that writes the
+/// pairs somewhere else (the wasm answer buffer) makes no `String` per pair.
+pub fn for_each_kept<'a>(header: &'a str, mut f: impl FnMut(&'a str, &'a str)) {
+    // The names seen: a short list while there are few (most headers), a set past that, so a header
+    // of thousands of tiny pairs stays linear.
+    let mut few: Vec<&str> = Vec::new();
+    let mut many: Option<HashSet<&str>> = None;
     for_each_pair(header, |name, raw| {
-        if name != "__proto__" && seen.insert(name) {
-            out.push((name.to_owned(), value(raw)));
+        if name == "__proto__" {
+            return;
+        }
+        let first = match &mut many {
+            Some(set) => set.insert(name),
+            None if few.contains(&name) => false,
+            None => {
+                few.push(name);
+                if few.len() > 32 {
+                    many = Some(few.drain(..).collect());
+                }
+                true
+            }
+        };
+        if first {
+            f(name, raw);
         }
     });
-    out
+}
+
+/// A value as `cookie@0.7` decodes it: percent-decoded when it holds `%`, kept raw when that fails.
+pub fn decode_cookie_value(raw: &str) -> std::borrow::Cow<'_, str> {
+    if raw.contains('%') {
+        if let Some(d) = decode_uri_component(raw) {
+            return d.into();
+        }
+    }
+    raw.into()
 }
 
 /// Looks up one cookie by name without building the map (first occurrence wins).
@@ -74,11 +107,7 @@ pub fn get_cookie(header: &str, wanted: &str) -> Option<String> {
 }
 
 fn decode_value(raw: &str) -> String {
-    if raw.contains('%') {
-        decode_uri_component(raw).unwrap_or_else(|| raw.to_owned())
-    } else {
-        raw.to_owned()
-    }
+    decode_cookie_value(raw).into_owned()
 }
 
 /// Walks the header as `cookie@0.7` does, handing each (trimmed name, unquoted raw value) to `f`.

@@ -8,6 +8,7 @@ use super::{secret_bytes, to_js};
 use crate::cookie;
 use crate::error::Error;
 use crate::signing::Signer;
+use std::borrow::Cow;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -72,24 +73,32 @@ pub fn unsign_slot(slot: usize, len: i32) -> i32 {
 }
 
 /// `cookie@0.7`'s `parse` of the `Cookie` header at the front of the input buffer (values decoded,
-/// or raw with `decode` false). The answer: the output buffer holds the pairs' count, then each
-/// name's and value's byte length (little-endian u32s), then their bytes; returns the count.
+/// or raw with `decode` false). The answer: the output buffer holds each name's and value's length
+/// in UTF-16 units (little-endian u32s), then all their text, one after the other, which JS reads
+/// as one string and cuts by those lengths; the numbers array's slot 0 holds that text's byte
+/// length. Returns the count.
 #[wasm_bindgen(js_name = parseCookieSlot)]
 pub fn parse_cookie_slot(len: i32, decode: bool) -> u32 {
     IO.with(|cell| {
         let Io { input, output, nums } = &mut *cell.borrow_mut();
         let Some([Some(header)]) = strings(input, [len]) else { return 0 };
-        let pairs = if decode { cookie::parse_cookie(header) } else { cookie::parse_cookie_raw(header) };
+        let mut pairs: Vec<(&str, Cow<str>)> = Vec::new();
+        cookie::for_each_kept(header, |k, raw| {
+            pairs.push((k, if decode { cookie::decode_cookie_value(raw) } else { raw.into() }))
+        });
+        let units = |s: &str| (if s.is_ascii() { s.len() } else { s.encode_utf16().count() }) as u32;
         output.clear();
-        output.extend_from_slice(&(pairs.len() as u32).to_le_bytes());
+        let mut bytes = 0;
         for (k, v) in &pairs {
-            output.extend_from_slice(&(k.len() as u32).to_le_bytes());
-            output.extend_from_slice(&(v.len() as u32).to_le_bytes());
+            output.extend_from_slice(&units(k).to_le_bytes());
+            output.extend_from_slice(&units(v).to_le_bytes());
+            bytes += k.len() + v.len();
         }
         for (k, v) in &pairs {
             output.extend_from_slice(k.as_bytes());
             output.extend_from_slice(v.as_bytes());
         }
+        nums[0] = bytes as f64;
         nums[super::io::OUT_PTR] = output.as_ptr() as usize as f64;
         pairs.len() as u32
     })
