@@ -12,7 +12,7 @@ WASM := CARGO_TARGET_DIR=target/wasm
 WASM_PROBE := $(NULLFIX) { grep -qs '"success":false' target/wasm/.rustc_info.json && rm -f target/wasm/.rustc_info.json; true; } &&
 LOGS := target/test-logs
 
-.PHONY: all tools deps demo-deps system-deps cli pkg test test-rust test-wasm test-node test-counts lint demo vectors bench clean
+.PHONY: fuzz all tools deps demo-deps system-deps cli pkg test test-rust test-wasm test-node test-counts lint demo vectors bench clean
 
 all: pkg
 
@@ -68,6 +68,10 @@ lint:
 	$(WASM_PROBE) $(WASM) cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 	$(NULLFIX) CARGO_TARGET_DIR=target/wasm-lean cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 	$(NULLFIX) CARGO_TARGET_DIR=target/wasm-client cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features client -- -D warnings
+
+# The fuzz targets under libFuzzer, FUZZ_SECONDS each (default 60); FUZZ_TARGETS picks some.
+fuzz: tools
+	bash scripts/fuzz.sh
 
 demo-deps: pkg
 	cd examples-node && npm install --no-audit --no-fund --loglevel=error --install-links=false
