@@ -89,9 +89,16 @@ function writeSession (store, sess, json, existing, cb, deadline, timeout) {
   callStore(store, 'set', [sess.id, sess], cb, timeout)
 }
 
-/** Can this session be written as a delta? Loaded from a store that merges, under the same id. */
+/**
+ * Can this session be written as a delta? Loaded from a store that merges, under the same id. Our
+ * MemoryStore's own merge is used only while its own set is in place: code that replaced set (to
+ * watch or redirect the writes, as express-session's tests do) gets its set called, as before.
+ */
 function merges (store, state, sess) {
-  return Boolean(state && state.fromStore && state.originalId === sess.id && typeof store.merge === 'function')
+  if (!(state && state.fromStore && state.originalId === sess.id)) return false
+  const merge = store.merge
+  if (typeof merge !== 'function') return false
+  return merge[kNative] !== true || (typeof store.set === 'function' && store.set[kNative] === true)
 }
 
 /**
