@@ -52,6 +52,8 @@ fn number(text: &str) -> Option<f64> {
 }
 
 /// A number as JavaScript's `JSON.stringify` writes it (`Number#toString`; `null` when not finite).
+/// Both print the shortest digits that read back as the number; JavaScript switches to an exponent
+/// below 1e-6 and from 1e21 on, and signs a positive exponent.
 fn js_number(n: f64) -> String {
     if !n.is_finite() {
         return "null".into();
@@ -59,38 +61,14 @@ fn js_number(n: f64) -> String {
     if n == 0.0 {
         return "0".into(); // also -0
     }
-    // the shortest digits that read back as `n`, and where the point goes
-    let e = format!("{:e}", n.abs()); // "1.2345e3"
-    let (mantissa, exp) = e.split_once('e').unwrap_or((&e, "0"));
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let k = digits.len() as i64;
-    let point = exp.parse::<i64>().unwrap_or(0) + 1; // ECMAScript's n
-    let mut out = String::with_capacity(24);
-    if n < 0.0 {
-        out.push('-');
+    if (1e-6..1e21).contains(&n.abs()) {
+        return format!("{n}");
     }
-    if k <= point && point <= 21 {
-        out.push_str(&digits);
-        out.extend(std::iter::repeat_n('0', (point - k) as usize));
-    } else if 0 < point && point <= 21 {
-        out.push_str(&digits[..point as usize]);
-        out.push('.');
-        out.push_str(&digits[point as usize..]);
-    } else if -6 < point && point <= 0 {
-        out.push_str("0.");
-        out.extend(std::iter::repeat_n('0', (-point) as usize));
-        out.push_str(&digits);
-    } else {
-        out.push_str(&digits[..1]);
-        if k > 1 {
-            out.push('.');
-            out.push_str(&digits[1..]);
-        }
-        out.push('e');
-        out.push(if point - 1 < 0 { '-' } else { '+' });
-        out.push_str(&(point - 1).abs().to_string());
+    let e = format!("{n:e}"); // "1.5e-7", "1e21"
+    match e.split_once('e') {
+        Some((m, exp)) if !exp.starts_with('-') => format!("{m}e+{exp}"),
+        _ => e,
     }
-    out
 }
 
 /// The elements of a JSON array, as text slices, in order. One pass, no recursion.
@@ -450,6 +428,11 @@ mod tests {
             (-0.0, "0"),
             (9007199254740993.0, "9007199254740992"),
             (-2.5e300, "-2.5e+300"),
+            (1e-6, "0.000001"),
+            (9.99e-7, "9.99e-7"),
+            (5e-324, "5e-324"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
+            (123e18, "123000000000000000000"),
         ] {
             assert_eq!(js_number(n), js, "{n}");
         }
