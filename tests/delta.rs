@@ -47,3 +47,42 @@ fn the_delta_of_a_session_saved_earlier_is_against_that_save() {
         format!(r#"{{"set":{{"user":"bob"}},"cookie":{}}}"#, &NOW[10..NOW.find("},").unwrap() + 1])
     );
 }
+
+/// Mangled records and deltas (bytes dropped, doubled, swapped for JSON's own punctuation) give a
+/// result or an error, never a panic: apply and delta read input that a store or a client shaped.
+#[test]
+fn mangled_input_never_panics() {
+    let seeds = [
+        LOADED,
+        NOW,
+        r#"{"set":{"a":[1,{"b":"\u00e9\\"}]},"unset":["x","\"y"],"inc":{"n":-1.5e3},"push":{"l":[[],{}]},"cookie":{"path":"/"}}"#,
+    ];
+    const PIECES: &[&str] = &["{", "}", "[", "]", "\"", "\\", ",", ":", " ", "1", "-", "e", "é", "😀", "null", "\\u00"];
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    for _ in 0..20_000 {
+        let mut text: Vec<&str> = seeds[next(seeds.len())].split_inclusive(|_| true).collect();
+        for _ in 0..=next(4) {
+            let at = next(text.len() + 1);
+            match next(3) {
+                0 if at < text.len() => {
+                    text.remove(at);
+                }
+                1 if at < text.len() => text.insert(at, text[at]),
+                _ => text.insert(at.min(text.len()), PIECES[next(PIECES.len())]),
+            }
+        }
+        let mangled: String = text.concat();
+        let other = seeds[next(seeds.len())];
+        let _ = apply(&mangled, other);
+        let _ = apply(other, &mangled);
+        let _ = session_core::session::delta(&mangled, other, &Default::default());
+        let ops = session_core::session::Ops { inc: Some(&mangled), push: Some(&mangled) };
+        let _ = session_core::session::delta(other, other, &ops);
+    }
+}
