@@ -26,6 +26,7 @@ pub mod error;
 pub mod id;
 #[cfg(feature = "tools")]
 pub mod inspect;
+mod json_text;
 pub mod options;
 pub mod random;
 pub mod session;

@@ -335,7 +335,7 @@ impl Record {
                 out.push_str(k);
                 out.push('"');
             } else {
-                out.push_str(&serde_json::Value::from(k.as_str()).to_string());
+                crate::json_text::push_json_string(out, k);
             }
             out.push(':');
             out.push_str(v);

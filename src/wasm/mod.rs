@@ -2,7 +2,8 @@
 //! booleans, byte arrays, and JSON text where a structure must cross in one call. The hand-written
 //! JS in `js/` gives these their public names and option objects; nobody edits the generated glue.
 
-use crate::cookie::{self, SerializeOptions};
+#[cfg(any(feature = "client", feature = "tools"))]
+use crate::cookie;
 use crate::error::Error;
 use crate::signing::Signer;
 use js_sys::{Array, Reflect, Uint8Array};
@@ -94,6 +95,7 @@ pub fn unsign(input: &str, secrets: Vec<JsValue>) -> Result<JsValue, JsValue> {
     }))
 }
 
+#[cfg(feature = "tools")] // the browser build only (Node goes through the lean slots)
 /// `cookie@0.7`'s `parse`, as JSON text of an object (one crossing; `JSON.parse` on the JS side).
 /// With `decode` false the values stay raw, for a custom `decode` function in JS.
 #[wasm_bindgen(js_name = parseCookieJson)]
@@ -103,6 +105,7 @@ pub fn parse_cookie_json(header: &str, decode: bool) -> String {
     serde_json::Value::Object(map).to_string()
 }
 
+#[cfg(feature = "tools")] // the browser build only (Node goes through the lean slots)
 /// `cookie@0.7`'s `serialize`; the JS layer has already reduced the options to plain values.
 #[wasm_bindgen(js_name = serializeCookie)]
 #[allow(clippy::too_many_arguments)]
@@ -120,8 +123,18 @@ pub fn serialize_cookie(
     priority: Option<String>,
     same_site: Option<String>,
 ) -> Result<String, JsValue> {
-    let opts =
-        SerializeOptions { raw, max_age, domain, path, expires, http_only, secure, partitioned, priority, same_site };
+    let opts = cookie::SerializeOptions {
+        raw,
+        max_age,
+        domain,
+        path,
+        expires,
+        http_only,
+        secure,
+        partitioned,
+        priority,
+        same_site,
+    };
     cookie::serialize_cookie(name, value, &opts).map_err(to_js)
 }
 
