@@ -8,7 +8,7 @@ use arbitrary::{Arbitrary, Unstructured};
 use session_core::client::{seal, ClientOptions, ClientSession, CommitInput};
 use session_core::cookie::{decode_uri_component, get_cookie, parse_cookie, parse_cookie_raw, read_cookies};
 use session_core::inspect::{audit, inspect_json, parse_set_cookie, AuditOptions};
-use session_core::session::{data_part, Facts, Phase, Record, Session, SessionOptions, Timeouts};
+use session_core::session::{apply, data_part, delta, Facts, Ops, Phase, Record, Session, SessionOptions, Timeouts};
 use session_core::Signer;
 
 /// A target's body: any bytes at all.
@@ -24,6 +24,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("client_load", client_load),
     ("seal_open", seal_open),
     ("inspect", inspect),
+    ("delta", delta_merge),
 ];
 
 /// What a server hands over: Node gives header bytes as latin1 when they are not ASCII, so a
@@ -117,6 +118,9 @@ struct Choices<'a> {
     saved: Option<&'a str>,
     session: Option<&'a str>,
     header: &'a str,
+    want_delta: bool,
+    inc: Option<&'a str>,
+    push: Option<&'a str>,
 }
 
 /// An Express request: the cookie's id, the loaded record's end, the decision as the response goes out.
@@ -156,6 +160,8 @@ pub fn decision(data: &[u8]) {
         touched: c.touched,
         store_touch: c.store_touch,
         want_record: c.want_record,
+        want_delta: c.want_delta,
+        ops: Ops { inc: c.inc, push: c.push },
         signed: None,
     };
     if let Ok(out) = s.decide_facts(&facts) {
@@ -220,4 +226,33 @@ pub fn inspect(data: &[u8]) {
             assert!(report.starts_with('{'), "the report is JSON");
         }
     }
+}
+
+/// The pieces of a merge, drawn from the bytes: a record as loaded, as now, as stored, and ops.
+#[derive(Debug, Arbitrary)]
+struct Merge<'a> {
+    base: &'a str,
+    now: &'a str,
+    stored: &'a str,
+    inc: Option<&'a str>,
+    push: Option<&'a str>,
+    delta: &'a str,
+}
+
+/// The delta of a request and its merge into the stored record (what RedisStore and MemoryStore
+/// write): whatever merges reads again as a record.
+pub fn delta_merge(data: &[u8]) {
+    let Ok(m) = Merge::arbitrary(&mut Unstructured::new(data)) else { return };
+    let ops = Ops { inc: m.inc, push: m.push };
+    if let Ok(d) = delta(m.base, m.now, &ops) {
+        if let Ok(merged) = apply(m.stored, &d) {
+            assert!(Record::parse(&merged).is_ok(), "a merged record reads again");
+        }
+        if Record::parse(m.base).is_ok() {
+            if let Ok(merged) = apply(m.base, &d) {
+                assert!(Record::parse(&merged).is_ok());
+            }
+        }
+    }
+    let _ = apply(m.stored, m.delta);
 }

@@ -19,7 +19,8 @@ const seeds = {
   decision: [],
   client_load: [],
   seal_open: [],
-  inspect: []
+  inspect: [],
+  delta: []
 }
 for (const c of vectors('parse')) seeds.cookie_header.push(c.header)
 for (const c of vectors('unsign')) seeds.unsign.push(c.input)
@@ -33,6 +34,7 @@ for (const c of vectors('client')) if (c.input && c.input.header) seeds.client_l
 for (const c of vectors('seal')) if (c.expected && typeof c.expected === 'string') seeds.seal_open.push(c.expected)
 for (const c of vectors('seal')) if (c.value) seeds.seal_open.push(c.value)
 for (const c of vectors('inspect')) seeds.inspect.push(c.header)
+for (const c of vectors('delta')) seeds.delta.push(JSON.stringify(c))
 for (const c of vectors('audit')) seeds.set_cookie.push(c.header)
 if (fs.existsSync(real)) {
   for (const h of Object.values(require(path.join(real, 'top-cookie.json')))) {
