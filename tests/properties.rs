@@ -136,3 +136,57 @@ proptest! {
         let _ = t.seen_due(c, now);
     }
 }
+
+/// A JSON value: scalars, and arrays and objects of them, a few levels deep.
+fn json_value() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        any::<String>().prop_map(serde_json::Value::from),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
+            proptest::collection::btree_map("[a-c]", inner, 0..4)
+                .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// A session record: a cookie and top-level keys from a small set (so requests share keys).
+fn record() -> impl Strategy<Value = serde_json::Value> {
+    (proptest::collection::btree_map("[a-e]|ké|\"q", json_value(), 0..5), 0i64..10_000).prop_map(|(data, n)| {
+        let mut o = serde_json::Map::new();
+        o.insert("cookie".into(), serde_json::json!({ "originalMaxAge": n, "httpOnly": true, "path": "/" }));
+        o.extend(data);
+        serde_json::Value::Object(o)
+    })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// The delta of a request, applied to the record it was taken against, gives the record as the
+    /// request left it; applied to a record others changed meanwhile, it keeps their other keys.
+    #[test]
+    fn a_delta_applied_gives_what_the_request_left(base in record(), now in record(), other in record()) {
+        use session_core::session::{apply, delta, Ops};
+        let (b, n) = (base.to_string(), now.to_string());
+        let d = delta(&b, &n, &Ops::default()).unwrap();
+        let merged: serde_json::Value = serde_json::from_str(&apply(&b, &d).unwrap()).unwrap();
+        prop_assert_eq!(&merged, &now);
+        // someone else's record: each key the request did not touch keeps the stored value
+        let theirs: serde_json::Value = serde_json::from_str(&apply(&other.to_string(), &d).unwrap()).unwrap();
+        for (k, v) in other.as_object().unwrap() {
+            if k != "cookie" && base.get(k) == now.get(k) {
+                prop_assert_eq!(theirs.get(k), Some(v));
+            }
+        }
+        for (k, v) in now.as_object().unwrap() {
+            if base.get(k) != Some(v) {
+                prop_assert_eq!(theirs.get(k), Some(v), "a key the request set lands");
+            }
+        }
+    }
+}
