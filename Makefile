@@ -12,7 +12,7 @@ WASM := CARGO_TARGET_DIR=target/wasm
 WASM_PROBE := $(NULLFIX) { grep -qs '"success":false' target/wasm/.rustc_info.json && rm -f target/wasm/.rustc_info.json; true; } &&
 LOGS := target/test-logs
 
-.PHONY: fuzz all tools deps demo-deps system-deps cli pkg test test-rust test-wasm test-node test-counts lint demo vectors bench clean
+.PHONY: fuzz differential test-differential all tools deps demo-deps system-deps cli pkg test test-rust test-wasm test-node test-counts lint demo vectors bench clean
 
 all: pkg
 
@@ -41,7 +41,7 @@ pkg: tools deps
 	bash scripts/build-pkg.sh
 
 # Every test: native (cargo), inside wasm (wasm-pack test --node), Node (the npm package).
-test: test-rust test-wasm test-node test-counts
+test: test-rust test-wasm test-node test-counts test-differential
 
 test-rust:
 	@mkdir -p $(LOGS)
@@ -57,6 +57,14 @@ test-wasm: tools
 test-node: pkg deps demo-deps system-deps cli
 	@mkdir -p $(LOGS)
 	node --test --test-reporter=spec tests/node/ 2>&1 | tee $(LOGS)/node.log
+
+# Native = wasm on seeded random and hostile cases of every vector kind (scripts/differential.js):
+# a small count here; `make differential N=1000000` for the long run.
+test-differential: pkg
+	$(NULLFIX) DIFF_PROFILE=debug node scripts/differential.js 5000
+
+differential: pkg
+	$(NULLFIX) node scripts/differential.js $(or $(N),100000)
 
 # The three runners must have run the same number of vector cases.
 test-counts:

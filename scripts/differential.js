@@ -1,0 +1,284 @@
+'use strict'
+// Native ≡ wasm at scale (make differential N=1000000; a small count runs in make test): seeded
+// random cases of every kind of shared vector, with the adversarial shapes of hostile input (huge
+// headers, thousands of cookies, NUL and control bytes, lone surrogates, latin1 bytes as Node hands
+// over non-ASCII header bytes, bad percent-encoding, deep JSON, __proto__/constructor keys), are
+// answered by the wasm build through the package's own calls, then checked case by case by the
+// native core with the vector runner's `check` (examples/differential.rs reading them on stdin).
+//
+// A lone surrogate cannot cross into wasm: the JS side writes strings as UTF-8, each lone surrogate
+// becoming U+FFFD. The wasm build answers for the string as given; the native side gets the same
+// string with U+FFFD in its place (JSON cannot carry a lone surrogate), so a case holds when the wasm
+// build treats a lone surrogate exactly as U+FFFD.
+//
+// Usage: node scripts/differential.js [N] (default 2000) [seed]; prints throughput and counts. The
+// native side is built in release, or (DIFF_PROFILE=debug, as make test runs it) in the debug
+// profile that `cargo test --all-targets` has already built.
+const { spawn, execFileSync } = require('node:child_process')
+const path = require('node:path')
+
+const root = path.join(__dirname, '..')
+const sc = require(path.join(root, 'pkg'))
+const native = require(path.join(root, 'pkg', 'native'))
+const N = Number(process.argv[2] || process.env.N || 2000)
+let seed = Number(process.argv[3] || process.env.DIFF_SEED || 20261201) | 0
+
+function rnd () { // mulberry32
+  seed = seed + 0x6D2B79F5 | 0
+  let t = Math.imul(seed ^ seed >>> 15, 1 | seed)
+  t = t + Math.imul(t ^ t >>> 7, 61 | t) ^ t
+  return ((t ^ t >>> 14) >>> 0) / 4294967296
+}
+const below = (n) => Math.floor(rnd() * n)
+const pick = (list) => list[below(list.length)]
+const chance = (p) => rnd() < p
+
+const ALPHABETS = [
+  'abcxyzABC0129-_.~',
+  ' \t=;,"\\%+/:é€😀名\u00a0\u0000\u007f\u0001\u001f',
+  '%0123456789ABCDEFabcdefzZ',
+  '=; "a',
+  '\u00e9\u00ff\u0080\u00a3', // latin1 bytes, as Node reads non-ASCII header bytes
+  '\ud800\udc00\udfff\ud83d' // lone and paired surrogates
+]
+const POINTS = ALPHABETS.map((a, i) => (i === ALPHABETS.length - 1 ? a.split('') : Array.from(a))) // the last: lone code units
+function str (max, alphabets = POINTS) {
+  const a = pick(alphabets)
+  let s = ''
+  const n = below(max + 1)
+  for (let i = 0; i < n; i++) s += a[below(a.length)]
+  return s
+}
+const NAMES = ['connect.sid', 'session', 'session.sig', 'a', '__proto__', 'constructor', 'sid', 'j', 'x y']
+const SECRETS = ['keyboard cat', 'an older secret']
+const ID = () => { let s = ''; for (let i = 0; i < 32; i++) s += pick('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'); return s }
+
+/** A Cookie header: random pairs, sometimes a real session cookie, sometimes huge or many. */
+function header () {
+  if (chance(0.001)) return 'a=' + 'x'.repeat(100000) + '; ' + str(20) // 100 KB
+  const n = chance(0.002) ? 2000 + below(2000) : below(6)
+  const parts = []
+  for (let i = 0; i < n; i++) {
+    if (chance(0.2)) parts.push(`connect.sid=${encodeURIComponent('s:' + sc.sign(ID(), pick(SECRETS)))}`)
+    else if (chance(0.5)) parts.push(`${pick(NAMES)}=${str(24)}`)
+    else parts.push(str(16))
+  }
+  let h = parts.join(pick(['; ', ';', ' ; ', ',']))
+  if (chance(0.3) && h.length) h = mutate(h)
+  return h
+}
+function mutate (s) {
+  const a = [...s]
+  for (let k = 0; k < 1 + below(3); k++) {
+    const i = below(a.length + 1)
+    const r = below(3)
+    if (r === 0 && a.length) a.splice(Math.min(i, a.length - 1), 1)
+    else if (r === 1) a.splice(i, 0, str(2))
+    else if (a.length) a[Math.min(i, a.length - 1)] = str(1)
+  }
+  return a.join('')
+}
+// JSON values carry no lone surrogate: JSON.stringify writes one as a \uXXXX escape, which the
+// native side's reader of the case (serde_json) refuses; record texts carry such escapes instead.
+const TEXT = POINTS.slice(0, -1)
+const text = (max) => str(max, TEXT)
+/** A JSON value, integers only (both sides print those alike), keys hostile sometimes. */
+function value (depth) {
+  const r = below(depth > 3 ? 4 : 7)
+  if (r === 0) return null
+  if (r === 1) return chance(0.5)
+  if (r === 2) return below(2 ** 31) * (chance(0.5) ? 1 : -1)
+  if (r === 3) return text(12)
+  if (r === 4 || r === 5) {
+    const o = {}
+    for (let i = 0; i < below(4); i++) Object.defineProperty(o, pick(['a', 'b', '__proto__', 'constructor', text(4)]), { value: value(depth + 1), enumerable: true, configurable: true, writable: true })
+    return o
+  }
+  return Array.from({ length: below(4) }, () => value(depth + 1))
+}
+function cookiePart () {
+  const c = { originalMaxAge: chance(0.8) ? 3600000 : null, expires: chance(0.8) ? new Date(1767225600000 + below(7200000) - 3600000).toISOString() : null, httpOnly: true, path: '/' }
+  if (chance(0.3)) { c.createdAt = 1767225600000 - below(10000000); c.lastSeen = 1767225600000 - below(4000000) }
+  return c
+}
+function record () {
+  const r = { cookie: cookiePart() }
+  for (let i = 0; i < below(4); i++) r[pick(['user', 'n', 'cart', 'ké', text(5)])] = value(0)
+  return r
+}
+/** Record text, sometimes broken or 10,000 levels deep (text, so the JSONL line stays shallow). */
+function recordText () {
+  if (chance(0.01)) return '{"cookie":{},"d":' + '['.repeat(10000) + ']'.repeat(10000) + '}'
+  let t = JSON.stringify(record())
+  if (chance(0.05)) t = t.replace('"cookie"', '"\\ud800x":"\\udfff","cookie"') // lone surrogate escapes
+  return chance(0.15) ? mutate(t) : t
+}
+const NOW = 1767225600000
+
+const kinds = {
+  parse () {
+    const c = { header: header() }
+    c.expected = { ...sc.parseCookie(c.header) }
+    return c
+  },
+  serialize () {
+    const o = {}
+    if (chance(0.5)) o.maxAge = pick([3600, 0, -1, 1.5, 1e21, NaN])
+    if (chance(0.5)) o.expires = NOW + below(1e9)
+    if (chance(0.3)) o.domain = pick(['example.com', '.a.b', str(8)])
+    if (chance(0.5)) o.path = pick(['/', '/p', str(6)])
+    for (const k of ['httpOnly', 'secure', 'partitioned']) if (chance(0.3)) o[k] = true
+    if (chance(0.2)) o.priority = pick(['low', 'High', str(4)])
+    if (chance(0.2)) o.sameSite = pick(['lax', 'Strict', 'none', true, str(3)])
+    const c = { cookie: chance(0.8) ? pick(NAMES) : str(6), value: str(30), options: o }
+    const js = { ...o }
+    if (js.expires !== undefined) js.expires = new Date(js.expires)
+    try {
+      c.expected = sc.serializeCookie(c.cookie, c.value, js)
+    } catch (e) {
+      if (!e.field) throw e
+      c.expected = { error: e.field }
+    }
+    if (Number.isNaN(o.maxAge)) o.maxAge = 'NaN' // the vectors' spelling of NaN
+    return c
+  },
+  sign () {
+    const c = { value: str(40), secret: chance(0.8) ? pick(SECRETS) : str(10) || 'k' }
+    c.expected = sc.sign(c.value, c.secret)
+    return c
+  },
+  unsign () {
+    const secrets = chance(0.5) ? SECRETS : [pick(SECRETS)]
+    const good = sc.sign(str(20), pick(SECRETS))
+    const c = { input: chance(0.6) ? mutate(good) : chance(0.5) ? good : str(60), secrets }
+    const hit = sc.verify(c.input, c.secrets)
+    c.expected = hit ? { value: hit.value, index: hit.secretIndex } : false
+    return c
+  },
+  decide () {
+    const id = ID()
+    const options = { name: 'connect.sid', secrets: SECRETS, resave: chance(0.5), saveUninitialized: chance(0.5), rolling: chance(0.3) }
+    if (chance(0.3)) options.idleTimeout = 1800000
+    if (chance(0.2)) options.absoluteTimeout = 28800000
+    const original = chance(0.7) ? record() : null
+    const session = chance(0.9) ? (chance(0.5) && original ? { ...original, n: below(100) } : record()) : null
+    const input = {
+      phase: pick(['headers', 'end', 'both']),
+      now: NOW + below(4000000),
+      secure: chance(0.5),
+      cookieId: chance(0.6) ? (chance(0.8) ? id : ID()) : null,
+      cookieSecretIndex: chance(0.8) ? 0 : 1,
+      sessionId: chance(0.95) ? id : null,
+      id: chance(0.9) ? id : ID(),
+      originalId: id,
+      original,
+      saved: chance(0.5) ? original : (chance(0.5) ? session : null),
+      session,
+      destroyed: chance(0.05),
+      touched: chance(0.2),
+      storeTouch: chance(0.5),
+      wantRecord: chance(0.8)
+    }
+    const c = { options, input }
+    c.expected = native.decision(new (native.lean().SessionCore)(JSON.stringify(options), options.secrets), input)
+    return c
+  },
+  delta () {
+    const r = below(3)
+    const c = {}
+    try {
+      if (r === 0) {
+        c.op = 'apply'
+        c.stored = recordText()
+        c.delta = chance(0.7) ? native.delta(JSON.stringify(record()), JSON.stringify(record())) : str(30)
+        c.expected = native.applyDelta(c.stored, c.delta)
+      } else if (r === 1) {
+        c.op = 'delta'
+        c.base = recordText()
+        c.now = recordText()
+        if (chance(0.3)) c.inc = JSON.stringify({ n: below(10) - 5 })
+        if (chance(0.3)) c.push = JSON.stringify({ cart: [value(2)] })
+        c.expected = native.delta(c.base, c.now, c.inc ?? null, c.push ?? null)
+      } else {
+        c.op = 'tag'
+        c.id = chance(0.8) ? ID() : str(40)
+        c.expected = native.tag(c.id)
+      }
+    } catch (e) {
+      if (!e.code) throw e
+      c.expected = { error: e.code }
+    }
+    return c
+  },
+  ended () {
+    const options = { name: 'connect.sid', secrets: SECRETS, idleTimeout: 1800000, absoluteTimeout: 28800000 }
+    const c = { options, record: record(), now: NOW + below(30000000) - 10000000 }
+    c.expected = native.ended(new (native.lean().SessionCore)(JSON.stringify(options), options.secrets), JSON.stringify(c.record), c.now) || null
+    return c
+  },
+  client () {
+    const options = pick([{ name: 'session' }, { name: 'session', encrypt: true }, { name: 'session', signed: false }, { name: 'session', algorithm: 'sha256' }])
+    const keys = SECRETS
+    let h = header()
+    if (chance(0.3)) h = 'session=' + Buffer.from(JSON.stringify(value(0))).toString('base64') + (chance(0.5) ? '; session.sig=' + str(27) : '')
+    const c = { options, keys, op: 'load', input: { header: h, now: NOW } }
+    const core = new (native.client().ClientSessionCore)(JSON.stringify(options), keys, undefined)
+    c.expected = native.clientLoadObject(core, h, NOW)
+    return c
+  },
+  inspect () {
+    const c = { header: header(), options: pick([{ now: NOW }, { now: NOW, secrets: SECRETS, keys: SECRETS }, { as: 'set-cookie', now: NOW, url: 'http://localhost/' }]) }
+    c.expected = native.tools().inspectJson(c.header, JSON.stringify(c.options))
+    return c
+  },
+  audit () {
+    const lines = Array.from({ length: 1 + below(3) }, () => `${pick(NAMES)}=${str(20)}; ${pick(['Path=/', 'HttpOnly', 'Secure', 'SameSite=None', 'Max-Age=' + below(1e6), 'Expires=' + str(10), str(8)])}`)
+    const c = { header: lines.join('\n'), options: { now: NOW, url: pick(['https://example.com/', 'http://localhost/']) } }
+    c.expected = native.tools().auditJson(c.header, JSON.stringify(c.options))
+    return c
+  }
+}
+const names = Object.keys(kinds)
+
+// What the native side reads: lone surrogates as U+FFFD (see the header).
+const wellFormed = (k, v) => (typeof v === 'string' ? v.toWellFormed() : v)
+
+function main () {
+  if (process.env.DIFF_DUMP) { // the cases themselves, one JSON line each, for replaying one
+    for (let i = 0; i < N; i++) {
+      const kind = names[i % names.length]
+      process.stdout.write(JSON.stringify({ kind, case: kinds[kind]() }, wellFormed) + '\n')
+    }
+    return
+  }
+  const debug = process.env.DIFF_PROFILE === 'debug'
+  execFileSync('cargo', ['build', '--quiet', ...(debug ? [] : ['--release']), '--example', 'differential'], { cwd: root, stdio: 'inherit' })
+  const bin = path.join(root, 'target', debug ? 'debug' : 'release', 'examples', 'differential')
+  const child = spawn(bin, [], { stdio: ['pipe', 'pipe', 'inherit'] })
+  let out = ''
+  child.stdout.on('data', (d) => { out += d })
+  const started = process.hrtime.bigint()
+  const startSeed = seed
+  let i = 0
+  function pump () {
+    let ok = true
+    while (i < N && ok) {
+      const kind = names[i % names.length]
+      const line = JSON.stringify({ kind, case: kinds[kind]() }, wellFormed) + '\n'
+      ok = child.stdin.write(line)
+      i++
+    }
+    if (i < N) child.stdin.once('drain', pump)
+    else child.stdin.end()
+  }
+  child.on('exit', (code) => {
+    const secs = Number(process.hrtime.bigint() - started) / 1e9
+    let summary = {}
+    try { summary = JSON.parse(out) } catch (e) {}
+    console.log(`differential (native = wasm): ${summary.cases} cases, ${summary.mismatches} mismatches, seed ${startSeed}, ${secs.toFixed(1)} s (${Math.round(summary.cases / secs)} cases/s)`)
+    console.log('  by kind: ' + Object.entries(summary.kinds || {}).map(([k, n]) => `${k}=${n}`).join(' '))
+    process.exitCode = code === 0 && summary.cases === N ? 0 : 1
+  })
+  pump()
+}
+main()

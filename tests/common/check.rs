@@ -1,0 +1,203 @@
+//! One shared-vector case checked against the core: `check(kind, case)` computes the case's answer
+//! natively and compares it with its `expected`. Used by the vector runner (tests/vectors.rs,
+//! native and inside wasm) and by the native side of the differential (examples/differential.rs),
+//! which checks the wasm build's answers to generated cases as if they were vectors.
+
+#![allow(dead_code)]
+
+use serde_json::{Map, Value};
+use session_core::client::seal::{open, seal_with_nonce, SealKey};
+use session_core::client::{Algorithm, ClientOptions, ClientSession, CommitInput, Keygrip};
+use session_core::cookie::{parse_cookie, serialize_cookie, SerializeOptions};
+use session_core::session::{apply, delta, Input, Ops, Session, SessionOptions};
+use session_core::Signer;
+
+fn strings(v: &Value) -> Vec<&str> {
+    v.as_array().map(|a| a.iter().map(s).collect()).unwrap_or_default()
+}
+
+fn hex(text: &str) -> Vec<u8> {
+    (0..text.len() / 2).filter_map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()).collect()
+}
+
+fn session_core(case: &Value) -> Session {
+    let opts: SessionOptions = serde_json::from_value(case["options"].clone()).unwrap_or_default();
+    let secrets: Vec<&str> =
+        case["options"]["secrets"].as_array().map(|a| a.iter().map(s).collect()).unwrap_or_default();
+    Session::new(opts, &secrets).unwrap_or_else(|e| panic!("options: {e}"))
+}
+
+pub fn s(v: &Value) -> &str {
+    v.as_str().unwrap_or_default()
+}
+
+/// A JSON number, or one of the strings the generator writes for NaN and the infinities.
+fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(t) => t.parse().ok(),
+        _ => None,
+    }
+}
+
+/// JavaScript truthiness of an option value, as `cookie@0.7` tests its options.
+fn truthy(v: Option<&Value>) -> bool {
+    match v {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(t)) => !t.is_empty(),
+        Some(Value::Number(n)) => n.as_f64().is_some_and(|f| f != 0.0),
+        Some(_) => true,
+    }
+}
+
+fn options(o: &Value) -> SerializeOptions {
+    let get = |k: &str| o.get(k);
+    let text = |k: &str| truthy(get(k)).then(|| s(&o[k]).to_owned());
+    SerializeOptions {
+        max_age: get("maxAge").filter(|v| !v.is_null()).map(|v| number(v).unwrap_or(f64::NAN)),
+        domain: text("domain"),
+        path: text("path"),
+        expires: get("expires").filter(|v| !v.is_null()).map(|v| number(v).unwrap_or(f64::NAN)),
+        http_only: truthy(get("httpOnly")),
+        secure: truthy(get("secure")),
+        partitioned: truthy(get("partitioned")),
+        priority: text("priority"),
+        same_site: match get("sameSite") {
+            Some(Value::Bool(true)) => Some("strict".into()),
+            v if truthy(v) => Some(s(&o["sameSite"]).to_owned()),
+            _ => None,
+        },
+        raw: false,
+    }
+}
+
+/// A sealed value differs on every run (a fresh nonce): in a commit's `setCookies`, each one is
+/// opened with the case's keys and compared as `[sealed with key <index>: <payload>]`.
+fn unseal(out: &mut Value, keys: &[&str]) {
+    let keys: Vec<SealKey> = keys.iter().map(|k| SealKey::derive(k.as_bytes())).collect();
+    for pair in out["setCookies"].as_array_mut().into_iter().flatten() {
+        let (name, header) = (s(&pair[0]).to_owned(), s(&pair[1]).to_owned());
+        let Some(rest) = header.strip_prefix(&format!("{name}=")).filter(|r| r.starts_with("sc1.")) else {
+            continue;
+        };
+        let end = rest.find(';').unwrap_or(rest.len());
+        let shown = match open(&keys, &name, &rest[..end]) {
+            Ok((p, i)) => format!("[sealed with key {i}: {}]", String::from_utf8_lossy(&p)),
+            Err(e) => format!("[does not open: {}]", e.as_str()),
+        };
+        pair[1] = format!("{name}={shown}{}", &rest[end..]).into();
+    }
+}
+
+pub fn check(file: &str, case: &Value) -> Result<(), String> {
+    let expected = &case["expected"];
+    let actual: Value = match file {
+        "parse" => Value::Object(
+            parse_cookie(s(&case["header"])).into_iter().map(|(k, v)| (k, v.into())).collect::<Map<_, _>>(),
+        ),
+        "serialize" => match serialize_cookie(s(&case["cookie"]), s(&case["value"]), &options(&case["options"])) {
+            Ok(h) => h.into(),
+            Err(session_core::Error::Invalid { field, .. }) => {
+                serde_json::json!({ "error": field })
+            }
+            Err(e) => return Err(format!("unexpected error {e}")),
+        },
+        "sign" => Signer::new(&[s(&case["secret"])]).map(|k| k.sign(s(&case["value"]))).unwrap_or_default().into(),
+        "unsign" => {
+            let secrets: Vec<&str> = case["secrets"].as_array().map(|a| a.iter().map(s).collect()).unwrap_or_default();
+            match Signer::new(&secrets).and_then(|k| k.unsign(s(&case["input"]))) {
+                Some(u) => serde_json::json!({ "value": u.value, "index": u.secret_index }),
+                None => Value::Bool(false),
+            }
+        }
+        "decide" => {
+            let text = case["input"].to_string();
+            let input: Input = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+            let out = session_core(case).decide(&input).map_err(|e| e.to_string())?;
+            serde_json::to_value(out).map_err(|e| e.to_string())?
+        }
+        "delta" => {
+            let got = match s(&case["op"]) {
+                "apply" => apply(s(&case["stored"]), s(&case["delta"])),
+                "delta" => {
+                    let ops = Ops { inc: case["inc"].as_str(), push: case["push"].as_str() };
+                    delta(s(&case["base"]), s(&case["now"]), &ops)
+                }
+                "tag" => Ok(session_core::id::tag(s(&case["id"]))),
+                other => return Err(format!("unknown op {other}")),
+            };
+            match got {
+                Ok(text) => text.into(),
+                Err(e) => serde_json::json!({ "error": e.code() }),
+            }
+        }
+        "ended" => {
+            match session_core(case).ended(&case["record"].to_string(), case["now"].as_i64().unwrap_or_default()) {
+                Some(why) => Value::String(why.as_str().to_owned()),
+                None => Value::Null,
+            }
+        }
+        "keygrip" => {
+            let alg = Algorithm::parse(s(&case["algorithm"])).ok_or("algorithm")?;
+            let k = Keygrip::new(&strings(&case["keys"]), alg).ok_or("keys")?;
+            let data = s(&case["data"]);
+            for pair in case["verify"].as_array().cloned().unwrap_or_default() {
+                let got = k.index(data, s(&pair[0])).map_or(-1, |i| i as i64);
+                if Some(got) != pair[1].as_i64() {
+                    return Err(format!("index of {} gave {got}", pair[0]));
+                }
+            }
+            k.sign(data).into()
+        }
+        "seal" if s(&case["op"]) == "seal" => {
+            let nonce: [u8; 24] = hex(s(&case["nonce"])).try_into().map_err(|_| "nonce")?;
+            let key = SealKey::derive(s(&case["secret"]).as_bytes());
+            seal_with_nonce(&key, s(&case["cookie"]), s(&case["payload"]).as_bytes(), &nonce)
+                .map_err(|e| e.to_string())?
+                .into()
+        }
+        "seal" => {
+            let keys: Vec<SealKey> = strings(&case["keys"]).iter().map(|k| SealKey::derive(k.as_bytes())).collect();
+            match open(&keys, s(&case["cookie"]), s(&case["value"])) {
+                Ok((p, i)) => serde_json::json!({ "payload": String::from_utf8_lossy(&p), "index": i }),
+                Err(e) => serde_json::json!({ "error": e.as_str() }),
+            }
+        }
+        "client" => {
+            let opts: ClientOptions = serde_json::from_value(case["options"].clone()).map_err(|e| e.to_string())?;
+            let keys = strings(&case["keys"]);
+            let core = match case.get("signedKeys") {
+                Some(signed) => ClientSession::with_signed_keys(opts, &keys, &strings(signed)),
+                None => ClientSession::new(opts, &keys),
+            }
+            .map_err(|e| e.to_string())?;
+            let input = &case["input"];
+            if s(&case["op"]) == "load" {
+                serde_json::to_value(core.load(s(&input["header"]), input["now"].as_i64().unwrap_or_default()))
+                    .map_err(|e| e.to_string())?
+            } else {
+                let text = input.to_string();
+                let input: CommitInput = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+                let mut out =
+                    serde_json::to_value(core.commit(&input).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+                unseal(&mut out, &keys);
+                out
+            }
+        }
+        // the report text itself must match, byte for byte
+        "inspect" => session_core::inspect::inspect_json(s(&case["header"]), &case["options"].to_string()).into(),
+        "audit" => session_core::inspect::audit_json(s(&case["header"]), &case["options"].to_string()).into(),
+        other => return Err(format!("no runner for {other}")),
+    };
+    // Objects compare as maps: JavaScript orders integer-like keys first, the core keeps header order.
+    let same = match (&actual, expected) {
+        (Value::Object(a), Value::Object(b)) => a.len() == b.len() && a.iter().all(|(k, v)| b.get(k) == Some(v)),
+        _ => actual == *expected,
+    };
+    if same {
+        Ok(())
+    } else {
+        Err(format!("expected {expected}, got {actual}"))
+    }
+}
