@@ -21,6 +21,19 @@ function timeoutError (method, ms) {
 }
 
 /**
+ * A store's own error, given the documented code when it has none: `ESESSIONSTORE_UNAVAILABLE`
+ * (the store threw, rejected or called back with an error). Its message and status stay the store's.
+ */
+function storeError (err) {
+  if (err && typeof err === 'object' && err.code === undefined) {
+    try {
+      err.code = 'ESESSIONSTORE_UNAVAILABLE'
+    } catch (e) {} // a frozen error keeps what it has
+  }
+  return err
+}
+
+/**
  * @param {object} store
  * @param {string} method
  * @param {Array} args the arguments before the callback
@@ -33,7 +46,7 @@ function callStore (store, method, args, cb, timeout) {
     if (done) return
     done = true
     if (timer !== null) clearTimeout(timer)
-    cb(err, value)
+    cb(storeError(err), value)
   }
   // our MemoryStore answers on the next tick, always: no timer for it
   if (timeout > 0 && !(store[method] && store[method][kNative] === true)) {

@@ -208,7 +208,15 @@ function loaded (state, err, sess, json) {
     }
     if (mw.resaveOff) state.saved = state.original
   } catch (e) {
-    return state.next(e)
+    // A record that loads but cannot be read back (e.g. data nested deeper than JSON.stringify
+    // goes): the session leaves this request and its response, so the app's error handler answers.
+    req.session = undefined
+    state.res.writeHead = state._writeHead
+    state.res.end = state._end
+    const err = new Error(`session record is unreadable: ${e && e.message}`)
+    err.code = 'ERR_SESSION_CORE_BAD_RECORD'
+    err.status = 500
+    return state.next(err)
   }
   state.next()
 }
