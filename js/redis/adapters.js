@@ -10,6 +10,7 @@
  *                            client can drop a queued command (node-redis: `abortSignal`, v4 `signal`)
  *   masters()                a Promise of one `send(args)` per master (the client itself when standalone)
  *   wait(key, n, ms)         WAIT on the connection to the key's master (the one that took the write)
+ *   ready()                  connected now (else commands wait in the client's offline queue)
  */
 
 /** @returns {{ family: string, cluster: boolean, send: Function, masters: Function, wait: Function }} */
@@ -35,7 +36,8 @@ function nodeRedis (client) {
     cluster: false,
     send,
     masters: async () => [(args) => send(null, args)],
-    wait: (key, n, ms) => send(key, ['WAIT', n, ms])
+    wait: (key, n, ms) => send(key, ['WAIT', n, ms]),
+    ready: () => client.isReady === true
   }
 }
 
@@ -54,7 +56,9 @@ function nodeRedisCluster (cluster) {
       return out
     },
     // routed by the key: the same connection to the same master as the write
-    wait: (key, n, ms) => cluster.sendCommand(key, false, ['WAIT', String(n), String(ms)])
+    wait: (key, n, ms) => cluster.sendCommand(key, false, ['WAIT', String(n), String(ms)]),
+    // a node may be down while the cluster is "ready": always give node-redis the means to cancel
+    ready: () => false
   }
 }
 
@@ -65,7 +69,8 @@ function ioredis (client) {
     cluster: false,
     send,
     masters: async () => [(args) => send(null, args)],
-    wait: (key, n, ms) => send(key, ['WAIT', n, ms])
+    wait: (key, n, ms) => send(key, ['WAIT', n, ms]),
+    ready: () => true // ioredis cannot cancel a queued command: no signal to make
   }
 }
 
@@ -83,7 +88,8 @@ function ioredisCluster (cluster) {
       const node = owners && owners[0] && cluster.nodes('master').find((nd) => `${nd.options.host}:${nd.options.port}` === owners[0])
       if (!node) return Promise.reject(new Error('no master known for the key\'s slot'))
       return node.call('WAIT', String(n), String(ms))
-    }
+    },
+    ready: () => true
   }
 }
 

@@ -26,6 +26,7 @@ const { adapt } = require('./adapters')
 const S = require('./scripts')
 
 const CREATED_KEEP_MS = 60000 // how long this process remembers the text of a session it created
+const LOADED_KEEP = 10000 // how many loaded records merge may start from without a GET
 
 class RedisStore extends Store {
   /**
@@ -51,6 +52,9 @@ class RedisStore extends Store {
     this.waitReplicas = count(o, 'waitReplicas', 0)
     this._queues = new Map() // id -> the merges waiting for the one compare-and-set in flight
     this._created = new Map() // id -> { text, at }: sessions this process created, oldest first
+    this._loaded = new Map() // id -> the text a request last loaded: merge's first compare-and-set expects it
+    this._timeouts = new Fifo() // the commands in flight, by deadline (see _bounded)
+    this._timer = null
   }
 
   // ---- the Store interface (callback or Promise) ------------------------------------------------
@@ -121,7 +125,13 @@ class RedisStore extends Store {
   // ---- the middleware's private path: the record as text, its deadline from the core ------------
 
   [kGetRecord] (sid, cb) {
-    this._get(sid).then((r) => (r ? cb(null, r.sess, r.text) : cb(null, undefined)), cb)
+    this._get(sid).then((r) => {
+      if (!r) return cb(null, undefined)
+      this._loaded.delete(sid)
+      this._loaded.set(sid, r.text)
+      if (this._loaded.size > LOADED_KEEP) this._loaded.delete(this._loaded.keys().next().value)
+      cb(null, r.sess, r.text)
+    }, cb)
   }
 
   /** `how.existing`: loaded from this store under this id, so only updated (XX); else created (NX). */
@@ -221,26 +231,55 @@ class RedisStore extends Store {
     }
   }
 
-  /** One command, bounded by operationTimeout (and cancelled, where the client can, when it runs out). */
+  /**
+   * One command, bounded by operationTimeout. While the client is not connected (commands wait in
+   * its offline queue), it is also cancelled when the time runs out, where the client can.
+   */
   _cmd (key, args) {
-    const ac = new AbortController()
-    return this._bounded(this.adapter.send(key, args, ac.signal), key, ac)
+    const ac = this.adapter.ready() ? null : new AbortController()
+    return this._bounded(this.adapter.send(key, args, ac ? ac.signal : undefined), key, ac)
   }
 
+  /**
+   * `pending`, or ESESSIONSTORE_TIMEOUT after operationTimeout. Every command has the same time, so
+   * the deadlines come in the order the commands were sent: one timer serves them all (a queue).
+   */
   _bounded (pending, key, ac) {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        if (ac) ac.abort()
-        reject(storeError('ESESSIONSTORE_TIMEOUT', `Redis did not answer within ${this.operationTimeout} ms (${key || 'scan'})`))
-      }, this.operationTimeout)
+      const entry = { at: Date.now() + this.operationTimeout, reject, ac, key, done: false }
+      this._timeouts.push(entry)
+      if (!this._timer) this._arm()
       pending.then((v) => {
-        clearTimeout(timer)
+        entry.done = true
         resolve(v)
       }, (err) => {
-        clearTimeout(timer)
+        entry.done = true
         reject(classify(err))
       })
     })
+  }
+
+  _arm () {
+    const q = this._timeouts
+    while (q.length && q.peek().done) q.shift()
+    if (!q.length) {
+      this._timer = null
+      return
+    }
+    this._timer = setTimeout(() => this._expire(), Math.max(0, q.peek().at - Date.now()))
+  }
+
+  _expire () {
+    const q = this._timeouts
+    const now = Date.now()
+    while (q.length && (q.peek().done || q.peek().at <= now)) {
+      const e = q.shift()
+      if (e.done) continue
+      e.done = true
+      if (e.ac) e.ac.abort()
+      e.reject(storeError('ESESSIONSTORE_TIMEOUT', `Redis did not answer within ${this.operationTimeout} ms (${e.key || 'scan'})`))
+    }
+    this._arm()
   }
 
   /** Every key under the prefix: SCAN on each master (never KEYS). */
@@ -288,8 +327,13 @@ class RedisStore extends Store {
 
   async _mergeBatch (sid, deltas) {
     const key = this.prefix + sid
+    // first try: the record as this process's request loaded it (still there unless someone wrote
+    // meanwhile, which the compare-and-set tells); afterwards, as Redis has it now
+    let known = this._loaded.get(sid)
+    this._loaded.delete(sid)
     for (let attempt = 0; ; attempt++) {
-      const stored = await this._cmd(key, ['GET', key])
+      const stored = known !== undefined ? known : await this._cmd(key, ['GET', key])
+      known = undefined
       if (stored === null || stored === undefined) throw storeError('ESESSION_GONE', `the session at ${key} was destroyed or expired`, null, 409)
       let text = String(stored)
       try {
@@ -361,6 +405,26 @@ function classify (err) {
 
 function globEscape (s) {
   return s.replace(/[*?[\]\\]/g, '\\$&')
+}
+
+/** A queue with O(1) push and shift (an array with a moving head, compacted now and then). */
+class Fifo {
+  constructor () {
+    this.items = []
+    this.head = 0
+  }
+
+  get length () { return this.items.length - this.head }
+  push (x) { this.items.push(x) }
+  peek () { return this.items[this.head] }
+  shift () {
+    const x = this.items[this.head++]
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head)
+      this.head = 0
+    }
+    return x
+  }
 }
 
 async function eachLimit (items, limit, fn) {

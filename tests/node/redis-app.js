@@ -33,6 +33,11 @@ async function main () {
     req.session[req.query.k] = true
     res.send('set')
   })
+  app.get('/save', (req, res, next) => {
+    // answers only once the store has the write (with waitReplicas: once replicas acknowledged it)
+    req.session[req.query.k] = true
+    req.session.save((err) => (err ? next(err) : res.send('saved')))
+  })
   app.get('/inc', (req, res) => {
     if (typeof req.session.increment === 'function') req.session.increment('n')
     else req.session.n = (req.session.n || 0) + 1

@@ -27,10 +27,14 @@ function portFree (port) {
 }
 
 const taken = new Set()
-/** A free loopback port whose bus port (port + 10000) is free too. */
+/**
+ * A free loopback port whose bus port (port + 10000) is free too, both below Linux's ephemeral range
+ * (32768 and up), so an outgoing connection cannot take a bus port between this check and the
+ * server's bind.
+ */
 async function freePort () {
   for (let i = 0; i < 200; i++) {
-    const port = 20000 + Math.floor(Math.random() * 30000)
+    const port = 12000 + Math.floor(Math.random() * 10000)
     if (taken.has(port)) continue
     if (await portFree(port) && await portFree(port + 10000)) {
       taken.add(port)
@@ -135,7 +139,12 @@ async function cluster () {
     const port = await freePort()
     nodes.push(new Node(dir, port, ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '1000']))
   }
-  await Promise.all(nodes.map((n) => n.start()))
+  try {
+    await Promise.all(nodes.map((n) => n.start()))
+  } catch (e) {
+    await Promise.all(nodes.map((n) => n.kill()))
+    throw e
+  }
   const c = {
     nodes,
     ports: nodes.map((n) => n.port),
@@ -180,20 +189,34 @@ async function cluster () {
       fs.rmSync(dir, { recursive: true, force: true })
     }
   }
-  await new Promise((resolve, reject) => {
+  try {
+    await create(nodes)
+    await c.waitOk()
+    await attached(nodes)
+  } catch (e) {
+    await c.stop()
+    throw e
+  }
+  return c
+}
+
+function create (nodes) {
+  return new Promise((resolve, reject) => {
     execFile('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '1', '--cluster-yes'],
       { encoding: 'utf8', timeout: 60000 }, (err, out, errOut) => (err ? reject(new Error(`redis-cli --cluster create: ${err.message}\n${out}\n${errOut}`)) : resolve()))
   })
-  await c.waitOk()
-  // every node knows all six (replicas attached): a failover can happen from the start
+}
+
+/** Until every node knows all six and the three replicas are attached: a failover can happen from the start. */
+async function attached (nodes) {
   const until = Date.now() + 30000
   while (Date.now() < until) {
     const known = await Promise.all(nodes.map((n) => cli(n.port, 'CLUSTER', 'INFO').then((i) => /cluster_known_nodes:6/.test(i))))
     const replicas = (await cli(nodes[0].port, 'CLUSTER', 'NODES')).split('\n').filter((l) => / slave /.test(l) || /,slave /.test(l)).length
-    if (known.every(Boolean) && replicas === 3) break
+    if (known.every(Boolean) && replicas === 3) return
     await sleep(100)
   }
-  return c
+  throw new Error('the cluster\'s replicas did not attach')
 }
 
 module.exports = { standalone, cluster, freePort, cli, sleep }
