@@ -10,6 +10,7 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 mod client;
+mod delta;
 mod helpers;
 mod io;
 mod session;
