@@ -26,7 +26,6 @@ const { adapt } = require('./adapters')
 const S = require('./scripts')
 
 const CREATED_KEEP_MS = 60000 // how long this process remembers the text of a session it created
-const LOADED_KEEP = 10000 // how many loaded records merge may start from without a GET
 
 class RedisStore extends Store {
   /**
@@ -52,7 +51,6 @@ class RedisStore extends Store {
     this.waitReplicas = count(o, 'waitReplicas', 0)
     this._queues = new Map() // id -> the merges waiting for the one compare-and-set in flight
     this._created = new Map() // id -> { text, at }: sessions this process created, oldest first
-    this._loaded = new Map() // id -> the text a request last loaded: merge's first compare-and-set expects it
     this._timeouts = new Fifo() // the commands in flight, by deadline (see _bounded)
     this._timer = null
   }
@@ -125,13 +123,7 @@ class RedisStore extends Store {
   // ---- the middleware's private path: the record as text, its deadline from the core ------------
 
   [kGetRecord] (sid, cb) {
-    this._get(sid).then((r) => {
-      if (!r) return cb(null, undefined)
-      this._loaded.delete(sid)
-      this._loaded.set(sid, r.text)
-      if (this._loaded.size > LOADED_KEEP) this._loaded.delete(this._loaded.keys().next().value)
-      cb(null, r.sess, r.text)
-    }, cb)
+    this._get(sid).then((r) => (r ? cb(null, r.sess, r.text) : cb(null, undefined)), cb)
   }
 
   /** `how.existing`: loaded from this store under this id, so only updated (XX); else created (NX). */
@@ -224,7 +216,7 @@ class RedisStore extends Store {
 
   async _waitReplicas (key) {
     if (!this.waitReplicas) return
-    const ms = Math.max(1, Math.floor(this.operationTimeout * 0.8))
+    const ms = Math.max(1, Math.floor(this.operationTimeout / 2)) // WAIT answers (with its count) before our own timeout
     const acks = Number(await this._bounded(this.adapter.wait(key, this.waitReplicas, ms), key, null))
     if (!(acks >= this.waitReplicas)) {
       throw storeError('ESESSIONSTORE_UNAVAILABLE', `only ${acks} of ${this.waitReplicas} replicas acknowledged the write to ${key}`)
@@ -327,23 +319,24 @@ class RedisStore extends Store {
 
   async _mergeBatch (sid, deltas) {
     const key = this.prefix + sid
-    // first try: the record as this process's request loaded it (still there unless someone wrote
-    // meanwhile, which the compare-and-set tells); afterwards, as Redis has it now
-    let known = this._loaded.get(sid)
-    this._loaded.delete(sid)
+    // First try: the record as the request loaded it (`delta.base`; still there unless someone wrote
+    // meanwhile, which the compare-and-set tells), whose merged result is `delta.record`: no GET.
+    // Afterwards: as Redis has it now, with the deltas applied by the core.
+    const first = deltas[0]
+    let known = typeof first.base === 'string' && typeof first.record === 'string' ? first.base : undefined
     for (let attempt = 0; ; attempt++) {
       const stored = known !== undefined ? known : await this._cmd(key, ['GET', key])
-      known = undefined
       if (stored === null || stored === undefined) throw storeError('ESESSION_GONE', `the session at ${key} was destroyed or expired`, null, 409)
       let text = String(stored)
       try {
-        for (const d of deltas) text = d.apply(text)
+        for (const d of deltas) text = d === first && known !== undefined ? d.record : d.apply(text)
       } catch (e) {
         throw storeError('ESESSIONSTORE_RECORD', `the record at ${key} cannot take the changes: ${e.message}`, e)
       }
       const last = deltas[deltas.length - 1]
       const deadline = last.expires === undefined ? undefined : last.expires
       const px = this._px(text, deadline === null ? undefined : deadline)
+      known = undefined
       const r = await this._script(key, S.WRITE, ['CAS', text, px, String(stored)])
       if ((await this._answer(r, key, 'CAS')) !== S.LOST) return
       if (attempt >= this.retries) {
