@@ -8,8 +8,6 @@
  * Replies: 1 written, -1 too late, -2 key gone, -3 key exists (create), 0 compare-and-set lost.
  */
 
-const { createHash } = require('node:crypto')
-
 const NOW = `local t = redis.call('TIME')
 if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(ARGV[1]) then return -1 end
 `
@@ -45,8 +43,9 @@ return 1
 const TOUCH = NOW + `return redis.call('PEXPIRE', KEYS[1], ARGV[2])
 `
 
+// `sha`: learnt from the first SCRIPT LOAD (the same on every server); until then, EVAL
 function script (text) {
-  return { text, sha: createHash('sha1').update(text).digest('hex') }
+  return { text, sha: null, loading: false }
 }
 
 module.exports = {

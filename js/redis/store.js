@@ -206,12 +206,23 @@ class RedisStore extends Store {
    */
   async _script (key, script, args) {
     const rest = [Date.now() + this.operationTimeout, ...args]
+    if (script.sha === null) {
+      this._learn(key, script)
+      return this._cmd(key, ['EVAL', script.text, 1, key, ...rest])
+    }
     try {
       return await this._cmd(key, ['EVALSHA', script.sha, 1, key, ...rest])
     } catch (err) {
       if (!/NOSCRIPT/.test(err.message)) throw err
       return this._cmd(key, ['EVAL', script.text, 1, key, ...rest])
     }
+  }
+
+  /** SCRIPT LOAD once, for the script's SHA1 (no hashing in JS): EVALSHA from then on. */
+  _learn (key, script) {
+    if (script.loading) return
+    script.loading = true
+    this._cmd(key, ['SCRIPT', 'LOAD', script.text]).then((sha) => { script.sha = String(sha) }, () => { script.loading = false })
   }
 
   async _waitReplicas (key) {

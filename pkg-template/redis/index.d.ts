@@ -42,13 +42,15 @@ declare class RedisStore extends session.Store {
 }
 
 declare namespace RedisStore {
-  export { RedisStore }
+  /** The class itself (`require('session-core/redis').RedisStore`, and `default`). */
+  export const RedisStore: typeof import('.')
+  export type RedisStore = import('.')
   export { RedisStore as default }
 
   /** Any node-redis client or cluster, or ioredis client or Cluster (recognised by its methods). */
-  type RedisClientLike = { sendCommand (...args: any[]): any } | { call (...args: any[]): any }
+  export type RedisClientLike = { sendCommand (...args: any[]): any } | { call (...args: any[]): any }
 
-  interface RedisStoreOptions {
+  export interface RedisStoreOptions {
     client: RedisClientLike
     /** Key prefix, default `sess:` (connect-redis's). */
     prefix?: string
@@ -67,7 +69,7 @@ declare namespace RedisStore {
   }
 
   /** What the middleware hands to merge(). */
-  interface Delta {
+  export interface Delta {
     readonly text: string
     apply (storedText: string): string
     readonly record: unknown
@@ -76,5 +78,5 @@ declare namespace RedisStore {
   }
 
   /** The `code` of a store error (each with `status` 503; ESESSION_GONE with 409). */
-  type ErrorCode = 'ESESSIONSTORE_TIMEOUT' | 'ESESSIONSTORE_UNAVAILABLE' | 'ESESSIONSTORE_CONFLICT' | 'ESESSIONSTORE_RECORD' | 'ESESSION_GONE'
+  export type ErrorCode = 'ESESSIONSTORE_TIMEOUT' | 'ESESSIONSTORE_UNAVAILABLE' | 'ESESSIONSTORE_CONFLICT' | 'ESESSIONSTORE_RECORD' | 'ESESSION_GONE'
 }
