@@ -78,10 +78,13 @@ it('five master failovers under traffic: traffic continues, no acknowledged writ
     assert.ok(window.ok >= before + 20, `failover ${f}: traffic continues after the promotion`)
     await node.start() // rejoins as a replica of the promoted node
     await cluster.waitOk(30000)
-    const until2 = Date.now() + 20000
-    while (Date.now() < until2) {
+    // ... and has synced with its new master (so it can be promoted in turn)
+    const until2 = Date.now() + 30000
+    for (;;) {
       const line = (await cluster.cli(port, 'CLUSTER', 'NODES')).split('\n').find((l) => l.includes('myself'))
-      if (/slave/.test(line) && /connected/.test(line)) break
+      const info = await cluster.cli(port, 'INFO', 'replication')
+      if (/slave/.test(line) && /master_link_status:up/.test(info) && /master_sync_in_progress:0/.test(info)) break
+      assert.ok(Date.now() < until2, `failover ${f}: :${port} rejoined as a synced replica`)
       await sleep(100)
     }
     const w = window
