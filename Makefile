@@ -12,7 +12,7 @@ WASM := CARGO_TARGET_DIR=target/wasm
 WASM_PROBE := $(NULLFIX) { grep -qs '"success":false' target/wasm/.rustc_info.json && rm -f target/wasm/.rustc_info.json; true; } &&
 LOGS := target/test-logs
 
-.PHONY: fuzz differential test-differential all tools deps demo-deps system-deps cli pkg test test-rust test-wasm test-node test-counts lint demo vectors bench clean
+.PHONY: fuzz differential test-differential all tools deps demo-deps system-deps cli pkg test test-rust test-wasm test-node test-counts test-cluster lint demo vectors bench clean
 
 all: pkg
 
@@ -65,6 +65,12 @@ test-differential: pkg
 
 differential: pkg
 	$(NULLFIX) node scripts/differential.js $(or $(N),100000)
+
+# Redis Cluster failover under traffic (a 3+3 Cluster, five masters killed; about a minute): apart
+# from `make test` to keep it short; .ci/run runs both.
+test-cluster: pkg deps system-deps
+	@mkdir -p $(LOGS)
+	node --test --test-reporter=spec tests/cluster/ 2>&1 | tee $(LOGS)/cluster.log
 
 # The three runners must have run the same number of vector cases.
 test-counts:

@@ -57,7 +57,10 @@ function all () {
       (p) => `${f0(p.package.wasm.filter((w) => w.loadedByExpress).reduce((s, w) => s + w.bytes, 0) / 1000)} KB raw`],
     ['package.require', 'Package', 'require(\'session-core/express\'), fresh process', 'ms', '<=', 15,
       (p) => p.package.require['session-core/express'].medianMs,
-      (p) => `express-session ${f1(p.package.require['express-session'].medianMs)} ms`]
+      (p) => `express-session ${f1(p.package.require['express-session'].medianMs)} ms`],
+    ['redis.toConnectRedis', 'HTTP on Redis (req/s, median of rounds)', 'session-core/redis x express-session + connect-redis, Express 5', 'x', '>=', 1.3,
+      (p) => p.redis.ratio,
+      (p) => `${f0(p.redis.configs['session-core/redis'].reqPerSec)} vs ${f0(p.redis.configs['connect-redis'].reqPerSec)} req/s`]
   )
   return rows
 }

@@ -2,48 +2,34 @@
 // session-core/express with a real Redis server through connect-redis (the reference
 // express-session store): sessions persist, TTLs follow the cookie, destroy removes the key, and
 // express-session reads what session-core wrote (and back) through the same Redis.
-// The test starts its own redis-server on a loopback port and stops it.
+// The test starts its own redis-server on a loopback port (tests/node/redis-servers.js) and stops it.
+// session-core/redis (RedisStore) reads what connect-redis wrote and back: an app switches without
+// signing anybody out.
 const { describe, it, before, after } = require('node:test')
 const assert = require('node:assert')
-const { spawn, spawnSync } = require('node:child_process')
-const net = require('node:net')
 const request = require('supertest')
 const { createClient } = require('redis')
 const { RedisStore } = require('connect-redis')
 const expressSession = require('express-session')
-const { session, EXPRESSES, cookiePair, sidOf, sleep } = require('./helpers')
-
-function freePort () {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
-      s.close(() => resolve(port))
-    })
-  })
-}
+const path = require('node:path')
+const { session, EXPRESSES, cookiePair, sidOf } = require('./helpers')
+const { dir } = require('./pkg')
+const servers = require('./redis-servers')
+const OurRedisStore = require(path.join(dir, 'redis'))
 
 describe('with a real Redis server (connect-redis)', () => {
   let server
   let client
   before(async () => {
-    assert.strictEqual(spawnSync('redis-server', ['--version']).status, 0, 'redis-server is installed (make test installs it)')
-    const port = await freePort()
-    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
-    client = createClient({ url: `redis://127.0.0.1:${port}` })
+    server = await servers.standalone()
+    client = createClient({ url: server.url })
     client.on('error', () => {})
-    for (let i = 0; i < 50; i++) {
-      try {
-        await client.connect()
-        break
-      } catch (e) {
-        await sleep(100)
-      }
-    }
+    await client.connect()
     assert.ok(client.isReady, 'connected to redis-server')
   })
   after(async () => {
     if (client && client.isOpen) await client.quit()
-    if (server) server.kill()
+    if (server) await server.stop()
   })
 
   for (const [label, express] of EXPRESSES) {
@@ -85,6 +71,24 @@ describe('with a real Redis server (connect-redis)', () => {
     await request(theirs).get('/').set('Cookie', cookiePair(r)).expect('3')
     const r2 = await request(ours).get('/').expect('1')
     await request(theirs).get('/').set('Cookie', cookiePair(r2)).expect('2')
+  })
+
+  it('express-session + connect-redis and session-core + session-core/redis share sessions, both ways', async () => {
+    const express = EXPRESSES[1][1]
+    const opts = { secret: 'keyboard cat', resave: false, saveUninitialized: false, cookie: { maxAge: 60000 } }
+    const handler = (req, res) => {
+      req.session.n = (req.session.n || 0) + 1
+      res.send(String(req.session.n))
+    }
+    const theirs = express().use(expressSession({ ...opts, store: new RedisStore({ client, prefix: 'switch:' }) })).use(handler)
+    const ours = express().use(session({ ...opts, store: new OurRedisStore({ client, prefix: 'switch:' }) })).use(handler)
+    const r = await request(theirs).get('/').expect('1') // a user signed in before the switch
+    await request(ours).get('/').set('Cookie', cookiePair(r)).expect('2') // ... stays signed in after it
+    await request(theirs).get('/').set('Cookie', cookiePair(r)).expect('3') // ... and a rollback reads it
+    const r2 = await request(ours).get('/').expect('1')
+    await request(theirs).get('/').set('Cookie', cookiePair(r2)).expect('2')
+    const ttl = await client.ttl('switch:' + sidOf(cookiePair(r2)))
+    assert.ok(ttl > 50 && ttl <= 60, `ttl ${ttl}`)
   })
 
   it('a store error from Redis reaches next(err)', async () => {

@@ -1,0 +1,124 @@
+'use strict'
+// HTTP throughput on Redis: session-core/express with session-core/redis vs express-session with
+// connect-redis, on the same redis-server (started here, loopback), in the same run, Express 5,
+// both through node-redis 5 with its defaults. Every request reads its session and changes it
+// (`req.session.n++`), so every response writes it. Interleaved rounds (each round runs both), and
+// the ratio is the median of the rounds' own ratios. Target (issue 11): >= 1.3x.
+// BENCH_SECONDS (default 3), BENCH_ROUNDS (default 5), BENCH_QUICK=1 (1 round of 1 s). Run: node bench/redis.js
+const { fork } = require('node:child_process')
+const path = require('node:path')
+const { PKG, QUICK, median, round, report, cookieHeaderFrom, versionOf } = require('./lib')
+
+const SECONDS = Number(process.env.BENCH_SECONDS || (QUICK ? 1 : 3))
+const ROUNDS = Number(process.env.BENCH_ROUNDS || (QUICK ? 1 : 5))
+const WARMUP = QUICK ? 0.5 : 1
+const CONNECTIONS = 50
+const CONFIGS = ['session-core/redis', 'connect-redis']
+
+if (process.argv[2] === 'serve') {
+  const [, , , name, url] = process.argv
+  const express = require('express5')
+  const { createClient } = require('redis')
+  const client = createClient({ url })
+  client.on('error', () => {})
+  const opts = { secret: 'keyboard cat', resave: false, saveUninitialized: false, cookie: { maxAge: 3600000 } }
+  let mw
+  if (name === 'connect-redis') {
+    const { RedisStore } = require('connect-redis')
+    mw = require('express-session')({ ...opts, store: new RedisStore({ client, prefix: 'bench-cr:' }) })
+  } else {
+    const RedisStore = require(path.join(PKG, 'redis'))
+    mw = require(path.join(PKG, 'express'))({ ...opts, store: new RedisStore({ client, prefix: 'bench-sc:' }) })
+  }
+  const app = express().use(mw).get('/', (req, res) => {
+    req.session.n = (req.session.n || 0) + 1
+    if (req.headers['x-check']) res.setHeader('x-n', String(req.session.n))
+    res.send('ok')
+  })
+  client.connect().then(() => {
+    const server = app.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }))
+    process.on('message', (m) => {
+      if (m === 'exit') return server.close(() => process.exit(0))
+      process.send({ cpu: process.cpuUsage() })
+    })
+  })
+  return
+}
+
+function start (name, url) {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, ['serve', name, url], { stdio: 'inherit' })
+    child.once('error', reject)
+    child.once('exit', (code) => code && reject(new Error(`${name}: server exited with ${code}`)))
+    child.once('message', ({ port }) => resolve({ child, port }))
+  })
+}
+
+async function cookieFor (port, label) {
+  const first = await fetch(`http://127.0.0.1:${port}/`)
+  await first.text()
+  const cookie = cookieHeaderFrom(first.headers.getSetCookie())
+  const again = await fetch(`http://127.0.0.1:${port}/`, { headers: { cookie, 'x-check': '1' } })
+  await again.text()
+  if (!(Number(again.headers.get('x-n')) >= 2)) throw new Error(`${label}: the cookie did not bring the session back`)
+  return cookie
+}
+
+function load (port, cookie, seconds) {
+  return new Promise((resolve, reject) => {
+    require('autocannon')({ url: `http://127.0.0.1:${port}/`, connections: CONNECTIONS, duration: seconds, headers: { cookie } },
+      (err, result) => (err ? reject(err) : resolve(result)))
+  })
+}
+
+function cpu (child) {
+  return new Promise((resolve) => {
+    child.once('message', ({ cpu }) => resolve(cpu.user + cpu.system))
+    child.send('cpu')
+  })
+}
+
+async function main () {
+  const server = await require('../tests/node/redis-servers').standalone()
+  try {
+    console.log(`Redis: Express 5, ${CONNECTIONS} connections on one session each, ${SECONDS} s per run, ${ROUNDS} interleaved rounds, redis-server on loopback`)
+    const runs = []
+    for (const name of CONFIGS) {
+      const r = { name, ...(await start(name, server.url)), rps: [], cpu: [], p99: [] }
+      r.cookie = await cookieFor(r.port, name)
+      runs.push(r)
+    }
+    for (const r of runs) await load(r.port, r.cookie, WARMUP)
+    for (let i = 1; i <= ROUNDS; i++) {
+      for (const r of runs) {
+        const before = await cpu(r.child)
+        const res = await load(r.port, r.cookie, SECONDS)
+        const used = (await cpu(r.child)) - before
+        if (res.non2xx || res.errors) throw new Error(`${r.name}: ${res.non2xx} non-2xx, ${res.errors} errors`)
+        r.rps.push(res.requests.average)
+        r.cpu.push(used / res.requests.total)
+        r.p99.push(res.latency.p99)
+        console.log(`round ${i}  ${r.name.padEnd(20)} ${res.requests.average.toFixed(0).padStart(7)} req/s  ${(used / res.requests.total).toFixed(1).padStart(6)} µs CPU/request  p99 ${res.latency.p99} ms`)
+      }
+    }
+    for (const r of runs) r.child.send('exit')
+    const [ours, theirs] = runs
+    const ratio = median(ours.rps.map((x, i) => x / theirs.rps[i]))
+    const cpuRatio = median(ours.cpu.map((x, i) => theirs.cpu[i] / x))
+    const out = {
+      seconds: SECONDS,
+      rounds: ROUNDS,
+      connections: CONNECTIONS,
+      versions: { express5: versionOf('express5'), redis: versionOf('redis'), 'connect-redis': versionOf('connect-redis'), 'express-session': versionOf('express-session') },
+      configs: Object.fromEntries(runs.map((r) => [r.name, { reqPerSec: round(median(r.rps), 0), cpuUsPerRequest: round(median(r.cpu), 1), p99ms: median(r.p99), rounds: r.rps.map((x) => round(x, 0)) }])),
+      ratio: round(ratio),
+      cpuRatio: round(cpuRatio)
+    }
+    console.log(`\n  session-core/redis / connect-redis: ${ratio.toFixed(2)}x   (by server CPU per request: ${cpuRatio.toFixed(2)}x)   target >= 1.3x`)
+    report(out)
+  } finally {
+    await server.stop()
+  }
+}
+
+main().catch((err) => { console.error(err); process.exit(1) })

@@ -1,0 +1,4 @@
+import RedisStore from './index.js'
+
+export { RedisStore }
+export default RedisStore
