@@ -20,7 +20,7 @@
 
 const Store = require('../express/store')
 const { kSetRecord, kGetRecord, kNative } = require('../express/symbols')
-const core = require('../native').glue
+const native = require('../native')
 const debug = require('../debug')('session-core:redis')
 const { adapt } = require('./adapters')
 const S = require('./scripts')
@@ -170,7 +170,7 @@ class RedisStore extends Store {
 
   /** ms the record should live: from its deadline (the core's rule), else `ttl`. */
   _px (text, deadline) {
-    const d = deadline === undefined || deadline === null ? core.recordDeadline(text) : deadline
+    const d = deadline === undefined || deadline === null ? native.recordDeadline(text) : deadline
     if (d !== undefined && d !== null && Number.isFinite(d)) return Math.ceil(d - Date.now())
     const ttl = typeof this.ttl === 'function' ? this.ttl(JSON.parse(text)) : this.ttl
     return Math.ceil(Number(ttl) * 1000)
