@@ -202,6 +202,12 @@ function recordDeadline (record) {
   return d === undefined ? null : d
 }
 
+/** The per-user index's rule (src/session/users.rs): is a session of a user signed out? */
+function signedOut (since, before, kept) {
+  const ms = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : NaN)
+  return leanB().glue.signedOut(ms(since), ms(before), kept)
+}
+
 /** A session's tag: the first 8 characters of base64url(SHA-256(id)); names it in logs, never the id. */
 function tag (id) {
   if (typeof id !== 'string') throw typeError('id', 'must be a string')
@@ -530,6 +536,7 @@ module.exports = {
   applyDelta,
   delta,
   recordDeadline,
+  signedOut,
   tag,
   outA,
   outB,

@@ -36,6 +36,8 @@ pub const EXPRESS_OPTIONS: &[&str] = &[
     "absoluteTimeout",
     "touchAfter",
     "storeTimeout",
+    "user",
+    "recordSizeWarning",
     "allowUnknownOptions",
 ];
 
@@ -339,6 +341,16 @@ fn store_timeout(v: &Value) -> Result<(), Error> {
     }
 }
 
+/// `recordSizeWarning`: the record size (bytes) past which the middleware warns once per process;
+/// `false` or `0` turns the warning off.
+fn record_size_warning(v: &Value) -> Result<(), Error> {
+    match v {
+        Value::Bool(false) => Ok(()),
+        Value::Number(n) if n.as_f64().is_some_and(|b| b >= 0.0 && b.fract() == 0.0) => Ok(()),
+        _ => Err(bad("recordSizeWarning", "a whole number of bytes, or false", v)),
+    }
+}
+
 fn flag(fields: &Map<String, Value>, k: &str, default: bool) -> Result<bool, Error> {
     match fields.get(k) {
         None | Some(Value::Null) => Ok(default),
@@ -445,6 +457,12 @@ pub fn express_options(options: &Value) -> Result<SessionOptions, Error> {
     };
     if let Some(v) = f.get("storeTimeout") {
         store_timeout(v)?;
+    }
+    if let Some(v) = f.get("user").filter(|v| !v.is_null()) {
+        function("user", v)?;
+    }
+    if let Some(v) = f.get("recordSizeWarning").filter(|v| !v.is_null()) {
+        record_size_warning(v)?;
     }
     let t = timeouts(&f)?;
     let o = SessionOptions { name, resave, save_uninitialized, rolling, unset, timeouts: t };

@@ -25,6 +25,7 @@ const FILES: &[(&str, &str)] = &[
     ("decide", include_str!("vectors/decide.json")),
     ("delta", include_str!("vectors/delta.json")),
     ("ended", include_str!("vectors/ended.json")),
+    ("users", include_str!("vectors/users.json")),
     ("keygrip", include_str!("vectors/keygrip.json")),
     ("seal", include_str!("vectors/seal.json")),
     ("client", include_str!("vectors/client.json")),

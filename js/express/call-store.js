@@ -11,6 +11,7 @@
 const { kSetRecord, kNative } = require('./symbols')
 const { settled } = require('./delta')
 const debug = require('../debug')('session-core:express')
+const events = require('./events')
 
 /** The error of a store call that did not answer within `ms`. */
 function timeoutError (method, ms) {
@@ -42,11 +43,14 @@ function storeError (err) {
 function callStore (store, method, args, cb, timeout) {
   let done = false
   let timer = null
+  const t0 = events.timingStore() ? performance.now() : 0
   const once = (err, value) => {
     if (done) return
     done = true
     if (timer !== null) clearTimeout(timer)
-    cb(storeError(err), value)
+    err = storeError(err)
+    if (t0 !== 0) events.publish('store', () => ({ method, duration: performance.now() - t0, error: err ? err.code : null }))
+    cb(err, value)
   }
   // our MemoryStore answers on the next tick, always: no timer for it
   if (timeout > 0 && !(store[method] && store[method][kNative] === true)) {
@@ -98,7 +102,7 @@ function takesRecord (store) {
  * @param {number|undefined|null} deadline when the store may forget it, if known (else read from `json`)
  */
 function writeSession (store, sess, json, existing, cb, deadline, timeout) {
-  if (takesRecord(store)) return store[kSetRecord](sess.id, json, deadline, { existing, empty: isEmpty(sess) }, cb)
+  if (takesRecord(store)) return store[kSetRecord](sess.id, json, deadline, { existing, empty: isEmpty(sess) }, events.timed('set', cb))
   callStore(store, 'set', [sess.id, sess], cb, timeout)
 }
 

@@ -14,6 +14,8 @@ const { callStore, takesRecord, writeSession, merges, mergeSession } = require('
 const { Delta, opsText } = require('./delta')
 const { unsaveable } = require('./session')
 const { issecure } = require('./request')
+const events = require('./events')
+const users = require('./users')
 
 const { IN, OUT } = native
 const defer = typeof setImmediate === 'function' ? setImmediate : (fn, ...args) => process.nextTick(fn, ...args)
@@ -74,12 +76,15 @@ function storeWrite (state, bits, cb) {
   const timeout = mw.storeTimeout
   if (bits & OUT.DESTROY) {
     debug('destroying')
+    events.sessionEvent('destroy', req.sessionID)
     return callStore(store, 'destroy', [req.sessionID], cb, timeout)
   }
   if (bits & OUT.SAVE) {
-    debug('saving %s', sess.id)
+    debug('saving %s', events.tagOf(sess.id))
     const base = state.saved !== null ? state.saved : state.original
     state.saved = state.record === undefined ? JSON.stringify(sess) : state.record
+    if (mw.sizeWarning > 0 && state.saved.length * 3 > mw.sizeWarning) warnIfLarge(state.saved, mw.sizeWarning)
+    if (events.channels.save.hasSubscribers) events.sessionEvent('save', sess.id, { size: Buffer.byteLength(state.saved) })
     if (state.delta !== undefined) {
       // only what this request changed, merged into the record as the store has it now
       const delta = new Delta(state.delta, state.saved, state.deadline === undefined ? null : state.deadline, sess, base)
@@ -90,7 +95,19 @@ function storeWrite (state, bits, cb) {
     return writeSession(store, sess, state.saved, existing, cb, state.deadline, timeout)
   }
   debug('touching')
+  events.sessionEvent('touch', req.sessionID)
   callStore(store, 'touch', [req.sessionID, sess], cb, timeout)
+}
+
+let warnedLarge = false
+/** Warns once per process when a record passes `limit` bytes: sessions should stay lightweight. */
+function warnIfLarge (text, limit) {
+  if (warnedLarge) return
+  const bytes = Buffer.byteLength(text)
+  if (bytes <= limit) return
+  warnedLarge = true
+  process.emitWarning(`a session record of ${bytes} bytes was saved (over recordSizeWarning, ${limit}): keep sessions ` +
+    'lightweight (ids and small flags; load the rest per request)', { type: 'SessionCoreWarning', code: 'SESSION_CORE_LARGE_RECORD' })
 }
 
 /** res.writeHead while a session is attached: the cookie decision happens here. */
@@ -148,6 +165,9 @@ function end (chunk, encoding, callback) {
   const res = this
   storeWrite(state, bits, (err) => {
     if (err) defer(state.next, err)
+    else if (state.mw.user !== null && bits & (OUT.SAVE | OUT.TOUCH)) {
+      return users.indexSaved(state, () => state._end.call(res, chunk, encoding, callback))
+    }
     state._end.call(res, chunk, encoding, callback)
   })
   return this

@@ -21,6 +21,8 @@ const { kGetRecord, kNative } = require('./symbols')
 const { callStore } = require('./call-store')
 const { hook } = require('./hooks')
 const { issecure, originalPathname } = require('./request')
+const events = require('./events')
+const users = require('./users')
 
 const { SessionCore, checkExpressOptions } = native.lean()
 const { createSession } = Store
@@ -31,6 +33,8 @@ let warnedProduction = false
 
 /** The default bound of a store call, in ms (the storeTimeout option). */
 const STORE_TIMEOUT = 5000
+/** The default recordSizeWarning, in bytes. */
+const RECORD_SIZE_WARNING = 4096
 
 function session (options) {
   const opts = options || {}
@@ -96,7 +100,11 @@ function session (options) {
     hasTimeouts: opts.idleTimeout != null || opts.absoluteTimeout != null,
     storeTouch: typeof store.touch === 'function',
     // every store call of the middleware and of req.session is bounded (checked by the core)
-    storeTimeout: opts.storeTimeout == null ? STORE_TIMEOUT : opts.storeTimeout
+    storeTimeout: opts.storeTimeout == null ? STORE_TIMEOUT : opts.storeTimeout,
+    // the per-user index (js/express/users.js)
+    user: typeof opts.user === 'function' ? opts.user : null,
+    // a record over this many bytes warns once per process ("keep sessions lightweight")
+    sizeWarning: opts.recordSizeWarning == null ? RECORD_SIZE_WARNING : Number(opts.recordSizeWarning) || 0
   }
   let storeReady = true
   if (typeof store.on === 'function') {
@@ -138,7 +146,10 @@ function session (options) {
       if (index >= 0) state.cookieId = native.outA()
     }
     if (index >= 0) state.secretIndex = index
-    else if (header) debug('no valid session cookie')
+    else if (header) {
+      debug('no valid session cookie')
+      if (events.channels.reject.hasSubscribers && header.indexOf(name + '=') !== -1) events.publish('reject', () => ({ reason: 'bad-signature' }))
+    }
     req.sessionID = state.cookieId
 
     // Hook the response: the cookie when headers go out, the store write before the body ends.
@@ -151,7 +162,7 @@ function session (options) {
     debug('fetching %s', req.sessionID)
     if (givesRecord(store)) {
       // our MemoryStore also hands over the record's text: no need to serialise it again
-      store[kGetRecord](req.sessionID, state.loaded)
+      store[kGetRecord](req.sessionID, events.timed('get', state.loaded))
     } else {
       callStore(store, 'get', [req.sessionID], state.loaded, mw.storeTimeout)
     }
@@ -168,7 +179,21 @@ function generate (state) {
 
 function generated (state) {
   state.originalId = state.req.sessionID
+  events.sessionEvent('create', state.req.sessionID)
   state.next()
+}
+
+/** A loaded session that is over (`why`): destroyed in the store, and a new one in its place. */
+function discard (state, why) {
+  const { req, mw } = state
+  debug('session %s ended: %s', events.tagOf(req.sessionID), why)
+  events.sessionEvent('reject', req.sessionID, { reason: why })
+  state.endedReason = why
+  callStore(mw.store, 'destroy', [req.sessionID], (e) => e && debug('destroy failed: %s', e.message), mw.storeTimeout)
+  state.original = EMPTY_RECORD
+  state.saved = null
+  state.fromStore = false
+  generate(state)
 }
 
 /** The store's answer to get(): inflate the record, or start a new session. */
@@ -181,6 +206,7 @@ function loaded (state, err, sess, json) {
   try {
     if (err || !sess) {
       debug('no session found')
+      events.sessionEvent('reject', req.sessionID, { reason: 'not-found' })
       return generate(state)
     }
     if (typeof sess !== 'object' || sess.cookie === null || typeof sess.cookie !== 'object') {
@@ -198,13 +224,7 @@ function loaded (state, err, sess, json) {
     state.original = typeof json === 'string' ? json : JSON.stringify(req.session)
     if (mw.hasTimeouts) {
       const why = native.ended(state.sc, state.original, Date.now())
-      if (why) {
-        debug('session %s ended: %s', req.sessionID, why)
-        state.endedReason = why
-        callStore(mw.store, 'destroy', [req.sessionID], (e) => e && debug('destroy failed: %s', e.message), mw.storeTimeout)
-        state.original = EMPTY_RECORD
-        return generate(state)
-      }
+      if (why) return discard(state, why)
     }
     if (mw.resaveOff) state.saved = state.original
   } catch (e) {
@@ -218,7 +238,14 @@ function loaded (state, err, sess, json) {
     err.status = 500
     return state.next(err)
   }
-  state.next()
+  events.sessionEvent('load', req.sessionID)
+  if (mw.user === null) return state.next()
+  // a session of a user: not ended by a sign-out everywhere?
+  users.checkLoaded(state, (err, signedOut) => {
+    if (err) return state.next(err)
+    if (signedOut) return discard(state, 'signed-out')
+    state.next()
+  })
 }
 
 /** Our MemoryStore hands over the record's text too, unless someone replaced its get(). */

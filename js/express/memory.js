@@ -20,7 +20,8 @@
  */
 
 const Store = require('./store')
-const core = require('../native').lean()
+const native = require('../native')
+const core = native.lean()
 const { kSetRecord, kGetRecord, kNative } = require('./symbols')
 const { isEmpty } = require('./call-store')
 const { goneError } = require('./delta')
@@ -45,6 +46,8 @@ class MemoryStore extends Store {
     /** Empty sessions (nothing but a cookie), likewise; evicted before any session holding data. */
     this.empty = new Map()
     this._swept = 0
+    /** The per-user index (the middleware's `user` option): user key -> { ids: Map(id -> info), before, kept }. */
+    this.users = new Map()
     if (every > 0) {
       this._timer = setInterval(() => this.prune(), every)
       if (this._timer.unref) this._timer.unref()
@@ -89,7 +92,7 @@ class MemoryStore extends Store {
     }
   }
 
-  /** Removes every expired record; returns how many. */
+  /** Removes every expired record (and index entries of sessions gone); returns how many records. */
   prune () {
     const now = Date.now()
     let n = 0
@@ -101,7 +104,109 @@ class MemoryStore extends Store {
         }
       }
     }
+    for (const key of this.users.keys()) this._liveIds(key, now)
     return n
+  }
+
+  // ---- the per-user index (see js/express/users.js) ------------------------------------------
+
+  /** The user's entry, its dead sessions dropped (and the entry itself when nothing is left). */
+  _liveIds (key, now) {
+    const u = this.users.get(key)
+    if (!u) return undefined
+    for (const [id, info] of u.ids) {
+      if ((info.expires !== null && info.expires <= now) || this._live(id, now) === undefined) u.ids.delete(id)
+    }
+    if (u.ids.size === 0 && u.before === null) this.users.delete(key)
+    return u
+  }
+
+  /** The middleware indexes a saved session of user `key` (`info`: since, lastSeen, userAgent, expires). */
+  indexUser (key, id, info, callback) {
+    let u = this._liveIds(key, Date.now())
+    if (!u) {
+      u = { ids: new Map(), before: null, kept: null }
+      this.users.set(key, u)
+    }
+    const prev = u.ids.get(id)
+    u.ids.set(id, {
+      since: prev ? prev.since : info.since, // when first seen signed in as this user
+      lastSeen: info.lastSeen,
+      userAgent: info.userAgent,
+      expires: typeof info.expires === 'number' ? info.expires : null
+    })
+    return answer(callback, () => undefined)
+  }
+
+  /** What a load of session `id` of user `key` needs to know: `{ since, before, kept }`. */
+  userState (key, id, callback) {
+    const u = this.users.get(key)
+    const info = u && u.ids.get(id)
+    return answer(callback, () => ({ since: info ? info.since : null, before: u ? u.before : null, kept: Boolean(u && u.kept === id) }))
+  }
+
+  /**
+   * The live sessions of user `key`, most recently seen first, each `{ tag, createdAt, lastSeen,
+   * userAgent, current }` — a tag, never the id. `options.current`: the requesting session's id.
+   */
+  sessionsOf (key, options, callback) {
+    if (typeof options === 'function') [options, callback] = [undefined, options]
+    const current = options && options.current
+    return answer(callback, () => {
+      const u = this._liveIds(key, Date.now())
+      if (!u) return []
+      return [...u.ids].map(([id, info]) => ({
+        tag: native.tag(id), createdAt: info.since, lastSeen: info.lastSeen, userAgent: info.userAgent, current: id === current
+      })).sort((a, b) => b.lastSeen - a.lastSeen)
+    })
+  }
+
+  /** Ends the session of user `key` whose tag is `tag`; answers whether there was one. */
+  destroySession (key, tag, callback) {
+    return answer(callback, () => {
+      const u = this._liveIds(key, Date.now())
+      if (!u) return false
+      for (const id of u.ids.keys()) {
+        if (native.tag(id) === tag) {
+          u.ids.delete(id)
+          this.destroy(id)
+          return true
+        }
+      }
+      return false
+    })
+  }
+
+  /**
+   * Ends every session of user `key` ("sign out everywhere"), but `options.except` (a session id or
+   * tag: e.g. the current one, after a password change); answers how many ended. Sessions of the
+   * user indexed later but signed in before this are ended at their next load (the core's rule).
+   */
+  destroyUser (key, options, callback) {
+    if (typeof options === 'function') [options, callback] = [undefined, options]
+    const except = options && options.except
+    return answer(callback, () => {
+      let u = this._liveIds(key, Date.now())
+      if (!u) {
+        u = { ids: new Map(), before: null, kept: null }
+        this.users.set(key, u)
+      }
+      let kept = null
+      let n = 0
+      for (const id of [...u.ids.keys()]) {
+        if (except !== undefined && except !== null && (id === except || native.tag(id) === except)) {
+          kept = id
+          continue
+        }
+        u.ids.delete(id)
+        this.destroy(id)
+        n++
+      }
+      u.before = Date.now()
+      // an `except` not (yet) in the index is taken as a session id: the current one stays signed in
+      u.kept = kept !== null ? kept : (typeof except === 'string' && except !== '' ? except : null)
+      return n
+    })
   }
 
   _touchEntry (id) {
@@ -224,6 +329,13 @@ class MemoryStore extends Store {
   close () {
     if (this._timer) clearInterval(this._timer)
   }
+}
+
+/** Calls back on the next tick with `fn()`'s value (or its throw), or returns a Promise of it. */
+function answer (callback, fn) {
+  const p = new Promise((resolve) => process.nextTick(resolve)).then(fn)
+  if (typeof callback !== 'function') return p
+  p.then((v) => callback(null, v), callback)
 }
 
 MemoryStore.prototype.get[kNative] = true

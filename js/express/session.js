@@ -9,6 +9,7 @@
 const native = require('../native')
 const { kState } = require('./state')
 const { callStore, writeSession, merges, mergeSession, regenerate: regenerateOn } = require('./call-store')
+const events = require('./events')
 const delta = require('./delta')
 
 /** The middleware's storeTimeout for this request's store calls (none outside the middleware). */
@@ -143,6 +144,7 @@ defineMethod(Session.prototype, 'destroy', function destroy (fn) {
   delete req.session
   const id = this.id
   const timeout = timeoutOf(req)
+  events.sessionEvent('destroy', id)
   const result = callbackOrPromise(fn, (done) => callStore(req.sessionStore, 'destroy', [id], (err) => done(err), timeout))
   return result === undefined ? this : result
 })
@@ -160,8 +162,10 @@ defineMethod(Session.prototype, 'regenerate', function regenerate (options, fn) 
   const old = this
   const req = this.req
   const store = req.sessionStore
+  const previous = req.sessionID
   const result = callbackOrPromise(fn, (done) => {
     const after = (err) => {
+      if (!err) events.sessionEvent('regenerate', req.sessionID, { previous: events.tagOf(previous) })
       if (keep && req.session && req.session !== old) {
         for (const prop of Object.keys(old)) {
           if (prop !== 'cookie') req.session[prop] = old[prop]

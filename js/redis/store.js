@@ -24,6 +24,7 @@ const native = require('../native')
 const debug = require('../debug')('session-core:redis')
 const { adapt } = require('./adapters')
 const S = require('./scripts')
+const users = require('./users')
 
 const CREATED_KEEP_MS = 60000 // how long this process remembers the text of a session it created
 
@@ -118,6 +119,40 @@ class RedisStore extends Store {
       q.next.push({ delta, resolve, reject })
       if (!q.running) this._drain(sid, q)
     }), cb)
+  }
+
+  // ---- the per-user index (the middleware's `user` option; js/redis/users.js) -------------------
+
+  /** The middleware indexes a saved session of user `user` (`info`: since, lastSeen, userAgent, expires). */
+  indexUser (user, id, info, cb) {
+    return done(users.indexUser(this, String(user), id, info || {}), cb)
+  }
+
+  /** What a load of session `id` of `user` needs: `{ since, before, kept }`. */
+  userState (user, id, cb) {
+    return done(users.userState(this, String(user), id), cb)
+  }
+
+  /** The user's live sessions, most recently seen first: `{ tag, createdAt, lastSeen, userAgent, current }`. */
+  sessionsOf (user, options, cb) {
+    if (typeof options === 'function') [options, cb] = [undefined, options]
+    return done(users.sessionsOf(this, String(user), options && options.current), cb)
+  }
+
+  /** Ends the session of `user` whose tag is `tag`; answers whether there was one. */
+  destroySession (user, tag, cb) {
+    return done(users.destroySession(this, String(user), tag), cb)
+  }
+
+  /** Ends every session of `user` but `options.except` (an id or a tag); answers how many ended. */
+  destroyUser (user, options, cb) {
+    if (typeof options === 'function') [options, cb] = [undefined, options]
+    return done(users.destroyUser(this, String(user), options && options.except), cb)
+  }
+
+  /** The store's `ttl` in ms, for a record without an expiry of its own. */
+  ttlMs () {
+    return typeof this.ttl === 'number' ? this.ttl * 1000 : 86400000
   }
 
   // ---- the middleware's private path: the record as text, its deadline from the core ------------

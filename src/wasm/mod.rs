@@ -138,6 +138,13 @@ pub fn serialize_cookie(
     cookie::serialize_cookie(name, value, &opts).map_err(to_js)
 }
 
+/// The per-user index's rule ([`crate::session::signed_out`]): `since`/`before` in ms, NaN for none.
+#[wasm_bindgen(js_name = signedOut)]
+pub fn signed_out(since: f64, before: f64, kept: bool) -> bool {
+    let ms = |v: f64| v.is_finite().then_some(v as i64);
+    crate::session::signed_out(ms(since), ms(before), kept)
+}
+
 /// A new 32-character session id from `crypto.getRandomValues`.
 #[wasm_bindgen(js_name = generateSessionId)]
 pub fn generate_session_id() -> String {

@@ -132,6 +132,10 @@ pub fn check(file: &str, case: &Value) -> Result<(), String> {
                 Err(e) => serde_json::json!({ "error": e.code() }),
             }
         }
+        "users" => {
+            let ms = |k: &str| case[k].as_i64();
+            session_core::session::signed_out(ms("since"), ms("before"), case["kept"].as_bool().unwrap_or(false)).into()
+        }
         "ended" => {
             match session_core(case).ended(&case["record"].to_string(), case["now"].as_i64().unwrap_or_default()) {
                 Some(why) => Value::String(why.as_str().to_owned()),

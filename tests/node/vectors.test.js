@@ -59,6 +59,7 @@ const runners = {
     }
     assert.deepStrictEqual(got, c.expected)
   },
+  users: (c) => assert.strictEqual(native.signedOut(c.since ?? null, c.before ?? null, Boolean(c.kept)), c.expected),
   ended: (c) => assert.strictEqual(native.ended(sessionCore(c), JSON.stringify(c.record), c.now) || null, c.expected),
   parse: (c) => assert.deepStrictEqual({ ...sc.parseCookie(c.header) }, c.expected),
   serialize: (c) => {
