@@ -74,6 +74,8 @@ fn facts<'a>(
         touched: false,
         store_touch: true,
         want_record: true,
+        want_delta: false,
+        ops: Default::default(),
         signed: None,
     }
 }

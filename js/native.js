@@ -126,6 +126,9 @@ const outA = () => out(0, false)
 /** The answer's second string (UTF-8: a record). */
 const outB = () => out(1, true)
 
+/** The answer's third string (UTF-8: a delta). */
+const outC = () => out(2, true)
+
 /** A number of the answer (slots 0-15). */
 function num (i) {
   fresh()
@@ -152,17 +155,66 @@ function ended (sc, record, now) {
 
 /**
  * The per-request decision (see src/wasm/session.rs for the flags). `saved === original` is sent
- * once. Returns the answer's flags; `outA()` is the Set-Cookie value, `outB()` the record,
- * `num(0..3)` expires, createdAt, lastSeen, deadline.
+ * once. `inc`/`push` (JSON text or null) are the request's increments and pushes, read only with
+ * IN.WANT_DELTA. Returns the answer's flags; `outA()` is the Set-Cookie value, `outB()` the
+ * record, `outC()` the delta, `num(0..3)` expires, createdAt, lastSeen, deadline.
  */
-function decide (sc, phase, now, flags, sessionId, original, saved, session) {
+function decide (sc, phase, now, flags, sessionId, original, saved, session, inc = null, push = null) {
   const same = saved !== null && saved === original
   use(leanBuild)
-  begin(len(sessionId) + len(original) + (same ? 0 : len(saved)) + len(session))
+  begin(len(sessionId) + len(original) + (same ? 0 : len(saved)) + len(session) + len(inc) + len(push))
   const a = put(sessionId)
   const b = put(original)
   const c = same ? -2 : put(saved)
-  return sc.decide(phase, now, flags, a, b, c, put(session))
+  const d = put(session)
+  const e = put(inc)
+  return sc.decide(phase, now, flags, a, b, c, d, e, put(push))
+}
+
+/**
+ * A stored record with a delta applied (src/session/delta.rs): what a store's merge writes.
+ * Throws ERR_SESSION_CORE_BAD_RECORD when `stored` is not a record.
+ */
+function applyDelta (stored, delta) {
+  if (typeof stored !== 'string') throw typeError('stored', 'must be the stored record (JSON text)')
+  if (typeof delta !== 'string') throw typeError('delta', 'must be a delta (its text)')
+  use(leanB())
+  begin(stored.length + delta.length)
+  const a = put(stored)
+  leanBuild.glue.applyDeltaSlot(a, put(delta))
+  return out(0, true)
+}
+
+/** The delta between two records (`base` as loaded or last saved, `now`), with the request's ops. */
+function delta (base, now, inc = null, push = null) {
+  use(leanB())
+  begin(len(base) + len(now) + len(inc) + len(push))
+  const a = put(base)
+  const b = put(now)
+  const c = put(inc)
+  leanBuild.glue.deltaSlot(a, b, c, put(push))
+  return out(0, true)
+}
+
+/** When a store may forget a record (ms since the epoch, from its cookie.expires), or null. */
+function recordDeadline (record) {
+  const d = leanB().glue.recordDeadline(record)
+  return d === undefined ? null : d
+}
+
+/** A session's tag: the first 8 characters of base64url(SHA-256(id)); names it in logs, never the id. */
+function tag (id) {
+  if (typeof id !== 'string') throw typeError('id', 'must be a string')
+  use(leanB())
+  begin(id.length)
+  leanBuild.glue.tagSlot(put(id))
+  return out(0, false)
+}
+
+function typeError (field, reason) {
+  const e = new TypeError(`argument ${field} ${reason}`)
+  e.code = 'ERR_SESSION_CORE_INVALID_' + field.toUpperCase()
+  return e
 }
 
 /** Input flags of decide. */
@@ -176,7 +228,8 @@ const IN = {
   DESTROYED: 1 << 6,
   TOUCHED: 1 << 7,
   STORE_TOUCH: 1 << 8,
-  WANT_RECORD: 1 << 9
+  WANT_RECORD: 1 << 9,
+  WANT_DELTA: 1 << 10
 }
 
 /** Answer flags of decide. */
@@ -192,7 +245,8 @@ const OUT = {
   LAST_SEEN: 1 << 8,
   DEADLINE: 1 << 9,
   SET_COOKIE: 1 << 10,
-  RECORD: 1 << 11
+  RECORD: 1 << 11,
+  DELTA: 1 << 12
 }
 
 /** A decision as a plain object in the vector format of decide.json (tests and tools). */
@@ -212,8 +266,9 @@ function decision (sc, input) {
   if (input.touched) flags |= IN.TOUCHED
   if (input.storeTouch) flags |= IN.STORE_TOUCH
   if (input.wantRecord !== false) flags |= IN.WANT_RECORD
+  if (input.wantDelta) flags |= IN.WANT_DELTA
   const phase = { headers: 0, end: 1, both: 2 }[input.phase]
-  const bits = decide(sc, phase, input.now, flags, input.sessionId ?? null, original, saved, s(input.session))
+  const bits = decide(sc, phase, input.now, flags, input.sessionId ?? null, original, saved, s(input.session), input.inc ?? null, input.push ?? null)
   const out = {}
   if (bits & OUT.SET_COOKIE) out.setCookie = outA()
   if (bits & OUT.COOKIE_SKIPPED) out.cookieSkipped = 'insecure'
@@ -226,6 +281,7 @@ function decision (sc, input) {
   if (bits & OUT.LAST_SEEN) out.lastSeen = num(2)
   if (bits & OUT.RECORD) out.record = outB()
   if (bits & OUT.DEADLINE) out.deadline = num(3)
+  if (bits & OUT.DELTA) out.delta = outC()
   return out
 }
 
@@ -471,8 +527,13 @@ module.exports = {
   ended,
   decide,
   decision,
+  applyDelta,
+  delta,
+  recordDeadline,
+  tag,
   outA,
   outB,
+  outC,
   IN,
   OUT,
   clientLoad,

@@ -6,7 +6,7 @@
  * (src/options.rs) and throws a TypeError with `code` and `field`; this file only describes.
  */
 
-const METHODS = ['get', 'set', 'destroy', 'touch', 'all', 'length', 'clear', 'on', 'sign', 'verify', 'index']
+const METHODS = ['get', 'set', 'destroy', 'touch', 'merge', 'all', 'length', 'clear', 'on', 'sign', 'verify', 'index']
 
 function describe (v, depth = 0) {
   switch (typeof v) {

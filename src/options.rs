@@ -35,6 +35,7 @@ pub const EXPRESS_OPTIONS: &[&str] = &[
     "idleTimeout",
     "absoluteTimeout",
     "touchAfter",
+    "storeTimeout",
     "allowUnknownOptions",
 ];
 
@@ -324,6 +325,20 @@ fn timeouts(fields: &Map<String, Value>) -> Result<Timeouts, Error> {
     })
 }
 
+/// The longest `storeTimeout`: what a Node timer can wait (2^31 - 1 ms, about 24.8 days).
+const MAX_TIMER_MS: f64 = 2_147_483_647.0;
+
+/// `storeTimeout`: how long the middleware waits for any store call (ms; the JS side defaults to
+/// 5000). A Node timer cannot wait longer than [`MAX_TIMER_MS`] (it would fire at once).
+fn store_timeout(v: &Value) -> Result<(), Error> {
+    match positive_ms("storeTimeout", v)? {
+        Some(ms) if ms > MAX_TIMER_MS => {
+            Err(Error::option("storeTimeout", "must be at most 2147483647 milliseconds (what a timer can wait)"))
+        }
+        _ => Ok(()),
+    }
+}
+
 fn flag(fields: &Map<String, Value>, k: &str, default: bool) -> Result<bool, Error> {
     match fields.get(k) {
         None | Some(Value::Null) => Ok(default),
@@ -428,6 +443,9 @@ pub fn express_options(options: &Value) -> Result<SessionOptions, Error> {
         Some(u) => u.to_owned(),
         None => "keep".into(),
     };
+    if let Some(v) = f.get("storeTimeout") {
+        store_timeout(v)?;
+    }
     let t = timeouts(&f)?;
     let o = SessionOptions { name, resave, save_uninitialized, rolling, unset, timeouts: t };
     o.validate()?;
@@ -586,5 +604,19 @@ mod tests {
         assert!(e.to_string().contains("Keygrip instance"));
         assert!(cookie_session_options(&json!({})).unwrap_err().to_string().contains(".keys required."));
         assert!(cookie_session_options(&json!({ "signed": false })).is_ok());
+    }
+
+    #[test]
+    fn store_timeout() {
+        assert!(express_options(&json!({ "secret": "s", "storeTimeout": 250 })).is_ok());
+        assert!(express_options(&json!({ "secret": "s", "storeTimeout": null })).is_ok());
+        for bad in
+            [json!(0), json!(-1), json!("5s"), json!(true), json!({ "$sc": "nonfinite" }), json!(2_147_483_648u64)]
+        {
+            let e = express_options(&json!({ "secret": "s", "storeTimeout": bad })).unwrap_err();
+            assert_eq!(e.code(), "ERR_SESSION_CORE_INVALID_STORETIMEOUT", "{e}");
+        }
+        let e = express_options(&json!({ "secret": "s", "storetimeout": 1 })).unwrap_err();
+        assert_eq!(e.to_string(), "unknown option storetimeout: did you mean storeTimeout?");
     }
 }

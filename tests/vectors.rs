@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use session_core::client::seal::{open, seal_with_nonce, SealKey};
 use session_core::client::{Algorithm, ClientOptions, ClientSession, CommitInput, Keygrip};
 use session_core::cookie::{parse_cookie, serialize_cookie, SerializeOptions};
-use session_core::session::{Input, Session, SessionOptions};
+use session_core::session::{apply, delta, Input, Ops, Session, SessionOptions};
 use session_core::Signer;
 
 macro_rules! say {
@@ -24,6 +24,7 @@ const FILES: &[(&str, &str)] = &[
     ("sign", include_str!("vectors/sign.json")),
     ("unsign", include_str!("vectors/unsign.json")),
     ("decide", include_str!("vectors/decide.json")),
+    ("delta", include_str!("vectors/delta.json")),
     ("ended", include_str!("vectors/ended.json")),
     ("keygrip", include_str!("vectors/keygrip.json")),
     ("seal", include_str!("vectors/seal.json")),
@@ -136,6 +137,21 @@ fn check(file: &str, case: &Value) -> Result<(), String> {
             let input: Input = serde_json::from_str(&text).map_err(|e| e.to_string())?;
             let out = session_core(case).decide(&input).map_err(|e| e.to_string())?;
             serde_json::to_value(out).map_err(|e| e.to_string())?
+        }
+        "delta" => {
+            let got = match s(&case["op"]) {
+                "apply" => apply(s(&case["stored"]), s(&case["delta"])),
+                "delta" => {
+                    let ops = Ops { inc: case["inc"].as_str(), push: case["push"].as_str() };
+                    delta(s(&case["base"]), s(&case["now"]), &ops)
+                }
+                "tag" => Ok(session_core::id::tag(s(&case["id"]))),
+                other => return Err(format!("unknown op {other}")),
+            };
+            match got {
+                Ok(text) => text.into(),
+                Err(e) => serde_json::json!({ "error": e.code() }),
+            }
         }
         "ended" => {
             match session_core(case).ended(&case["record"].to_string(), case["now"].as_i64().unwrap_or_default()) {

@@ -10,7 +10,8 @@ const native = require('../native')
 const debug = require('../debug')('session-core:express')
 const { applyWriteHeadHeaders } = require('../headers')
 const { kState } = require('./state')
-const { callStore, takesRecord, writeSession } = require('./call-store')
+const { callStore, takesRecord, writeSession, merges, mergeSession } = require('./call-store')
+const { Delta, opsText } = require('./delta')
 const { unsaveable } = require('./session')
 const { issecure } = require('./request')
 
@@ -38,9 +39,14 @@ function decide (state, phase) {
   if (state.destroyed) flags |= IN.DESTROYED
   if (state.touched) flags |= IN.TOUCHED
   if (mw.storeTouch) flags |= IN.STORE_TOUCH
-  const wantRecord = takesRecord(mw.store)
-  if (wantRecord) flags |= IN.WANT_RECORD
-  const bits = native.decide(state.sc, PHASE[phase], Date.now(), flags, sid, state.original, state.saved, json)
+  if (takesRecord(mw.store)) flags |= IN.WANT_RECORD
+  // a session loaded from a store that merges is written as a delta (with its increments and pushes)
+  let ops = NO_OPS
+  if (phase !== 'headers' && sess && merges(mw.store, state, sess)) {
+    flags |= IN.WANT_DELTA
+    ops = opsText(sess)
+  }
+  const bits = native.decide(state.sc, PHASE[phase], Date.now(), flags, sid, state.original, state.saved, json, ops[0], ops[1])
   if (sess && sess.cookie) {
     if (bits & OUT.EXPIRES) sess.cookie._expires = bits & OUT.EXPIRES_NULL ? null : new Date(native.num(0))
     if (bits & OUT.CREATED_AT) sess.cookie.createdAt = native.num(1)
@@ -51,8 +57,11 @@ function decide (state, phase) {
   if (bits & OUT.SET_COOKIE) appendSetCookie(res, native.outA())
   state.record = bits & OUT.RECORD ? native.outB() : undefined
   state.deadline = bits & OUT.DEADLINE ? native.num(3) : undefined
+  state.delta = bits & OUT.DELTA ? native.outC() : undefined
   return bits
 }
+
+const NO_OPS = [null, null]
 
 /** Does the decision ask for a store write (save, touch or destroy)? */
 const STORE_WRITE = OUT.SAVE | OUT.TOUCH | OUT.DESTROY
@@ -62,19 +71,26 @@ function storeWrite (state, bits, cb) {
   const { req, mw } = state
   const store = mw.store
   const sess = req.session
+  const timeout = mw.storeTimeout
   if (bits & OUT.DESTROY) {
     debug('destroying')
-    return callStore(store, 'destroy', [req.sessionID], cb)
+    return callStore(store, 'destroy', [req.sessionID], cb, timeout)
   }
   if (bits & OUT.SAVE) {
     debug('saving %s', sess.id)
+    const base = state.saved !== null ? state.saved : state.original
     state.saved = state.record === undefined ? JSON.stringify(sess) : state.record
+    if (state.delta !== undefined) {
+      // only what this request changed, merged into the record as the store has it now
+      const delta = new Delta(state.delta, state.saved, state.deadline === undefined ? null : state.deadline, sess, base)
+      return mergeSession(store, sess, delta, cb, timeout)
+    }
     // a session loaded under this id is only updated: a save racing a destroy() is dropped
     const existing = state.fromStore && state.originalId === sess.id
-    return writeSession(store, sess, state.saved, existing, cb, state.deadline)
+    return writeSession(store, sess, state.saved, existing, cb, state.deadline, timeout)
   }
   debug('touching')
-  callStore(store, 'touch', [req.sessionID, sess], cb)
+  callStore(store, 'touch', [req.sessionID, sess], cb, timeout)
 }
 
 /** res.writeHead while a session is attached: the cookie decision happens here. */

@@ -15,6 +15,7 @@ const Session = require('./session')
 const Store = require('./store')
 const MemoryStore = require('./memory')
 const flash = require('./flash')
+const { Delta } = require('./delta')
 const { kState, RequestState, EMPTY_RECORD, setLoaded } = require('./state')
 const { kGetRecord, kNative } = require('./symbols')
 const { callStore } = require('./call-store')
@@ -27,6 +28,9 @@ const { createSession } = Store
 const PRODUCTION_WARNING = 'Warning: session-core MemoryStore keeps sessions in this process only: they are lost on ' +
   'restart and not shared between processes. Use a persistent store (such as connect-redis) in production.'
 let warnedProduction = false
+
+/** The default bound of a store call, in ms (the storeTimeout option). */
+const STORE_TIMEOUT = 5000
 
 function session (options) {
   const opts = options || {}
@@ -90,7 +94,9 @@ function session (options) {
     trustProxy,
     resaveOff: opts.resave === false,
     hasTimeouts: opts.idleTimeout != null || opts.absoluteTimeout != null,
-    storeTouch: typeof store.touch === 'function'
+    storeTouch: typeof store.touch === 'function',
+    // every store call of the middleware and of req.session is bounded (checked by the core)
+    storeTimeout: opts.storeTimeout == null ? STORE_TIMEOUT : opts.storeTimeout
   }
   let storeReady = true
   if (typeof store.on === 'function') {
@@ -147,7 +153,7 @@ function session (options) {
       // our MemoryStore also hands over the record's text: no need to serialise it again
       store[kGetRecord](req.sessionID, state.loaded)
     } else {
-      callStore(store, 'get', [req.sessionID], state.loaded)
+      callStore(store, 'get', [req.sessionID], state.loaded, mw.storeTimeout)
     }
   }
   return session
@@ -195,7 +201,7 @@ function loaded (state, err, sess, json) {
       if (why) {
         debug('session %s ended: %s', req.sessionID, why)
         state.endedReason = why
-        callStore(mw.store, 'destroy', [req.sessionID], (e) => e && debug('destroy failed: %s', e.message))
+        callStore(mw.store, 'destroy', [req.sessionID], (e) => e && debug('destroy failed: %s', e.message), mw.storeTimeout)
         state.original = EMPTY_RECORD
         return generate(state)
       }
@@ -218,6 +224,7 @@ session.Store = Store
 session.MemoryStore = MemoryStore
 session.Session = Session
 session.Cookie = Cookie
+session.Delta = Delta
 session.session = session
 session.default = session
 

@@ -23,6 +23,7 @@ const Store = require('./store')
 const core = require('../native').lean()
 const { kSetRecord, kGetRecord, kNative } = require('./symbols')
 const { isEmpty } = require('./call-store')
+const { goneError } = require('./delta')
 const debug = require('../debug')('session-core:memory')
 
 // Callbacks run on the next tick: always asynchronous, as a store's are, without waiting a turn of the event loop.
@@ -146,6 +147,34 @@ class MemoryStore extends Store {
     if (callback) defer(callback)
   }
 
+  /**
+   * Merges what a request changed (a Delta, see ./delta.js) into the record as it is now, with the
+   * core's apply: overlapping requests that change different keys all land, increments and pushes
+   * count from the stored value. A record gone meanwhile (destroyed, expired) is not brought back:
+   * the callback gets an `ESESSION_GONE` error and nothing is written.
+   */
+  merge (id, delta, callback) {
+    const entry = this._live(id, Date.now())
+    if (entry === undefined) {
+      debug('session %s is gone: merge not written', id)
+      if (callback) defer(callback, goneError())
+      return
+    }
+    let json
+    try {
+      // nobody wrote since this request loaded it: the request's record is the merge
+      json = entry.json === delta.base && typeof delta.record === 'string' ? delta.record : delta.apply(entry.json)
+    } catch (err) {
+      if (callback) defer(callback, err)
+      return
+    }
+    const deadline = delta.expires === undefined ? core.recordDeadline(json) : delta.expires
+    // empty stays empty only when the request's session holds nothing either (an approximation
+    // that errs towards "holds data": it only orders eviction)
+    this._put(id, json, deadline, this.empty.has(id) && isEmpty(delta.session))
+    if (callback) defer(callback, null)
+  }
+
   touch (id, session, callback) {
     const entry = this._live(id, Date.now())
     if (entry) {
@@ -199,5 +228,6 @@ class MemoryStore extends Store {
 
 MemoryStore.prototype.get[kNative] = true
 MemoryStore.prototype.set[kNative] = true
+MemoryStore.prototype.merge[kNative] = true
 
 module.exports = MemoryStore

@@ -2,11 +2,20 @@
 /**
  * `req.session`: the app's data as own enumerable properties (and `cookie`), with express-session's
  * methods on the prototype, not enumerable. `regenerate`, `destroy`, `reload` and `save` take a
- * callback, or return a Promise when called without one; `touch` stays synchronous.
+ * callback, or return a Promise when called without one; `touch` stays synchronous. `increment`
+ * and `push` change a key relative to the stored value (see ./delta.js).
  */
 
+const native = require('../native')
 const { kState } = require('./state')
-const { callStore, writeSession, regenerate: regenerateOn } = require('./call-store')
+const { callStore, writeSession, merges, mergeSession, regenerate: regenerateOn } = require('./call-store')
+const delta = require('./delta')
+
+/** The middleware's storeTimeout for this request's store calls (none outside the middleware). */
+function timeoutOf (req) {
+  const state = req && req[kState]
+  return state ? state.mw.storeTimeout : undefined
+}
 
 function defineMethod (obj, name, fn) {
   Object.defineProperty(obj, name, { configurable: true, enumerable: false, value: fn, writable: true })
@@ -53,19 +62,49 @@ defineMethod(Session.prototype, 'resetMaxAge', function resetMaxAge () {
   return this
 })
 
+/**
+ * Adds `by` (default 1) to the number at `key` (absent or not a number: 0) and returns the new
+ * value. With a store that merges, the write adds `by` to the value the store holds then, so
+ * overlapping requests all count.
+ */
+defineMethod(Session.prototype, 'increment', function increment (key, by) {
+  return delta.increment(this, key, by)
+})
+
+/**
+ * Appends `items` to the array at `key` (absent or not an array: a new one) and returns its length.
+ * With a store that merges, the write appends them to the array the store holds then.
+ */
+defineMethod(Session.prototype, 'push', function push (key, ...items) {
+  return delta.push(this, key, items)
+})
+
 defineMethod(Session.prototype, 'save', function save (fn) {
   const sess = this
   const req = this.req
   const state = req[kState]
+  const store = req.sessionStore
+  const timeout = timeoutOf(req)
+  const merging = merges(store, state, sess)
+  const base = state ? (state.saved !== null ? state.saved : state.original) : null
   let json
+  let change
   try {
     json = state ? state.markSaved(this) : JSON.stringify(this)
+    if (merging) {
+      const [inc, push] = delta.opsText(sess)
+      change = new delta.Delta(native.delta(base, json, inc, push), json, native.recordDeadline(json), sess, base)
+    }
   } catch (err) {
     return settle(fn, unsaveable(err), this)
   }
+  if (merging) {
+    const result = callbackOrPromise(fn, (done) => mergeSession(store, sess, change, (err) => done(err), timeout))
+    return result === undefined ? this : result
+  }
   // a session loaded from the store under this id is only updated, never recreated (see MemoryStore)
   const existing = Boolean(state && state.fromStore && state.originalId === sess.id)
-  const result = callbackOrPromise(fn, (done) => writeSession(req.sessionStore, sess, json, existing, (err) => done(err)))
+  const result = callbackOrPromise(fn, (done) => writeSession(store, sess, json, existing, (err) => done(err), undefined, timeout))
   return result === undefined ? this : result
 })
 
@@ -85,7 +124,7 @@ defineMethod(Session.prototype, 'reload', function reload (fn) {
         return done(e)
       }
       done()
-    })
+    }, timeoutOf(req))
   })
   return result === undefined ? this : result
 })
@@ -103,7 +142,8 @@ defineMethod(Session.prototype, 'destroy', function destroy (fn) {
   }
   delete req.session
   const id = this.id
-  const result = callbackOrPromise(fn, (done) => callStore(req.sessionStore, 'destroy', [id], (err) => done(err)))
+  const timeout = timeoutOf(req)
+  const result = callbackOrPromise(fn, (done) => callStore(req.sessionStore, 'destroy', [id], (err) => done(err), timeout))
   return result === undefined ? this : result
 })
 
@@ -129,7 +169,7 @@ defineMethod(Session.prototype, 'regenerate', function regenerate (options, fn) 
       }
       done(err)
     }
-    regenerateOn(store, req, after)
+    regenerateOn(store, req, after, timeoutOf(req))
   })
   return result === undefined ? this : result
 })

@@ -29,6 +29,7 @@ class RequestState {
     this.ended = false
     this.record = undefined // the record the last decision wrote (for the store)
     this.deadline = undefined // ... and when the store may forget it
+    this.delta = undefined // ... and, for a store that merges, what this request changed (wire text)
     this.endedReason = undefined // why a loaded session was discarded: expired, idle, absolute
   }
 

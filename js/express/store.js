@@ -10,6 +10,7 @@ const { inherits } = require('node:util')
 const Cookie = require('./cookie')
 const Session = require('./session')
 const { callStore, regenerate: regenerateOn } = require('./call-store')
+const { setLoaded } = require('./delta')
 
 // A plain constructor function, not a class: stores written for express-session call
 // `Store.call(this)` from their own constructors (and use util.inherits), which a class refuses.
@@ -47,6 +48,7 @@ Store.prototype.createSession = function (req, sess) {
 function createSession (req, sess) {
   sess.cookie = Cookie.fromRecord(sess.cookie)
   req.session = new Session(req, sess)
+  setLoaded(req.session, sess) // what increment/push count from
   return req.session
 }
 

@@ -97,6 +97,12 @@ declare namespace session {
     absoluteTimeout?: number
     /** How stale the last-seen time may get before a store write refreshes it. Default: idleTimeout / 10, at most 60 s. */
     touchAfter?: number
+    /**
+     * Milliseconds any store call may take (get, set, merge, touch, destroy, and req.session's save,
+     * reload, destroy, regenerate); past it the call fails with `code: 'ESESSIONSTORE_TIMEOUT'`,
+     * `status: 503`, and a late answer is ignored. Default 5000; at most 2147483647.
+     */
+    storeTimeout?: number
   }
 
   class Cookie implements CookieOptions {
@@ -132,9 +138,37 @@ declare namespace session {
     save (): Promise<void>
     touch (): this
     resetMaxAge (): this
+    /**
+     * Adds `by` (default 1) to the number at `key` (absent or not a number: 0); returns the new
+     * value. With a store that merges, the write adds `by` to the value stored then: overlapping
+     * requests all count.
+     */
+    increment (key: string, by?: number): number
+    /**
+     * Appends `items` to the array at `key` (absent or not an array: a new one); returns its length.
+     * With a store that merges, the write appends them to the array stored then.
+     */
+    push (key: string, ...items: any[]): number
   }
 
-  /** The store contract: get/set/destroy required; touch, all, length, clear optional. */
+  /** What a request changed in a loaded session, as a store's `merge` receives it. */
+  class Delta {
+    private constructor ()
+    /** The wire text: `{"set":{…},"unset":[…],"inc":{…},"push":{…},"cookie":{…}}` (opaque to stores). */
+    readonly text: string
+    /** The whole record as this request sees it (what a whole-record `set` would write). */
+    readonly record: string
+    /** When the new record may be forgotten (ms since the epoch), or null. */
+    readonly expires: number | null
+    /** The session (for a store that only knows `set`). */
+    readonly session: Session & SessionData
+    /** The record text the delta was taken against: a store still holding exactly it may write `record` as is. */
+    readonly base?: string
+    /** The stored record text with the delta applied; throws `ERR_SESSION_CORE_BAD_RECORD` when it is not a record. */
+    apply (storedText: string): string
+  }
+
+  /** The store contract: get/set/destroy required; touch, merge, all, length, clear optional. */
   abstract class Store extends EventEmitter {
     constructor ()
     generate?: (req: Request) => void | Promise<void>
@@ -145,6 +179,11 @@ declare namespace session {
     abstract set (sid: string, session: SessionData, callback?: Callback): void
     abstract destroy (sid: string, callback?: Callback): void
     touch? (sid: string, session: SessionData, callback?: Callback): void
+    /**
+     * Writes only what a request changed into the record as it is now. When the record is gone
+     * (destroyed, expired), writes nothing and answers an Error with `code: 'ESESSION_GONE'`.
+     */
+    merge? (sid: string, delta: Delta, callback?: Callback): void | Promise<void>
     all? (callback: (err: any, obj?: Record<string, SessionData> | SessionData[] | null) => void): void
     length? (callback: (err: any, length?: number) => void): void
     clear? (callback?: Callback): void
@@ -156,6 +195,7 @@ declare namespace session {
     set (sid: string, session: SessionData, callback?: Callback): void | Promise<void>
     destroy (sid: string, callback?: Callback): void | Promise<void>
     touch? (sid: string, session: SessionData, callback?: Callback): void | Promise<void>
+    merge? (sid: string, delta: Delta, callback?: Callback): void | Promise<void>
   }
 
   interface MemoryStoreOptions {
@@ -171,6 +211,7 @@ declare namespace session {
     set (sid: string, session: SessionData, callback?: Callback): void
     destroy (sid: string, callback?: Callback): void
     touch (sid: string, session: SessionData, callback?: Callback): void
+    merge (sid: string, delta: Delta, callback?: Callback): void
     all (callback: (err: any, obj?: Record<string, SessionData>) => void): void
     ids (callback: (err: any, ids?: string[]) => void): void
     length (callback: (err: any, length?: number) => void): void

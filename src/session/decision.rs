@@ -9,6 +9,7 @@
 //! Input and output are the vector format of tests/vectors/decide.json; the wasm binding takes and
 //! gives the same JSON, so the Node runner drives this very function.
 
+use super::delta::{delta, Ops};
 use super::expiry::{deadline, ended, touched_expires, Ended, Timeouts};
 use super::record::{data_tail, Record};
 use crate::cookie::{get_cookie, serialize_cookie, SerializeOptions};
@@ -112,6 +113,15 @@ pub struct Input<'a> {
     /// Whether the output should carry the record as text (a store that takes it); default true.
     #[serde(default = "yes")]
     pub want_record: bool,
+    /// Whether a save should also carry the delta (a store that merges; see [`super::delta`]).
+    #[serde(default)]
+    pub want_delta: bool,
+    /// The request's increments, JSON text of `{"key": number}`.
+    #[serde(default)]
+    pub inc: Option<String>,
+    /// The request's pushes, JSON text of `{"key": [items]}`.
+    #[serde(default)]
+    pub push: Option<String>,
 }
 
 fn yes() -> bool {
@@ -149,6 +159,9 @@ pub struct Facts<'a> {
     pub touched: bool,
     pub store_touch: bool,
     pub want_record: bool,
+    /// A save also gives the delta against `saved` (or `original`), with these ops.
+    pub want_delta: bool,
+    pub ops: Ops<'a>,
     /// The cookie value (`s:` + signed id) for `session_id` under the newest secret, when already
     /// known (the request carried it, verified by that secret): saves signing it again.
     pub signed: Option<&'a str>,
@@ -175,6 +188,8 @@ impl Input<'_> {
             touched: self.touched,
             store_touch: self.store_touch,
             want_record: self.want_record,
+            want_delta: self.want_delta,
+            ops: Ops { inc: self.inc.as_deref(), push: self.push.as_deref() },
             signed: None,
         }
     }
@@ -207,6 +222,9 @@ pub struct Output {
     /// When the store may forget it (ms since the epoch), when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<i64>,
+    /// For a save, when asked: the delta against the record as loaded or last saved (wire text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delta: Option<String>,
 }
 
 /// The id a request's cookie carries, and which secret verified it.
@@ -376,8 +394,12 @@ impl Session {
                 t.created_at = out.created_at.or(t.created_at);
                 t.last_seen = out.last_seen.or(t.last_seen);
                 out.deadline = deadline(&t, &o.timeouts);
-                if input.want_record {
+                let base = input.saved.or(input.original);
+                if input.want_record || (input.want_delta && out.save && base.is_some()) {
                     out.record = Some(rec.to_json());
+                }
+                if let (true, true, Some(base), Some(now)) = (input.want_delta, out.save, base, out.record.as_deref()) {
+                    out.delta = Some(delta(base, now, &input.ops)?);
                 }
             }
         }

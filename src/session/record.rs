@@ -42,7 +42,7 @@ fn bad(why: &str) -> Error {
     Error::BadRecord(why.to_owned())
 }
 
-fn skip_ws(b: &[u8], mut i: usize) -> usize {
+pub(crate) fn skip_ws(b: &[u8], mut i: usize) -> usize {
     while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
         i += 1;
     }
@@ -52,7 +52,7 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 /// Where the JSON value that starts at `start` ends: just past a closing bracket or quote, or at the
 /// `,`/`}`/`]` (or white space) that ends a scalar. Strings are skipped with their escapes;
 /// nesting is counted, not recursed into. `None` on truncated or unbalanced input.
-fn skip_value(b: &[u8], start: usize) -> Option<usize> {
+pub(crate) fn skip_value(b: &[u8], start: usize) -> Option<usize> {
     let mut i = start;
     let mut depth = 0usize;
     while i < b.len() {
@@ -81,7 +81,7 @@ fn skip_value(b: &[u8], start: usize) -> Option<usize> {
 }
 
 /// `i` is at an opening quote; returns the index just past the closing one.
-fn skip_string(b: &[u8], i: usize) -> Option<usize> {
+pub(crate) fn skip_string(b: &[u8], i: usize) -> Option<usize> {
     let mut j = i + 1;
     while j < b.len() {
         match b[j] {
@@ -94,7 +94,7 @@ fn skip_string(b: &[u8], i: usize) -> Option<usize> {
 }
 
 /// A JSON string literal's value (`"…"` with its quotes), unescaped only when it has escapes.
-fn string_value(lit: &str) -> Option<Cow<'_, str>> {
+pub(crate) fn string_value(lit: &str) -> Option<Cow<'_, str>> {
     let inner = lit.strip_prefix('"')?.strip_suffix('"')?;
     if inner.contains('\\') {
         serde_json::from_str::<String>(lit).ok().map(Cow::Owned)
@@ -105,7 +105,7 @@ fn string_value(lit: &str) -> Option<Cow<'_, str>> {
 
 /// The members of a JSON object, as (key literal, value text) slices, in order. One pass, no
 /// recursion: the values are skipped, not parsed.
-fn members(json: &str) -> Result<Vec<(&str, &str)>, Error> {
+pub(crate) fn members(json: &str) -> Result<Vec<(&str, &str)>, Error> {
     let b = json.as_bytes();
     let mut i = skip_ws(b, 0);
     if b.get(i) != Some(&b'{') {

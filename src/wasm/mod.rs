@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "client")]
 mod client;
+mod delta;
 mod helpers;
 mod io;
 mod session;

@@ -22,11 +22,13 @@ pub mod flag {
     pub const TOUCHED: u32 = 1 << 7;
     pub const STORE_TOUCH: u32 = 1 << 8;
     pub const WANT_RECORD: u32 = 1 << 9;
+    /// A save also gives the delta (a store that merges).
+    pub const WANT_DELTA: u32 = 1 << 10;
 }
 
 /// Answer flags of [`SessionCore::decide`]; the numbers go to the numbers array's slots
 /// 0 (`expires`), 1 (`createdAt`), 2 (`lastSeen`), 3 (`deadline`); the strings are the
-/// `Set-Cookie` value (first) and the record (second).
+/// `Set-Cookie` value (first), the record (second) and the delta (third).
 pub mod out {
     pub const SAVE: u32 = 1;
     pub const TOUCH: u32 = 1 << 1;
@@ -40,6 +42,7 @@ pub mod out {
     pub const DEADLINE: u32 = 1 << 9;
     pub const SET_COOKIE: u32 = 1 << 10;
     pub const RECORD: u32 = 1 << 11;
+    pub const DELTA: u32 = 1 << 12;
 }
 
 /// One Express middleware's core: its validated options and keyed secrets.
@@ -130,8 +133,10 @@ impl SessionCore {
     }
 
     /// The per-request decision ([`crate::session::Session::decide_facts`]). The input buffer holds
-    /// `req.sessionID`, the record as loaded, as last saved, and `req.session` now, back to back
-    /// (lengths given, -1 absent; a saved length of -2 says the saved record is the loaded one); `phase` is 0 headers, 1 end, 2 both; `flags` are [`flag`]s.
+    /// `req.sessionID`, the record as loaded, as last saved, `req.session` now, and the request's
+    /// increments and pushes (JSON text, for the delta), back to back (lengths given, -1 absent; a
+    /// saved length of -2 says the saved record is the loaded one); `phase` is 0 headers, 1 end,
+    /// 2 both; `flags` are [`flag`]s.
     /// Returns [`out`] flags. (Integer arguments are the point: each is a plain wasm parameter.)
     #[allow(clippy::too_many_arguments)]
     pub fn decide(
@@ -143,12 +148,14 @@ impl SessionCore {
         original: i32,
         saved: i32,
         session: i32,
+        inc: i32,
+        push: i32,
     ) -> Result<u32, JsValue> {
         IO.with(|cell| {
             let Io { input, output, nums } = &mut *cell.borrow_mut();
             // a saved length of -2: the saved record is the loaded one (not written twice)
-            let [session_id, original, written_saved, session] =
-                strings(input, [session_id, original, saved, session]).ok_or_else(bad_call)?;
+            let [session_id, original, written_saved, session, inc, push] =
+                strings(input, [session_id, original, saved, session, inc, push]).ok_or_else(bad_call)?;
             let saved = if saved == -2 { original } else { written_saved };
             {
                 let has = |f: u32| flags & f != 0;
@@ -173,6 +180,8 @@ impl SessionCore {
                     touched: has(flag::TOUCHED),
                     store_touch: has(flag::STORE_TOUCH),
                     want_record: has(flag::WANT_RECORD),
+                    want_delta: has(flag::WANT_DELTA),
+                    ops: crate::session::Ops { inc, push },
                     signed: None,
                 };
                 let recent = self.recent.borrow();
@@ -189,6 +198,7 @@ impl SessionCore {
                     (o.cookie_skipped.is_some(), out::COOKIE_SKIPPED),
                     (o.set_cookie.is_some(), out::SET_COOKIE),
                     (o.record.is_some(), out::RECORD),
+                    (o.delta.is_some(), out::DELTA),
                 ] {
                     if on {
                         bits |= bit;
@@ -212,7 +222,7 @@ impl SessionCore {
                         nums[slot] = v as f64;
                     }
                 }
-                Io::answer(output, nums, [o.set_cookie.as_deref(), o.record.as_deref()]);
+                Io::answer(output, nums, [o.set_cookie.as_deref(), o.record.as_deref(), o.delta.as_deref()]);
                 Ok(bits)
             }
         })

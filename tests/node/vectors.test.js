@@ -45,6 +45,20 @@ const runners = {
   // the same function the middleware calls once per response: JSON text in, JSON text out
   // the lean call the middleware makes, each vector translated to it (js/native.js)
   decide: (c) => assert.deepStrictEqual(native.decision(sessionCore(c), c.input), c.expected),
+  // the store's merge (native.applyDelta), an explicit save's delta (native.delta), the tag
+  delta: (c) => {
+    let got
+    try {
+      if (c.op === 'apply') got = native.applyDelta(c.stored, c.delta)
+      else if (c.op === 'delta') got = native.delta(c.base, c.now, c.inc ?? null, c.push ?? null)
+      else if (c.op === 'tag') got = native.tag(c.id)
+      else throw new Error(`unknown op ${c.op}`)
+    } catch (e) {
+      if (!e.code) throw e
+      got = { error: e.code }
+    }
+    assert.deepStrictEqual(got, c.expected)
+  },
   ended: (c) => assert.strictEqual(native.ended(sessionCore(c), JSON.stringify(c.record), c.now) || null, c.expected),
   parse: (c) => assert.deepStrictEqual({ ...sc.parseCookie(c.header) }, c.expected),
   serialize: (c) => {

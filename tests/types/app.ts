@@ -19,8 +19,30 @@ app.use(session({
   store: new session.MemoryStore({ maxEntries: 1000 }),
   idleTimeout: 30 * 60 * 1000,
   absoluteTimeout: 8 * 60 * 60 * 1000,
-  genid: async () => 'id'
+  genid: async () => 'id',
+  storeTimeout: 2000
 }))
+
+// a store that merges what each request changed (issue 11)
+class MergingStore extends session.Store {
+  get (sid: string, cb: (err: any, s?: session.SessionData | null) => void): void { cb(null, null) }
+  set (sid: string, s: session.SessionData, cb?: (err?: any) => void): void { cb?.() }
+  destroy (sid: string, cb?: (err?: any) => void): void { cb?.() }
+  merge (sid: string, delta: session.Delta, cb?: (err?: any) => void): void {
+    const next: string = delta.apply(delta.record)
+    const when: number | null = delta.expires
+    void [next, when, delta.text, delta.session.cookie]
+    cb?.()
+  }
+}
+void new MergingStore()
+
+app.get('/visit', (req, res) => {
+  const n: number = req.session.increment('visits')
+  const len: number = req.session.push('cart', { id: 1 }, { id: 2 })
+  req.session.increment('views', 2)
+  res.send(`${n} ${len}`)
+})
 
 app.post('/login', async (req, res) => {
   await req.session.regenerate({ keep: true })
