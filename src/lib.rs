@@ -20,7 +20,9 @@
 #[cfg(feature = "tools")]
 pub mod cli;
 pub mod client;
+pub mod checks;
 pub mod cookie;
+pub mod csrf;
 pub mod date;
 pub mod error;
 pub mod id;

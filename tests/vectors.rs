@@ -25,6 +25,7 @@ const FILES: &[(&str, &str)] = &[
     ("unsign", include_str!("vectors/unsign.json")),
     ("decide", include_str!("vectors/decide.json")),
     ("delta", include_str!("vectors/delta.json")),
+    ("csrf", include_str!("vectors/csrf.json")),
     ("ended", include_str!("vectors/ended.json")),
     ("keygrip", include_str!("vectors/keygrip.json")),
     ("seal", include_str!("vectors/seal.json")),
@@ -153,6 +154,10 @@ fn check(file: &str, case: &Value) -> Result<(), String> {
                 Err(e) => serde_json::json!({ "error": e.code() }),
             }
         }
+        "csrf" => match s(&case["op"]) {
+            "token" => session_core::csrf::token_with_salt(s(&case["secret"]), s(&case["salt"])).into(),
+            _ => session_core::csrf::verify(s(&case["secret"]), s(&case["token"])).into(),
+        },
         "ended" => {
             match session_core(case).ended(&case["record"].to_string(), case["now"].as_i64().unwrap_or_default()) {
                 Some(why) => Value::String(why.as_str().to_owned()),

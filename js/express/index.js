@@ -9,6 +9,7 @@
 const native = require('../native')
 const api = require('../index.js')
 const debug = require('../debug')('session-core:express')
+const { tag } = require('../debug')
 const { describeOptions } = require('../options')
 const Cookie = require('./cookie')
 const Session = require('./session')
@@ -21,13 +22,10 @@ const { kGetRecord, kNative } = require('./symbols')
 const { callStore } = require('./call-store')
 const { hook } = require('./hooks')
 const { issecure, originalPathname } = require('./request')
+const checks = require('../checks')
 
 const { SessionCore, checkExpressOptions } = native.lean()
 const { createSession } = Store
-
-const PRODUCTION_WARNING = 'Warning: session-core MemoryStore keeps sessions in this process only: they are lost on ' +
-  'restart and not shared between processes. Use a persistent store (such as connect-redis) in production.'
-let warnedProduction = false
 
 /** The default bound of a store call, in ms (the storeTimeout option). */
 const STORE_TIMEOUT = 5000
@@ -36,7 +34,8 @@ function session (options) {
   const opts = options || {}
   // Every option is checked by the core, in one place for both session kinds: a TypeError naming
   // the option (`code`, `field`), unknown names refused with a "did you mean".
-  const coreOptions = checkExpressOptions(describeOptions(opts))
+  const described = describeOptions(opts)
+  const coreOptions = checkExpressOptions(described)
 
   const cookieOptions = opts.cookie || {}
   const generateId = opts.genid || api.generateSessionId
@@ -51,10 +50,8 @@ function session (options) {
   const cores = new Map() // secret list (by identity of req.secret) -> SessionCore
   const fixedCore = secret ? new SessionCore(coreOptions, secret) : null
 
-  if (process.env.NODE_ENV === 'production' && store instanceof MemoryStore && !warnedProduction) {
-    warnedProduction = true
-    console.warn(PRODUCTION_WARNING)
-  }
+  // the production checks (src/checks.rs): warned once each, or thrown with checks: 'throw'
+  checks.atConstruction('express', opts, described, secret || [], 'secret')
 
   function coreFor (req) {
     if (fixedCore) return fixedCore
@@ -96,7 +93,9 @@ function session (options) {
     hasTimeouts: opts.idleTimeout != null || opts.absoluteTimeout != null,
     storeTouch: typeof store.touch === 'function',
     // every store call of the middleware and of req.session is bounded (checked by the core)
-    storeTimeout: opts.storeTimeout == null ? STORE_TIMEOUT : opts.storeTimeout
+    storeTimeout: opts.storeTimeout == null ? STORE_TIMEOUT : opts.storeTimeout,
+    checks: opts.checks,
+    cacheHeaders: opts.cacheHeaders !== false
   }
   let storeReady = true
   if (typeof store.on === 'function') {
@@ -148,7 +147,7 @@ function session (options) {
       debug('no SID sent, generating session')
       return generate(state)
     }
-    debug('fetching %s', req.sessionID)
+    if (debug.enabled) debug('fetching %s', tag(req.sessionID))
     if (givesRecord(store)) {
       // our MemoryStore also hands over the record's text: no need to serialise it again
       store[kGetRecord](req.sessionID, state.loaded)
@@ -199,7 +198,7 @@ function loaded (state, err, sess, json) {
     if (mw.hasTimeouts) {
       const why = native.ended(state.sc, state.original, Date.now())
       if (why) {
-        debug('session %s ended: %s', req.sessionID, why)
+        if (debug.enabled) debug('session %s ended: %s', tag(req.sessionID), why)
         state.endedReason = why
         callStore(mw.store, 'destroy', [req.sessionID], (e) => e && debug('destroy failed: %s', e.message), mw.storeTimeout)
         state.original = EMPTY_RECORD
@@ -225,6 +224,7 @@ session.MemoryStore = MemoryStore
 session.Session = Session
 session.Cookie = Cookie
 session.Delta = Delta
+session.csrf = require('./csrf')
 session.session = session
 session.default = session
 

@@ -164,7 +164,8 @@ defineMethod(Session.prototype, 'regenerate', function regenerate (options, fn) 
     const after = (err) => {
       if (keep && req.session && req.session !== old) {
         for (const prop of Object.keys(old)) {
-          if (prop !== 'cookie') req.session[prop] = old[prop]
+          // the CSRF secret is not carried over: tokens issued before are refused after (as csurf)
+          if (prop !== 'cookie' && prop !== 'csrfSecret') req.session[prop] = old[prop]
         }
       }
       done(err)
