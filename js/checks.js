@@ -6,12 +6,11 @@
  * process, naming the option and the fix, never a value. The list is in the client build (the
  * Express build stays small): it is loaded here, once, only when the checks are on.
  */
-const { createHash } = require('node:crypto')
 const native = require('./native')
 
 const warned = new Set()
-/** Fingerprints (SHA-256) of the secrets of every session middleware made so far: never the secrets. */
-const fingerprints = new Map()
+/** The secrets of every session middleware made so far (module-private: never printed, never exported). */
+const seen = new Set()
 
 /** The checks mode of `opts`. */
 function modeOf (opts) {
@@ -31,8 +30,8 @@ function warnOnce (f) {
   console.warn(line(f))
 }
 
-function fingerprint (s) {
-  return createHash('sha256').update(typeof s === 'string' ? Buffer.from(s, 'utf8') : s).digest('base64')
+function key (s) {
+  return typeof s === 'string' ? 's' + s : 'b' + Buffer.from(s.buffer, s.byteOffset, s.byteLength).toString('latin1')
 }
 
 /**
@@ -45,9 +44,9 @@ function atConstruction (kind, opts, described, secrets, option) {
   const shared = []
   for (const s of secrets) {
     if (typeof s !== 'string' && !ArrayBuffer.isView(s)) continue
-    const fp = fingerprint(s)
-    if (fingerprints.has(fp)) shared.push(fp)
-    else fingerprints.set(fp, kind)
+    const k = key(s)
+    if (seen.has(k)) shared.push(kind)
+    else seen.add(k)
   }
   if (mode === 'off') return
   const findings = JSON.parse(native.client().checkOptions(kind, described)).filter((f) => f.severity === 'warning')
