@@ -15,6 +15,7 @@ const checks = require('../checks')
 const { varyCookie, noCacheSetCookie } = require('../cache')
 const { unprotected } = require('./state')
 const csrf = require('./csrf')
+const redact = require('../redact')
 
 const { ClientSessionCore, checkCookieSessionOptions } = native.client()
 const { LOADED, COMMIT, COMMITTED } = native
@@ -33,6 +34,12 @@ function cookieSession (options) {
   base.overwrite = opts.overwrite == null ? true : opts.overwrite
   base.httpOnly = opts.httpOnly == null ? true : opts.httpOnly
   base.signed = opts.signed == null ? true : opts.signed
+  // util.inspect of req.sessionOptions: the options, keys and secret redacted (js/redact.js)
+  redact.define(base, function inspect (depth, options, inspect) {
+    const all = {}
+    for (const k in this) all[k] = this[k]
+    return redact.show('SessionOptions', all, depth, options, inspect)
+  })
   // migrateSigned: true | { keys, algorithm } (README: moving to encrypted cookies). Its keys cross
   // beside the options, as the sealing keys do.
   const migrate = opts.migrateSigned
@@ -273,6 +280,11 @@ Session.fromCookie = function fromCookie (obj, loaded, core) {
     lastSeen: loaded.lastSeen
   }, obj)
 }
+
+// util.inspect / console.log: the data, csrfSecret redacted; never the cookie's value (js/redact.js)
+redact.define(Session.prototype, function inspect (depth, options, inspect) {
+  return redact.show('Session', Object.assign({}, this), depth, options, inspect)
+})
 
 Object.defineProperty(Session.prototype, 'isChanged', {
   get () {

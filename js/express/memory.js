@@ -227,6 +227,10 @@ class MemoryStore extends Store {
   }
 }
 
+// util.inspect / console.log: counts only, never an id or a record (js/redact.js)
+require('../redact').define(MemoryStore.prototype, function inspect (depth, options, inspect) {
+  return require('../redact').show('MemoryStore', { sessions: this.sessions.size, empty: this.empty.size, maxEntries: this.maxEntries }, depth, options, inspect)
+})
 MemoryStore.prototype.get[kNative] = true
 MemoryStore.prototype.set[kNative] = true
 MemoryStore.prototype.merge[kNative] = true

@@ -10,6 +10,7 @@ const native = require('../native')
 const { kState } = require('./state')
 const { callStore, writeSession, merges, mergeSession, regenerate: regenerateOn } = require('./call-store')
 const delta = require('./delta')
+const redact = require('../redact')
 
 /** The middleware's storeTimeout for this request's store calls (none outside the middleware). */
 function timeoutOf (req) {
@@ -52,6 +53,11 @@ function Session (req, data) {
 
 Object.defineProperty(Session.prototype, 'req', { configurable: true, enumerable: false, get () { return this[kReq] } })
 Object.defineProperty(Session.prototype, 'id', { configurable: true, enumerable: false, get () { return this[kId] } })
+
+// util.inspect / console.log: the tag, never the id; data with csrfSecret redacted; no req (js/redact.js)
+redact.define(Session.prototype, function inspect (depth, options, inspect) {
+  return redact.show('Session', Object.assign({ tag: redact.tagOf(this.id) }, this), depth, options, inspect)
+})
 
 defineMethod(Session.prototype, 'touch', function touch () {
   return this.resetMaxAge()
