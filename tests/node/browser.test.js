@@ -61,6 +61,12 @@ describe('in headless Chromium', () => {
     assert.deepStrictEqual((await row('connect.sid')).slice(2, 3), ['invalid: bad signature'])
     await page.fill('#secrets', 'keyboard cat')
     await page.screenshot({ path: path.join(shots, 'inspector.png') })
+    // a pasted Set-Cookie: the production checks show beside the audit, as doctor prints them
+    await page.selectOption('#as', 'set-cookie')
+    await page.fill('#header', 'sid=1; Path=/; HttpOnly; SameSite=None')
+    await page.click('#go')
+    const checks = await page.locator('#audit tbody tr[data-check]').evaluateAll((trs) => trs.map((t) => t.dataset.check))
+    assert.deepStrictEqual(checks, ['COOKIE_NOT_SECURE', 'SAMESITE_NONE_WITHOUT_SECURE', 'NO_EXPIRY'])
     assert.deepStrictEqual(errors, [])
     await page.close()
   })
