@@ -348,8 +348,9 @@ mod tests {
             codes(Kind::Express, json!({ "secret": "keyboard cat" })),
             ["MEMORY_STORE", "WEAK_SECRET", "COOKIE_NOT_SECURE", "NO_EXPIRY", "SAVE_UNINITIALIZED"]
         );
-        assert!(codes(Kind::Express, json!({ "cookie": { "sameSite": "None" } }))
-            .contains(&"SAMESITE_NONE_WITHOUT_SECURE"));
+        assert!(
+            codes(Kind::Express, json!({ "cookie": { "sameSite": "None" } })).contains(&"SAMESITE_NONE_WITHOUT_SECURE")
+        );
         assert!(weak_secret(&json!({ "$sc": "bytes", "length": 16 })));
         assert!(weak_secret(&json!("Keyboard Cat")));
         assert!(!weak_secret(&json!("x".repeat(32))));

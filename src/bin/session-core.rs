@@ -62,7 +62,9 @@ fn fetch(url: &str) -> Fetched {
         let head = text.split("\r\n\r\n").next().unwrap_or_default();
         let lines: Vec<&str> = head
             .lines()
-            .filter_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie")).map(|(_, v)| v.trim()))
+            .filter_map(|l| {
+                l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie")).map(|(_, v)| v.trim())
+            })
             .collect();
         Ok(lines.join("\n"))
     })();

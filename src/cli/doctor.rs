@@ -24,7 +24,8 @@ pub fn loopback_url(url: &str) -> Result<(String, u16, String), String> {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
     };
-    let path = if path.starts_with('/') { path.split('#').next().unwrap_or("/").to_owned() } else { format!("/{path}") };
+    let path =
+        if path.starts_with('/') { path.split('#').next().unwrap_or("/").to_owned() } else { format!("/{path}") };
     let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
         let (h, p) = v6.split_once(']').ok_or_else(refuse)?;
         (h.to_owned(), p.strip_prefix(':').unwrap_or(""))
@@ -36,9 +37,8 @@ pub fn loopback_url(url: &str) -> Result<(String, u16, String), String> {
     };
     let port: u16 = if port.is_empty() { 80 } else { port.parse().map_err(|_| refuse())? };
     let host = host.to_ascii_lowercase();
-    let loopback = host == "localhost"
-        || host == "::1"
-        || host.parse::<std::net::Ipv4Addr>().is_ok_and(|a| a.is_loopback());
+    let loopback =
+        host == "localhost" || host == "::1" || host.parse::<std::net::Ipv4Addr>().is_ok_and(|a| a.is_loopback());
     if !loopback || authority.contains('@') {
         return Err(refuse());
     }
@@ -134,7 +134,9 @@ mod tests {
         assert!(loopback_url("http://localhost:3000").is_ok());
         assert_eq!(loopback_url("http://[::1]:8080/x?y").unwrap(), ("::1".into(), 8080, "/x?y".into()));
         assert_eq!(loopback_url("http://127.1.2.3/").unwrap().1, 80);
-        for bad in ["http://10.0.0.1/", "http://example.com/", "https://127.0.0.1/", "http://user@127.0.0.1/", "ftp://x"] {
+        for bad in
+            ["http://10.0.0.1/", "http://example.com/", "https://127.0.0.1/", "http://user@127.0.0.1/", "ftp://x"]
+        {
             assert!(loopback_url(bad).is_err(), "{bad}");
         }
     }

@@ -361,7 +361,10 @@ mod tests {
         assert_eq!(n, Needs { stdin: true, files: vec!["a".into()], env: vec!["S".into(), "K".into()], fetch: None });
         assert_eq!(needs(&words("doctor o.json")).files, ["o.json"]);
         assert!(needs(&words("doctor")).stdin);
-        assert_eq!(needs(&words("doctor --url http://127.0.0.1:3000/")).fetch.as_deref(), Some("http://127.0.0.1:3000/"));
+        assert_eq!(
+            needs(&words("doctor --url http://127.0.0.1:3000/")).fetch.as_deref(),
+            Some("http://127.0.0.1:3000/")
+        );
         assert_eq!(needs(&words("doctor --url http://example.com/")).fetch, None);
         assert!(!needs(&words("inspect h")).stdin);
         assert!(needs(&words("audit -")).stdin);

@@ -10,9 +10,9 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "client")]
-mod client;
-#[cfg(feature = "client")]
 mod checks;
+#[cfg(feature = "client")]
+mod client;
 mod csrf;
 mod delta;
 mod helpers;
