@@ -54,9 +54,12 @@ test-wasm: tools
 	@mkdir -p $(LOGS)
 	$(WASM_PROBE) $(ENV) $(WASM) wasm-pack test --node --mode no-install -- --test vectors -- --nocapture 2>&1 | tee $(LOGS)/wasm.log
 
+# The Node tests load a test build too (the client build with the `test-api` feature: the
+# test-only exports the published package lacks), named by SESSION_CORE_TEST_BUILD.
 test-node: pkg deps demo-deps system-deps cli
 	@mkdir -p $(LOGS)
-	node --test --test-reporter=spec tests/node/ 2>&1 | tee $(LOGS)/node.log
+	bash scripts/build-test-api.sh
+	SESSION_CORE_TEST_BUILD=target/wasm-test-api node --test --test-reporter=spec tests/node/ 2>&1 | tee $(LOGS)/node.log
 
 # Native = wasm on seeded random and hostile cases of every vector kind (scripts/differential.js):
 # a small count here; `make differential N=1000000` for the long run.
@@ -94,9 +97,11 @@ demo: demo-deps
 	cd examples-node && node server.js
 
 vectors: pkg deps
+	bash scripts/build-test-api.sh
 	node scripts/gen-vectors.js
 	node scripts/gen-session-vectors.js
 	node scripts/gen-client-vectors.js
+	node scripts/gen-csrf-vectors.js
 
 # Every figure of issue 10 (bench/run.js says which and how): about 10 minutes; BENCH_QUICK=1 for a
 # one-round smoke run. Results in bench/results/latest.json; a full run redraws bench/chart.svg.

@@ -1,13 +1,18 @@
 'use strict'
 // The session-core demo: run `make demo` at the top of the repository, then open the URL it prints.
+const crypto = require('node:crypto')
 const express = require('express')
+const helmet = require('helmet')
 const session = require('session-core/express')
-const { parseCookie } = require('session-core')
+const { tag } = require('session-core')
 
 const USERS = { alice: 'wonderland', bob: 'builder' } // demo accounts: user -> password
 const PRODUCTS = { tea: 'Green tea', cake: 'Lemon cake', book: 'A good book' }
 
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c])
+
+/** The hidden CSRF field every form carries (session.csrf() checks it on every POST). */
+const csrfField = (req) => `<input type="hidden" name="_csrf" value="${esc(req.csrfToken())}">`
 
 function page (req, title, body) {
   const user = req.session && req.session.user
@@ -23,24 +28,58 @@ function page (req, title, body) {
  form.inline{display:inline} label{display:block;margin:.5rem 0}
 </style></head><body>
 <nav><a href="/">Home</a><a href="/shop">Shop</a><a href="/cart">Cart (${cartCount})</a><a href="/profile">Profile</a><a href="/session">Session</a>${process.env.NODE_ENV !== 'production' ? '<a href="/__session">Inspector</a>' : ''}
-${user ? `<form class="inline" method="post" action="/logout"><button>Sign out ${esc(user)}</button></form>` : '<a href="/login">Sign in</a>'}</nav>
+${user ? `<form class="inline" method="post" action="/logout">${csrfField(req)}<button>Sign out ${esc(user)}</button></form>` : '<a href="/login">Sign in</a>'}</nav>
 ${messages}
 <h1>${esc(title)}</h1>
 ${body}
 </body></html>`
 }
 
+/**
+ * The session secret: SESSION_SECRET (several, newest first, separated by spaces, for rotation).
+ * In production there is no default: the demo refuses to start without it. Elsewhere a random one
+ * is made at each start (sessions end on restart), and the demo says so.
+ */
+function secrets (given) {
+  if (given) return given
+  const env = (process.env.SESSION_SECRET || '').split(/\s+/).filter(Boolean)
+  if (env.length) return env
+  if (process.env.NODE_ENV === 'production') {
+    throw new Error('SESSION_SECRET is not set: in production the demo needs one (32 random bytes or more, such as the output of: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64url\'))")')
+  }
+  console.log('session-core demo: no SESSION_SECRET: using a random secret made for this run (sessions end when it stops)')
+  return crypto.randomBytes(32).toString('base64url')
+}
+
 function createApp (options = {}) {
   const app = express()
+  // Behind a TLS proxy (TRUST_PROXY=1, or a number of hops, or a list of addresses) Express reads
+  // X-Forwarded-Proto, so secure: 'auto' sends the cookie as Secure there.
+  if (process.env.TRUST_PROXY) app.set('trust proxy', /^\d+$/.test(process.env.TRUST_PROXY) ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY)
+
+  // The cookie inspector, pre-filled with this request's cookies: in development only, and before
+  // helmet (its page runs inline scripts, which the demo's CSP forbids).
+  if (process.env.NODE_ENV !== 'production') {
+    const inspector = require('fs').readFileSync(require.resolve('session-core/inspector.html'), 'utf8')
+    app.get('/__session', (req, res) => {
+      const prefill = JSON.stringify({ header: req.headers.cookie || '', as: 'cookie' }).replace(/</g, '\\u003c')
+      res.type('html').send(inspector.replace('<!--PREFILL-->', () => `<script id="prefill" type="application/json">${prefill}</script>`))
+    })
+  }
+
+  // Security headers as a user adds them: a CSP (no inline scripts; no framing: frame-ancestors 'none').
+  app.use(helmet({ contentSecurityPolicy: { directives: { 'frame-ancestors': ["'none'"] } } }))
   app.use(express.urlencoded({ extended: false }))
   app.use(session({
-    secret: options.secret || process.env.SESSION_SECRET || ['demo secret: change me', 'an older demo secret'],
+    secret: secrets(options.secret),
     resave: false,
     saveUninitialized: false,
     cookie: { maxAge: 30 * 60 * 1000, sameSite: 'lax', secure: 'auto' },
     idleTimeout: 20 * 60 * 1000,
     absoluteTimeout: 8 * 60 * 60 * 1000
   }))
+  // CSRF tokens on every form (the login form too: that stops login CSRF); a POST without one is a 403.
+  app.use(session.csrf())
 
   // the visit counter: every page view counts, per session
   app.use((req, res, next) => {
@@ -55,7 +94,7 @@ function createApp (options = {}) {
   })
 
   app.get('/login', (req, res) => {
-    res.send(page(req, 'Sign in', `<form method="post" action="/login">
+    res.send(page(req, 'Sign in', `<form method="post" action="/login">${csrfField(req)}
 <label>User <input name="user" autocomplete="username" required></label>
 <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
 <button>Sign in</button></form>`))
@@ -92,12 +131,12 @@ function createApp (options = {}) {
       req.flash('error', 'Please sign in first.')
       return res.status(401).send(page(req, 'Signed out', '<p>This page needs you to <a href="/login">sign in</a>.</p>'))
     }
-    res.send(page(req, `Profile of ${req.session.user}`, `<p>Signed in since this session began. Session id: <code>${esc(req.sessionID)}</code></p>`))
+    res.send(page(req, `Profile of ${req.session.user}`, `<p>Signed in since this session began. This session's tag: <code>${esc(tag(req.sessionID))}</code> (a tag names a session; its id never shows on a page: an id is a login).</p>`))
   })
 
   app.get('/shop', (req, res) => {
     const items = Object.entries(PRODUCTS).map(([id, name]) =>
-      `<li>${esc(name)} <form class="inline" method="post" action="/cart"><input type="hidden" name="item" value="${id}"><button>Add</button></form></li>`).join('')
+      `<li>${esc(name)} <form class="inline" method="post" action="/cart">${csrfField(req)}<input type="hidden" name="item" value="${id}"><button>Add</button></form></li>`).join('')
     res.send(page(req, 'Shop', `<ul>${items}</ul>`))
   })
 
@@ -118,25 +157,21 @@ function createApp (options = {}) {
   })
 
   app.get('/session', (req, res) => {
-    const cookies = parseCookie(req.headers.cookie || '')
-    res.send(page(req, 'Your session', `<p>The record as the store keeps it (what express-session keeps, byte for byte, plus
+    // what the store keeps, with the CSRF secret hidden: a page shows no secret, no id, no cookie value
+    const record = JSON.parse(JSON.stringify(req.session))
+    if (record.csrfSecret) record.csrfSecret = '(hidden)'
+    res.send(page(req, 'Your session', `<p>This session's tag: <code id="tag">${esc(tag(req.sessionID))}</code>. The id and the
+cookie never show on a page (page scripts, and any XSS, would read them despite HttpOnly).</p>
+<p>The record as the store keeps it (what express-session keeps, byte for byte, plus
 <code>createdAt</code>/<code>lastSeen</code> for the idle and absolute timeouts):</p>
-<pre id="record">${esc(JSON.stringify(req.session, null, 2))}</pre>
-<p>The cookie your browser sent (<code>s:</code> + id + <code>.</code> + HMAC-SHA256 signature):</p>
-<pre id="cookie">${esc(cookies['connect.sid'] || '(none yet: the session is saved once something is put in it)')}</pre>
+<pre id="record">${esc(JSON.stringify(record, null, 2))}</pre>
 <p>Time left before the cookie expires: ${Math.round((req.session.cookie.maxAge || 0) / 1000)} s.</p>`))
   })
 
-  // The cookie inspector, pre-filled with this request's cookies: in development only.
-  if (process.env.NODE_ENV !== 'production') {
-    const inspector = require('fs').readFileSync(require.resolve('session-core/inspector.html'), 'utf8')
-    app.get('/__session', (req, res) => {
-      const prefill = JSON.stringify({ header: req.headers.cookie || '', as: 'cookie' }).replace(/</g, '\\u003c')
-      res.type('html').send(inspector.replace('<!--PREFILL-->', () => `<script id="prefill" type="application/json">${prefill}</script>`))
-    })
-  }
-
   app.use((err, req, res, next) => {
+    if (err.code === 'EBADCSRFTOKEN') {
+      return res.status(403).send(page(req, 'Form expired', '<p>This form was not sent from this site, or it has expired. Go back, reload the page and try again.</p>'))
+    }
     console.error(err)
     res.status(500).send('Something went wrong.')
   })

@@ -23,3 +23,8 @@ module.exports = function debug (namespace) {
   log.enabled = on
   return log
 }
+
+/** How a log line names a session: its tag (src/id.rs), never the id (an id in a log is a login). */
+module.exports.tag = function tag (id) {
+  return typeof id === 'string' ? 'tag ' + require('./native').tag(id) : '(no id)'
+}

@@ -178,7 +178,13 @@ function auditJSON (setCookie, options) {
   return native.tools().auditJson(headerText(setCookie), reportOptions(options))
 }
 
+/** A session's tag: the first 8 characters of base64url(SHA-256(id)): names a session in logs and pages, never the id. */
+function tag (id) {
+  return native.tag(id)
+}
+
 module.exports = {
+  tag,
   inspect: (header, options) => JSON.parse(inspectJSON(header, options)),
   inspectJSON,
   audit: (setCookie, options) => JSON.parse(auditJSON(setCookie, options)),

@@ -513,8 +513,34 @@ function serializeCookie (flags, maxAge, expires, name, value, domain, path, pri
   return out(0, false) // ASCII: every part is checked or percent-encoded
 }
 
+/** A new CSRF secret (src/csrf.rs). */
+function csrfSecret () {
+  return helpers().csrfSecret()
+}
+
+/** A fresh CSRF token (salt-hash) of `secret`. */
+function csrfToken (secret) {
+  const b = helperB()
+  use(b)
+  begin(secret.length)
+  b.glue.csrfTokenSlot(put(secret))
+  return out(0, true)
+}
+
+/** Does `token` verify against `secret`? (constant time, in the core) */
+function csrfVerify (secret, token) {
+  const b = helperB()
+  use(b)
+  begin(secret.length + token.length)
+  const a = put(secret)
+  return b.glue.csrfVerifySlot(a, put(token))
+}
+
 module.exports = {
   lean,
+  csrfSecret,
+  csrfToken,
+  csrfVerify,
   client,
   helpers,
   serializeCookie,

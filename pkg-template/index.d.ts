@@ -39,6 +39,8 @@ export function parseCookie(str: string, options?: ParseOptions): Record<string,
 export function serializeCookie(name: string, value: string, options?: SerializeOptions): string
 /** 24 random bytes, base64url: 32 characters, as express-session's ids. */
 export function generateSessionId(): string
+/** A session's tag: the first 8 characters of base64url(SHA-256(id)); name a session with it in logs and pages, never with its id. */
+export function tag(id: string): string
 export { parseCookie as parse, serializeCookie as serialize }
 
 export type { InspectOptions, Report, CookieReport, AuditReport, Finding } from './browser/index'

@@ -21,8 +21,31 @@ export interface RequestSessionValues {}
 /** The type an @types package gave `Express.Request[K]` (undefined and null dropped by the intersection), or `unknown` when none did. */
 export type Inherited<K extends string> = Express.Request extends { readonly [P in K]?: infer T } ? T : unknown
 
+/** The options of csrf() (session-core/express and session-core/cookie-session alike). */
+export interface CsrfOptions {
+  /** Methods let through without a token (default ['GET', 'HEAD', 'OPTIONS']). */
+  ignoreMethods?: string[]
+  /** Where the token is read (default: csurf's order: body._csrf, query._csrf, then the csrf-token, xsrf-token, x-csrf-token and x-xsrf-token headers). */
+  value?: (req: import('express').Request) => string | undefined
+  /** Refuse an unsafe request whose Sec-Fetch-Site is cross-site (default true). */
+  secFetchSite?: boolean
+  /** Also refuse an Origin outside this list (such as 'https://example.com'). */
+  origins?: string[]
+}
+
+/** The production checks: 'warn' (default under NODE_ENV=production), 'throw' (for CI) or 'off' (default elsewhere). */
+export type ChecksMode = 'warn' | 'throw' | 'off'
+
+/** A refused CSRF check: csurf's code, status 403. */
+export interface CsrfError extends Error {
+  code: 'EBADCSRFTOKEN'
+  status: 403
+}
+
 declare module 'express-serve-static-core' {
   interface Request {
+    /** With csrf(): a fresh token of the session's CSRF secret (made on first use), for a form field _csrf or a header. */
+    csrfToken (): string
     get session (): RequestSession & Inherited<'session'>
     set session (value: (RequestSession & Inherited<'session'>) | RequestSessionValues[keyof RequestSessionValues])
   }

@@ -15,8 +15,8 @@ const ES = 'connect.sid=' + encodeURIComponent('s:' + cookieSignature.sign('j2Zt
 const CS_BODY = 'eyJ1c2VyIjoiYWxpY2UiLCJuIjoxfQ=='
 const CS = `session=${CS_BODY}; session.sig=${new Keygrip(['key-new']).sign('session=' + CS_BODY)}`
 const CS256 = `session=${CS_BODY}; session.sig=${new Keygrip(['k'], 'sha256').sign('session=' + CS_BODY)}`
-const SEALED = 'session=' + wasm.sealWithNonce('seal key', 'session', JSON.stringify({ c: NOW - 1000, s: NOW - 500, e: NOW + 3600000, d: { user: 'alice' } }), Buffer.alloc(24, 7))
-const SEALED_OLD = 'session=' + wasm.sealWithNonce('seal key', 'session', JSON.stringify({ c: null, s: null, e: NOW - 1, d: {} }), Buffer.alloc(24, 8))
+const SEALED = 'session=' + require('../tests/node/test-build').sealWithNonce('seal key', 'session', JSON.stringify({ c: NOW - 1000, s: NOW - 500, e: NOW + 3600000, d: { user: 'alice' } }), Buffer.alloc(24, 7))
+const SEALED_OLD = 'session=' + require('../tests/node/test-build').sealWithNonce('seal key', 'session', JSON.stringify({ c: null, s: null, e: NOW - 1, d: {} }), Buffer.alloc(24, 8))
 
 const inspect = []
 function inspectCase (name, header, options, check) {

@@ -17,10 +17,12 @@
 //! assert_eq!(cookies[0].1, value);
 //! ```
 
+pub mod checks;
 #[cfg(feature = "tools")]
 pub mod cli;
 pub mod client;
 pub mod cookie;
+pub mod csrf;
 pub mod date;
 pub mod error;
 pub mod id;

@@ -38,6 +38,8 @@ pub const EXPRESS_OPTIONS: &[&str] = &[
     "storeTimeout",
     "user",
     "recordSizeWarning",
+    "checks",
+    "cacheHeaders",
     "allowUnknownOptions",
 ];
 
@@ -79,8 +81,13 @@ pub const COOKIE_SESSION_OPTIONS: &[&str] = &[
     "secure",
     "partitioned",
     "priority",
+    "checks",
+    "cacheHeaders",
     "allowUnknownOptions",
 ];
+
+/// The options of `csrf()` (both session kinds).
+pub const CSRF_OPTIONS: &[&str] = &["ignoreMethods", "value", "secFetchSite", "origins"];
 
 /// What a value is, in words for an error message ("got a string"), never the value itself.
 fn kind(v: &Value) -> String {
@@ -285,6 +292,84 @@ fn cookie_attributes(m: &Map<String, Value>, prefix: &str, auto: bool) -> Result
     Ok(())
 }
 
+/// `checks` ('warn', 'throw' or 'off') and `cacheHeaders` (a boolean), both session kinds.
+fn security_options(f: &Map<String, Value>) -> Result<(), Error> {
+    if let Some(v) = f.get("checks").filter(|v| !v.is_null()) {
+        one_of("checks", v, &["warn", "throw", "off"], false)?;
+    }
+    flag(f, "cacheHeaders", true).map(|_| ())
+}
+
+/// The cookie name prefixes browsers enforce (RFC 6265bis §4.1.3): a `__Host-` cookie must be
+/// secure, host-only (no domain) and on path `/`; a `__Secure-` one must be secure. Refused here,
+/// at construction, naming the rule: the browser would drop the cookie without a word.
+/// `secure` is whether the options make the cookie secure (`None`: not known until the request).
+fn prefix_rules(name: &str, domain: Option<&Value>, path: Option<&Value>, secure: Option<bool>) -> Result<(), Error> {
+    let lower = name.to_ascii_lowercase();
+    let host = lower.starts_with("__host-");
+    if !host && !lower.starts_with("__secure-") {
+        return Ok(());
+    }
+    let prefix = if host { "__Host-" } else { "__Secure-" };
+    if secure == Some(false) {
+        return Err(Error::option(
+            "name",
+            format!("is a {prefix} name, which browsers accept only on a secure cookie: set secure: true"),
+        ));
+    }
+    if host && domain.and_then(Value::as_str).is_some_and(|d| !d.is_empty()) {
+        return Err(Error::option(
+            "name",
+            "is a __Host- name, which browsers accept only on a host-only cookie: remove the domain option",
+        ));
+    }
+    if host && path.and_then(Value::as_str).is_some_and(|p| p != "/") {
+        return Err(Error::option("name", "is a __Host- name, which browsers accept only with path \"/\""));
+    }
+    Ok(())
+}
+
+/// Checks the options of `csrf()` (both session kinds): `ignoreMethods` (a list of method names),
+/// `value` (a function of req), `secFetchSite` (a boolean), `origins` (a list of origins such as
+/// `https://example.com`).
+///
+/// ```
+/// use session_core::options::csrf_options;
+/// use serde_json::json;
+/// assert!(csrf_options(&json!({ "origins": ["https://example.com"] })).is_ok());
+/// let e = csrf_options(&json!({ "origin": [] })).unwrap_err();
+/// assert_eq!(e.to_string(), "unknown option origin: did you mean origins?");
+/// ```
+pub fn csrf_options(options: &Value) -> Result<(), Error> {
+    let f = top_level(options)?;
+    known_names(&f, CSRF_OPTIONS, "", false)?;
+    let get = |k: &str| f.get(k).filter(|v| !v.is_null());
+    if let Some(v) = get("ignoreMethods") {
+        let ok = v.as_array().is_some_and(|a| {
+            a.iter().all(|m| m.as_str().is_some_and(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_alphabetic())))
+        });
+        if !ok {
+            return Err(bad("ignoreMethods", "an array of HTTP method names", v));
+        }
+    }
+    if let Some(v) = get("value") {
+        function("value", v)?;
+    }
+    flag(&f, "secFetchSite", true)?;
+    if let Some(v) = get("origins") {
+        let ok = v.as_array().is_some_and(|a| {
+            a.iter().all(|o| {
+                let rest = o.as_str().and_then(|o| o.strip_prefix("https://").or_else(|| o.strip_prefix("http://")));
+                rest.is_some_and(|r| !r.is_empty() && !r.contains(['/', ' ', '?', '#']))
+            })
+        });
+        if !ok {
+            return Err(bad("origins", "an array of origins (scheme://host[:port], such as https://example.com)", v));
+        }
+    }
+    Ok(())
+}
+
 /// The known name closest to `name`, if it is close enough to be a slip.
 pub fn suggest(name: &str, known: &[&'static str]) -> Option<&'static str> {
     crate::suggest::closest(name, known)
@@ -451,6 +536,17 @@ pub fn express_options(options: &Value) -> Result<SessionOptions, Error> {
             }
         }
     }
+    security_options(&f)?;
+    if let Some(c) = f.get("cookie").and_then(plain) {
+        let secure = match c.get("secure") {
+            Some(Value::Bool(b)) => Some(*b),
+            Some(Value::String(_)) => None, // 'auto': secure on https, and a __Host- cookie only works there
+            _ => Some(false),
+        };
+        prefix_rules(&name, c.get("domain"), c.get("path"), secure)?;
+    } else if !f.get("cookie").is_some_and(is_fn) {
+        prefix_rules(&name, None, None, Some(false))?;
+    }
     let unset = match f.get("unset").and_then(Value::as_str) {
         Some(u) => u.to_owned(),
         None => "keep".into(),
@@ -535,6 +631,13 @@ pub fn cookie_session_options(options: &Value) -> Result<ClientOptions, Error> {
         }
     }
     cookie_attributes(&f, "", false)?;
+    security_options(&f)?;
+    // cookie-session's default secure follows the request (https): only true makes it always so
+    let secure = match get("secure") {
+        Some(Value::Bool(true)) => Some(true),
+        _ => Some(false),
+    };
+    prefix_rules(&name, get("domain"), get("path"), secure)?;
     let migrate_signed = match get("migrateSigned") {
         None | Some(Value::Bool(false)) => None,
         Some(Value::Bool(true)) => Some(MigrateSigned::default()),

@@ -24,6 +24,7 @@ const FILES: &[(&str, &str)] = &[
     ("unsign", include_str!("vectors/unsign.json")),
     ("decide", include_str!("vectors/decide.json")),
     ("delta", include_str!("vectors/delta.json")),
+    ("csrf", include_str!("vectors/csrf.json")),
     ("ended", include_str!("vectors/ended.json")),
     ("users", include_str!("vectors/users.json")),
     ("keygrip", include_str!("vectors/keygrip.json")),

@@ -51,12 +51,38 @@ function readStdin () {
   return decode(Buffer.concat(chunks))
 }
 
-function main (argv) {
+/** `doctor --url` (a plain-http loopback address the core checked): the Set-Cookie lines. */
+function fetchSetCookie (url) {
+  return new Promise((resolve) => {
+    const req = require('node:http').get(url, { timeout: 5000 }, (res) => {
+      res.resume()
+      const lines = res.headers['set-cookie'] || []
+      resolve({ setCookie: lines.join('\n') })
+    })
+    req.on('timeout', () => req.destroy(new Error('timed out')))
+    req.on('error', (e) => resolve({ error: 'cannot fetch: ' + (e.code || e.message) }))
+  })
+}
+
+/** doctor on a JS module: its exported options, described as the middleware describes them. */
+function readOptionsModule (file) {
+  try {
+    const mod = require(require('node:path').resolve(file))
+    const options = mod && mod.__esModule && mod.default ? mod.default : mod
+    return { text: require('../options').describeOptions(options) }
+  } catch (e) {
+    return { error: 'unreadable' }
+  }
+}
+
+async function main (argv) {
   const args = JSON.stringify(argv)
   const needs = JSON.parse(core.cliNeeds(args))
   const inputs = { now: Date.now(), files: {}, env: {} }
   if (needs.stdin) inputs.stdin = readStdin()
-  for (const path of needs.files) inputs.files[path] = readFile(path)
+  if (needs.fetch) inputs.fetched = await fetchSetCookie(needs.fetch)
+  const doctor = argv[0] === 'doctor'
+  for (const path of needs.files) inputs.files[path] = doctor && /\.c?js$/.test(path) ? readOptionsModule(path) : readFile(path)
   for (const name of needs.env) inputs.env[name] = Object.prototype.hasOwnProperty.call(process.env, name) ? process.env[name] : null
   return JSON.parse(core.cliRun(args, JSON.stringify(inputs)))
 }
@@ -64,12 +90,8 @@ function main (argv) {
 // A closed pipe (`| head`) ends the output quietly, as in the native binary.
 for (const stream of [process.stdout, process.stderr]) stream.on('error', (e) => { if (e.code !== 'EPIPE') throw e })
 
-let out
-try {
-  out = main(process.argv.slice(2))
-} catch (e) {
-  out = { stdout: '', stderr: `session-core: internal error: ${e && e.message}\n`, code: 70 }
-}
-if (out.stdout) process.stdout.write(out.stdout)
-if (out.stderr) process.stderr.write(out.stderr)
-process.exitCode = out.code
+main(process.argv.slice(2)).catch((e) => ({ stdout: '', stderr: `session-core: internal error: ${e && e.message}\n`, code: 70 })).then((out) => {
+  if (out.stdout) process.stdout.write(out.stdout)
+  if (out.stderr) process.stderr.write(out.stderr)
+  process.exitCode = out.code
+})

@@ -11,17 +11,21 @@ const native = require('../native')
 const { describeOptions } = require('../options')
 const debug = require('../debug')('session-core:cookie-session')
 const { onHeaders } = require('../headers')
+const checks = require('../checks')
+const { varyCookie, noCacheSetCookie } = require('../cache')
+const { unprotected } = require('./state')
+const csrf = require('./csrf')
+const redact = require('../redact')
 
 const { ClientSessionCore, checkCookieSessionOptions } = native.client()
 const { LOADED, COMMIT, COMMITTED } = native
-
-let warnedInsecure = false
 
 function cookieSession (options) {
   const opts = options || {}
   // Every option is checked by the core, in one place for both session kinds: a TypeError naming
   // the option (`code`, `field`), unknown names refused with a "did you mean".
-  const coreOptions = checkCookieSessionOptions(describeOptions(opts))
+  const described = describeOptions(opts)
+  const coreOptions = checkCookieSessionOptions(described)
   const name = opts.name || 'session'
   const keys = opts.keys != null ? [].concat(opts.keys) : opts.secret != null ? [opts.secret] : []
   // The defaults live on an object the per-request options inherit from (cookie-session writes
@@ -30,12 +34,21 @@ function cookieSession (options) {
   base.overwrite = opts.overwrite == null ? true : opts.overwrite
   base.httpOnly = opts.httpOnly == null ? true : opts.httpOnly
   base.signed = opts.signed == null ? true : opts.signed
+  // util.inspect of req.sessionOptions: the options, keys and secret redacted (js/redact.js)
+  redact.define(base, function inspect (depth, options, inspect) {
+    const all = {}
+    for (const k in this) all[k] = this[k]
+    return redact.show('SessionOptions', all, depth, options, inspect)
+  })
   // migrateSigned: true | { keys, algorithm } (README: moving to encrypted cookies). Its keys cross
   // beside the options, as the sealing keys do.
   const migrate = opts.migrateSigned
   const migrateKeys = migrate && typeof migrate === 'object' && migrate.keys != null ? [].concat(migrate.keys) : undefined
   const core = new ClientSessionCore(coreOptions, keys, migrateKeys)
   const encrypt = Boolean(opts.encrypt)
+  if (!base.signed && !encrypt) unprotected.count++ // csrf() refuses such a cookie (./csrf.js)
+  // the production checks (src/checks.rs): warned once each, or thrown with checks: 'throw'
+  checks.atConstruction('cookie-session', opts, described, keys, opts.keys != null ? 'keys' : 'secret')
   debug('session options %j', { name, signed: base.signed, encrypt })
 
   return function _cookieSession (req, res, next) {
@@ -95,11 +108,13 @@ function cookieSession (options) {
     }
 
     let committed = false
+    const cache = opts.cacheHeaders !== false
     let replacement = null // a 500 body, when the session did not fit
 
     function commit () {
       if (committed) return
       committed = true
+      if (cache && !res.headersSent) varyCookie(res)
       if (sess === undefined) return // never accessed
       const ctx = sess ? sess._ctx : {}
       const so = req.sessionOptions
@@ -129,17 +144,14 @@ function cookieSession (options) {
       }
       if (bits & COMMITTED.SKIPPED_INSECURE) {
         debug('not secure: the session cookie was not set (secure: true on an insecure request)')
-        if (!warnedInsecure) {
-          warnedInsecure = true
-          console.warn('session-core/cookie-session: secure: true on a request that is not https: no session cookie was set. ' +
-            'Behind a proxy, enable Express\'s "trust proxy" setting.')
-        }
+        checks.atRequest(opts, 'SECURE_ON_HTTP_REQUEST', 'secure')
         return
       }
       if (bits & COMMITTED.TOO_LARGE) return tooLarge([native.out(0, true), native.num(1)])
       if (bits & COMMITTED.WROTE) debug('save %s', name)
       const n = native.num(0) // each cookie's name and Set-Cookie value, in turn
       for (let i = 0; i < n; i++) pushCookie(res, native.out(2 * i, true), native.out(2 * i + 1, true), so.overwrite)
+      if (cache && n > 0 && !res.headersSent) noCacheSetCookie(res)
     }
 
     function tooLarge ([cookieName, size]) {
@@ -269,6 +281,11 @@ Session.fromCookie = function fromCookie (obj, loaded, core) {
   }, obj)
 }
 
+// util.inspect / console.log: the data, csrfSecret redacted; never the cookie's value (js/redact.js)
+redact.define(Session.prototype, function inspect (depth, options, inspect) {
+  return redact.show('Session', Object.assign({}, this), depth, options, inspect)
+})
+
 Object.defineProperty(Session.prototype, 'isChanged', {
   get () {
     const ctx = this._ctx
@@ -286,4 +303,5 @@ Object.defineProperty(Session.prototype, 'isPopulated', {
 
 module.exports = cookieSession
 module.exports.cookieSession = cookieSession
+module.exports.csrf = csrf
 module.exports.default = cookieSession

@@ -12,6 +12,7 @@ const { kSetRecord, kNative } = require('./symbols')
 const { settled } = require('./delta')
 const debug = require('../debug')('session-core:express')
 const events = require('./events')
+const { tag } = require('../debug')
 
 /** The error of a store call that did not answer within `ms`. */
 function timeoutError (method, ms) {
@@ -127,7 +128,7 @@ function merges (store, state, sess) {
 function mergeSession (store, sess, delta, cb, timeout) {
   callStore(store, 'merge', [sess.id, delta], (err) => {
     if (err && err.code === 'ESESSION_GONE') {
-      debug('session %s was destroyed or expired meanwhile: not written back', sess.id)
+      if (debug.enabled) debug('session %s was destroyed or expired meanwhile: not written back', tag(sess.id))
       cb()
       if (typeof store.emit === 'function') process.nextTick(() => store.emit('gone', err, sess.req))
       return

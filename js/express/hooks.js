@@ -8,6 +8,7 @@
 
 const native = require('../native')
 const debug = require('../debug')('session-core:express')
+const { tag } = require('../debug')
 const { applyWriteHeadHeaders } = require('../headers')
 const { kState } = require('./state')
 const { callStore, takesRecord, writeSession, merges, mergeSession } = require('./call-store')
@@ -16,6 +17,8 @@ const { unsaveable } = require('./session')
 const { issecure } = require('./request')
 const events = require('./events')
 const users = require('./users')
+const { cacheHeaders } = require('../cache')
+const checks = require('../checks')
 
 const { IN, OUT } = native
 const defer = typeof setImmediate === 'function' ? setImmediate : (fn, ...args) => process.nextTick(fn, ...args)
@@ -28,7 +31,7 @@ function decide (state, phase) {
   const sess = req.session
   const json = sess ? JSON.stringify(sess) : null
   const sid = idText(req.sessionID)
-  if (req.sessionID !== undefined && sid === null) debug('session ignored because of bogus req.sessionID %o', req.sessionID)
+  if (req.sessionID !== undefined && sid === null) debug('session ignored because of bogus req.sessionID (%s)', typeof req.sessionID)
   let flags = 0
   if (issecure(req, mw.trustProxy)) flags |= IN.SECURE
   if (state.cookieId !== undefined) {
@@ -55,8 +58,12 @@ function decide (state, phase) {
     if (bits & OUT.LAST_SEEN) sess.cookie.lastSeen = native.num(2)
   }
   if (bits & OUT.TOUCHED) state.touched = true
-  if (bits & OUT.COOKIE_SKIPPED) debug('not secured: cookie not set')
+  if (bits & OUT.COOKIE_SKIPPED) {
+    debug('not secured: cookie not set')
+    checks.atRequest(mw, 'SECURE_ON_HTTP_REQUEST', 'cookie.secure')
+  }
   if (bits & OUT.SET_COOKIE) appendSetCookie(res, native.outA())
+  if (phase !== 'end' && mw.cacheHeaders) cacheHeaders(res, Boolean(bits & OUT.SET_COOKIE))
   state.record = bits & OUT.RECORD ? native.outB() : undefined
   state.deadline = bits & OUT.DEADLINE ? native.num(3) : undefined
   state.delta = bits & OUT.DELTA ? native.outC() : undefined
@@ -80,7 +87,7 @@ function storeWrite (state, bits, cb) {
     return callStore(store, 'destroy', [req.sessionID], cb, timeout)
   }
   if (bits & OUT.SAVE) {
-    debug('saving %s', events.tagOf(sess.id))
+    if (debug.enabled) debug('saving %s', tag(sess.id))
     const base = state.saved !== null ? state.saved : state.original
     state.saved = state.record === undefined ? JSON.stringify(sess) : state.record
     if (mw.sizeWarning > 0 && state.saved.length * 3 > mw.sizeWarning) warnIfLarge(state.saved, mw.sizeWarning)

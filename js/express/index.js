@@ -9,6 +9,7 @@
 const native = require('../native')
 const api = require('../index.js')
 const debug = require('../debug')('session-core:express')
+const { tag } = require('../debug')
 const { describeOptions } = require('../options')
 const Cookie = require('./cookie')
 const Session = require('./session')
@@ -23,13 +24,10 @@ const { hook } = require('./hooks')
 const { issecure, originalPathname } = require('./request')
 const events = require('./events')
 const users = require('./users')
+const checks = require('../checks')
 
 const { SessionCore, checkExpressOptions } = native.lean()
 const { createSession } = Store
-
-const PRODUCTION_WARNING = 'Warning: session-core MemoryStore keeps sessions in this process only: they are lost on ' +
-  'restart and not shared between processes. Use a persistent store (such as connect-redis) in production.'
-let warnedProduction = false
 
 /** The default bound of a store call, in ms (the storeTimeout option). */
 const STORE_TIMEOUT = 5000
@@ -40,7 +38,8 @@ function session (options) {
   const opts = options || {}
   // Every option is checked by the core, in one place for both session kinds: a TypeError naming
   // the option (`code`, `field`), unknown names refused with a "did you mean".
-  const coreOptions = checkExpressOptions(describeOptions(opts))
+  const described = describeOptions(opts)
+  const coreOptions = checkExpressOptions(described)
 
   const cookieOptions = opts.cookie || {}
   const generateId = opts.genid || api.generateSessionId
@@ -55,10 +54,8 @@ function session (options) {
   const cores = new Map() // secret list (by identity of req.secret) -> SessionCore
   const fixedCore = secret ? new SessionCore(coreOptions, secret) : null
 
-  if (process.env.NODE_ENV === 'production' && store instanceof MemoryStore && !warnedProduction) {
-    warnedProduction = true
-    console.warn(PRODUCTION_WARNING)
-  }
+  // the production checks (src/checks.rs): warned once each, or thrown with checks: 'throw'
+  checks.atConstruction('express', opts, described, secret || [], 'secret')
 
   function coreFor (req) {
     if (fixedCore) return fixedCore
@@ -104,7 +101,9 @@ function session (options) {
     // the per-user index (js/express/users.js)
     user: typeof opts.user === 'function' ? opts.user : null,
     // a record over this many bytes warns once per process ("keep sessions lightweight")
-    sizeWarning: opts.recordSizeWarning == null ? RECORD_SIZE_WARNING : Number(opts.recordSizeWarning) || 0
+    sizeWarning: opts.recordSizeWarning == null ? RECORD_SIZE_WARNING : Number(opts.recordSizeWarning) || 0,
+    checks: opts.checks,
+    cacheHeaders: opts.cacheHeaders !== false
   }
   let storeReady = true
   if (typeof store.on === 'function') {
@@ -159,7 +158,7 @@ function session (options) {
       debug('no SID sent, generating session')
       return generate(state)
     }
-    debug('fetching %s', req.sessionID)
+    if (debug.enabled) debug('fetching %s', tag(req.sessionID))
     if (givesRecord(store)) {
       // our MemoryStore also hands over the record's text: no need to serialise it again
       store[kGetRecord](req.sessionID, events.timed('get', state.loaded))
@@ -260,6 +259,7 @@ session.MemoryStore = MemoryStore
 session.Session = Session
 session.Cookie = Cookie
 session.Delta = Delta
+session.csrf = require('./csrf')
 session.session = session
 session.default = session
 

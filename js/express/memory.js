@@ -26,6 +26,7 @@ const { kSetRecord, kGetRecord, kNative } = require('./symbols')
 const { isEmpty } = require('./call-store')
 const { goneError } = require('./delta')
 const debug = require('../debug')('session-core:memory')
+const { tag } = require('../debug')
 
 // Callbacks run on the next tick: always asynchronous, as a store's are, without waiting a turn of the event loop.
 const defer = (fn, ...args) => process.nextTick(fn, ...args)
@@ -87,7 +88,7 @@ class MemoryStore extends Store {
     while (this.size > this.maxEntries) {
       const map = this.empty.size !== 0 ? this.empty : this.sessions
       const oldest = map.keys().next().value
-      debug('full: evicting %s session %s', map === this.empty ? 'an empty' : 'the least recently used', oldest)
+      if (debug.enabled) debug('full: evicting %s session %s', map === this.empty ? 'an empty' : 'the least recently used', tag(oldest))
       map.delete(oldest)
     }
   }
@@ -245,7 +246,7 @@ class MemoryStore extends Store {
    */
   [kSetRecord] (id, json, deadline, how, callback) {
     if (how && how.existing && this._live(id, Date.now()) === undefined) {
-      debug('session %s was destroyed or expired meanwhile: not written back', id)
+      if (debug.enabled) debug('session %s was destroyed or expired meanwhile: not written back', tag(id))
     } else {
       this._put(id, json, deadline === undefined ? core.recordDeadline(json) : deadline, Boolean(how && how.empty))
     }
@@ -261,7 +262,7 @@ class MemoryStore extends Store {
   merge (id, delta, callback) {
     const entry = this._live(id, Date.now())
     if (entry === undefined) {
-      debug('session %s is gone: merge not written', id)
+      if (debug.enabled) debug('session %s is gone: merge not written', tag(id))
       if (callback) defer(callback, goneError())
       return
     }
@@ -338,6 +339,10 @@ function answer (callback, fn) {
   p.then((v) => callback(null, v), callback)
 }
 
+// util.inspect / console.log: counts only, never an id or a record (js/redact.js)
+require('../redact').define(MemoryStore.prototype, function inspect (depth, options, inspect) {
+  return require('../redact').show('MemoryStore', { sessions: this.sessions.size, empty: this.empty.size, maxEntries: this.maxEntries }, depth, options, inspect)
+})
 MemoryStore.prototype.get[kNative] = true
 MemoryStore.prototype.set[kNative] = true
 MemoryStore.prototype.merge[kNative] = true

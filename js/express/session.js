@@ -11,6 +11,7 @@ const { kState } = require('./state')
 const { callStore, writeSession, merges, mergeSession, regenerate: regenerateOn } = require('./call-store')
 const events = require('./events')
 const delta = require('./delta')
+const redact = require('../redact')
 
 /** The middleware's storeTimeout for this request's store calls (none outside the middleware). */
 function timeoutOf (req) {
@@ -53,6 +54,11 @@ function Session (req, data) {
 
 Object.defineProperty(Session.prototype, 'req', { configurable: true, enumerable: false, get () { return this[kReq] } })
 Object.defineProperty(Session.prototype, 'id', { configurable: true, enumerable: false, get () { return this[kId] } })
+
+// util.inspect / console.log: the tag, never the id; data with csrfSecret redacted; no req (js/redact.js)
+redact.define(Session.prototype, function inspect (depth, options, inspect) {
+  return redact.show('Session', Object.assign({ tag: redact.tagOf(this.id) }, this), depth, options, inspect)
+})
 
 defineMethod(Session.prototype, 'touch', function touch () {
   return this.resetMaxAge()
@@ -168,7 +174,8 @@ defineMethod(Session.prototype, 'regenerate', function regenerate (options, fn) 
       if (!err) events.sessionEvent('regenerate', req.sessionID, { previous: events.tagOf(previous) })
       if (keep && req.session && req.session !== old) {
         for (const prop of Object.keys(old)) {
-          if (prop !== 'cookie') req.session[prop] = old[prop]
+          // the CSRF secret is not carried over: tokens issued before are refused after (as csurf)
+          if (prop !== 'cookie' && prop !== 'csrfSecret') req.session[prop] = old[prop]
         }
       }
       done(err)

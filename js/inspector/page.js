@@ -59,7 +59,20 @@
           tb.appendChild(tr)
         }
       }
-      shown += '\n' + ajson
+      // the production checks (src/checks.rs): what the middleware warns about and doctor prints
+      const checks = JSON.parse(checkSetCookie(header))
+      for (const c of checks) {
+        for (const f of c.findings) {
+          const tr = document.createElement('tr')
+          tr.dataset.check = f.code
+          cell(tr, c.name)
+          cell(tr, f.severity, f.severity)
+          cell(tr, f.code)
+          cell(tr, f.message + '. Fix: ' + f.fix)
+          tb.appendChild(tr)
+        }
+      }
+      shown += '\n' + ajson + '\n' + JSON.stringify(checks)
     }
     $('json').textContent = shown
     document.body.dataset.ready = 'true'

@@ -70,7 +70,16 @@ declare namespace cookieSession {
     httpOnly?: boolean
     partitioned?: boolean
     priority?: 'low' | 'medium' | 'high'
+    /** The production checks at construction: 'warn' (default under NODE_ENV=production), 'throw' or 'off' (default elsewhere). */
+    checks?: import('../request').ChecksMode
+    /** Cache-Control no-cache="Set-Cookie" on responses that set the cookie and Vary: Cookie on every one (default true). */
+    cacheHeaders?: boolean
   }
+
+  /** CSRF protection with the secret inside the (signed or encrypted) session cookie; throws at setup for an unsigned one. */
+  function csrf (options?: CsrfOptions): RequestHandler
+  type CsrfOptions = import('../request').CsrfOptions
+  type CsrfError = import('../request').CsrfError
 
   /** `req.session`'s flags. */
   interface SessionFlags {

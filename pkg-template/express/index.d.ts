@@ -40,6 +40,13 @@ export = session
 declare function session (options?: session.SessionOptions): RequestHandler
 
 declare namespace session {
+  /** CSRF protection bound to the session: req.csrfToken() on every request, a token required on unsafe methods (403, code EBADCSRFTOKEN). */
+  function csrf (options?: CsrfOptions): RequestHandler
+  type CsrfOptions = import('../request').CsrfOptions
+  type CsrfError = import('../request').CsrfError
+}
+
+declare namespace session {
   /** Your session data: augment this interface through module augmentation. */
   interface SessionData {
     cookie: Cookie
@@ -103,6 +110,10 @@ declare namespace session {
      * `status: 503`, and a late answer is ignored. Default 5000; at most 2147483647.
      */
     storeTimeout?: number
+    /** The production checks at construction (src/checks.rs): 'warn' (default under NODE_ENV=production), 'throw' or 'off' (default elsewhere). */
+    checks?: import('../request').ChecksMode
+    /** Cache-Control no-cache="Set-Cookie" on responses that set the cookie and Vary: Cookie on every one (default true). */
+    cacheHeaders?: boolean
   }
 
   class Cookie implements CookieOptions {

@@ -12,11 +12,12 @@ pub(crate) enum Command {
     Sign,
     Unsign,
     Id,
+    Doctor,
     Help,
     Version,
 }
 
-const COMMANDS: &[&str] = &["inspect", "audit", "sign", "unsign", "id", "help"];
+const COMMANDS: &[&str] = &["inspect", "audit", "sign", "unsign", "id", "doctor", "help"];
 
 impl Command {
     fn parse(word: &str) -> Option<Command> {
@@ -26,6 +27,7 @@ impl Command {
             "sign" => Command::Sign,
             "unsign" => Command::Unsign,
             "id" => Command::Id,
+            "doctor" => Command::Doctor,
             "help" | "--help" | "-h" => Command::Help,
             "version" | "--version" | "-V" => Command::Version,
             _ => return None,
@@ -39,6 +41,7 @@ impl Command {
             Command::Sign => "sign",
             Command::Unsign => "unsign",
             Command::Id => "id",
+            Command::Doctor => "doctor",
             Command::Help => "help",
             Command::Version => "version",
         }
@@ -52,6 +55,7 @@ impl Command {
             Command::Audit => matches!(flag, Url | Now | Json | Batch),
             Command::Sign => matches!(flag, Secret(_)),
             Command::Unsign => matches!(flag, Secret(_) | Json),
+            Command::Doctor => matches!(flag, Url | Json | Kind),
             Command::Id | Command::Help | Command::Version => false,
         }
     }
@@ -76,6 +80,7 @@ enum Flag {
     Json,
     SetCookie,
     Batch,
+    Kind,
     Help,
     Version,
 }
@@ -93,6 +98,7 @@ const FLAGS: &[(&str, Flag)] = &[
     ("--json", Flag::Json),
     ("--set-cookie", Flag::SetCookie),
     ("--batch", Flag::Batch),
+    ("--kind", Flag::Kind),
     ("--help", Flag::Help),
     ("-h", Flag::Help),
     ("--version", Flag::Version),
@@ -101,7 +107,7 @@ const FLAGS: &[(&str, Flag)] = &[
 
 impl Flag {
     fn takes_value(self) -> bool {
-        matches!(self, Flag::Secret(_) | Flag::Key(_) | Flag::Name | Flag::Now | Flag::Url)
+        matches!(self, Flag::Secret(_) | Flag::Key(_) | Flag::Name | Flag::Now | Flag::Url | Flag::Kind)
     }
 }
 
@@ -135,6 +141,7 @@ pub(crate) struct Args {
     pub json: bool,
     pub set_cookie: bool,
     pub batch: bool,
+    pub kind: Option<String>,
 }
 
 impl Args {
@@ -150,6 +157,7 @@ impl Args {
             json: false,
             set_cookie: false,
             batch: false,
+            kind: None,
         }
     }
 }
@@ -217,6 +225,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Args, Usage> {
             Flag::Json => a.json = true,
             Flag::SetCookie => a.set_cookie = true,
             Flag::Batch => a.batch = true,
+            Flag::Kind => a.kind = Some(value),
             Flag::Help | Flag::Version => {}
         }
     }

@@ -12,6 +12,10 @@ pub struct Needs {
     pub stdin: bool,
     pub files: Vec<String>,
     pub env: Vec<String>,
+    /// `doctor --url`: the plain-http loopback URL whose `Set-Cookie` lines the host fetches
+    /// (checked by [`super::loopback_url`] before it is asked for).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fetch: Option<String>,
 }
 
 /// Why a file or standard input could not be read. Each host maps its own errors to these, so
@@ -90,6 +94,16 @@ pub struct Inputs {
     pub files: BTreeMap<String, Read>,
     /// Variable name → value (`None`: not set).
     pub env: BTreeMap<String, Option<String>>,
+    /// The `Set-Cookie` lines fetched for [`Needs::fetch`] (one per line), or why not.
+    pub fetched: Option<Fetched>,
+}
+
+/// What a fetch gave: the `Set-Cookie` values, one per line, or why it failed (in words).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Fetched {
+    SetCookie(String),
+    Error(String),
 }
 
 /// Environment variables may hold secrets: `Debug` names them, never their values.
@@ -100,6 +114,7 @@ impl fmt::Debug for Inputs {
             .field("stdin", &self.stdin)
             .field("files", &self.files)
             .field("env", &self.env.keys().collect::<Vec<_>>())
+            .field("fetched", &self.fetched.as_ref().map(|_| "…"))
             .finish()
     }
 }

@@ -5,9 +5,11 @@
 //! print the same bytes.
 
 mod args;
+mod doctor;
 mod host;
 mod run;
 mod text;
 
-pub use host::{Inputs, Needs, Output, Read, ReadError};
+pub use doctor::loopback_url;
+pub use host::{Fetched, Inputs, Needs, Output, Read, ReadError};
 pub use run::{needs, run, USAGE, VERSION};

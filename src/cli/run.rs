@@ -17,6 +17,7 @@ macro_rules! synopsis {
   session-core sign VALUE SECRETS
   session-core unsign VALUE SECRETS [--json]
   session-core id
+  session-core doctor [--kind express|cookie-session] [--json] [OPTIONS_FILE | --url URL | -]
   session-core help | --help | -h
   session-core --version"
     };
@@ -39,11 +40,16 @@ SECRETS (express-session, cookie-parser) and KEYS (cookie-session, sealed sessio
 each repeatable and tried in the order given (sign uses the first secret). A file or a variable holds
 one per line. Prefer them to --secret and --key, whose values show in `ps` and the shell's history.
 
+doctor runs the production checks (what the middleware warns about under NODE_ENV=production) on
+a middleware's options (a JSON file; the npm bin also takes a .js/.cjs module exporting them), or on
+the Set-Cookie lines a site sends: pasted on standard input (`-` or nothing), or fetched with --url
+from a plain-http loopback address (http://127.0.0.1:PORT/). It prints each finding with its fix.
+
 --batch reads JSON lines {\"header\":…,\"options\":{…}} from standard input and prints one report
 per line (inspect's SECRETS and KEYS apply to lines whose options give none).
 
-Exit status: 0 ok, 1 a signature or seal that did not verify (unsign, inspect), 2 usage or input that
-cannot be read."
+Exit status: 0 ok, 1 a signature or seal that did not verify (unsign, inspect) or a problem doctor
+found, 2 usage or input that cannot be read."
 );
 
 /// `session-core --version`.
@@ -58,6 +64,15 @@ pub fn needs(args: &[String]) -> Needs {
             && (a.batch || matches!(a.positional.first().map(String::as_str), None | Some("-"))),
         ..Needs::default()
     };
+    if a.command == Command::Doctor {
+        match (&a.url, a.positional.first().map(String::as_str)) {
+            (Some(url), None) => n.fetch = super::loopback_url(url).ok().map(|_| url.clone()),
+            (None, None | Some("-")) => n.stdin = true,
+            (None, Some(file)) => n.files.push(file.to_owned()),
+            _ => {}
+        }
+        return n;
+    }
     for s in a.secrets.iter().chain(&a.keys) {
         let list = match s.from {
             From::Arg => continue,
@@ -162,6 +177,33 @@ fn command(a: &Args, inputs: &Inputs) -> Result<Output, Failure> {
                     code: 1,
                     ..Output::default()
                 }),
+            }
+        }
+        Command::Doctor => {
+            at_most(1, "one OPTIONS_FILE (or - for Set-Cookie lines on standard input)")?;
+            let done = |r: Result<(String, u8), String>| match r {
+                Ok((stdout, code)) => Ok(Output { stdout, code, ..Output::default() }),
+                Err(msg) => Err(Failure::Input(msg)),
+            };
+            match (&a.url, a.positional.first().map(String::as_str)) {
+                (Some(_), Some(_)) => Err(Failure::Usage("doctor takes --url or an OPTIONS_FILE, not both".into())),
+                (Some(url), None) => {
+                    super::loopback_url(url).map_err(Failure::Usage)?;
+                    match &inputs.fetched {
+                        Some(super::Fetched::SetCookie(lines)) => done(super::doctor::set_cookie(url, lines, a.json)),
+                        Some(super::Fetched::Error(why)) => Err(Failure::Input(format!("{url}: {why}"))),
+                        None => Err(Failure::Input(format!("{url}: not fetched"))),
+                    }
+                }
+                (None, None | Some("-")) => done(super::doctor::set_cookie("standard input", stdin(inputs)?, a.json)),
+                (None, Some(file)) => {
+                    let text = match inputs.files.get(file) {
+                        Some(Read::Text(t)) => t,
+                        Some(Read::Error(e)) => return Err(Failure::Input(format!("{file}: {}", e.as_str()))),
+                        None => return Err(Failure::Input(format!("{file}: {}", ReadError::Unreadable.as_str()))),
+                    };
+                    done(super::doctor::options(file, text, a.kind.as_deref(), a.json))
+                }
             }
         }
         Command::Inspect | Command::Audit if a.batch => {
@@ -316,7 +358,14 @@ mod tests {
     #[test]
     fn needs_follow_the_arguments() {
         let n = needs(&words("inspect --secret-file a --key-file a --secret-env S --key-env K --secret x"));
-        assert_eq!(n, Needs { stdin: true, files: vec!["a".into()], env: vec!["S".into(), "K".into()] });
+        assert_eq!(n, Needs { stdin: true, files: vec!["a".into()], env: vec!["S".into(), "K".into()], fetch: None });
+        assert_eq!(needs(&words("doctor o.json")).files, ["o.json"]);
+        assert!(needs(&words("doctor")).stdin);
+        assert_eq!(
+            needs(&words("doctor --url http://127.0.0.1:3000/")).fetch.as_deref(),
+            Some("http://127.0.0.1:3000/")
+        );
+        assert_eq!(needs(&words("doctor --url http://example.com/")).fetch, None);
         assert!(!needs(&words("inspect h")).stdin);
         assert!(needs(&words("audit -")).stdin);
         assert!(needs(&words("audit --batch")).stdin);

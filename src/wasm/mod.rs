@@ -11,7 +11,10 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "client")]
+mod checks;
+#[cfg(feature = "client")]
 mod client;
+mod csrf;
 mod delta;
 mod helpers;
 mod io;
@@ -213,28 +216,28 @@ pub fn is_json_cookie(value: &str) -> bool {
     cookie::is_json_cookie(value)
 }
 
-#[cfg(feature = "client")]
+#[cfg(feature = "test-api")]
 fn keygrip(keys: Vec<JsValue>, algorithm: &str) -> Result<crate::client::Keygrip, JsValue> {
     let alg = crate::client::Algorithm::parse(algorithm).ok_or_else(|| type_error("algorithm", "sha1 or sha256"))?;
     let keys = secret_bytes("keys", &keys)?;
     crate::client::Keygrip::new(&keys, alg).ok_or_else(|| type_error("keys", "at least one key is required"))
 }
 
-#[cfg(feature = "client")]
+#[cfg(feature = "test-api")]
 /// keygrip's `sign(data)` with the first key.
 #[wasm_bindgen(js_name = keygripSign)]
 pub fn keygrip_sign(keys: Vec<JsValue>, algorithm: &str, data: &str) -> Result<String, JsValue> {
     Ok(keygrip(keys, algorithm)?.sign(data))
 }
 
-#[cfg(feature = "client")]
+#[cfg(feature = "test-api")]
 /// keygrip's `index(data, digest)`: which key made it, or -1.
 #[wasm_bindgen(js_name = keygripIndex)]
 pub fn keygrip_index(keys: Vec<JsValue>, algorithm: &str, data: &str, digest: &str) -> Result<i32, JsValue> {
     Ok(keygrip(keys, algorithm)?.index(data, digest).map_or(-1, |i| i as i32))
 }
 
-#[cfg(feature = "client")]
+#[cfg(feature = "test-api")]
 /// Seals with a given 24-byte nonce: for the test vectors only (a nonce must never repeat).
 #[wasm_bindgen(js_name = sealWithNonce)]
 pub fn seal_with_nonce(secret: JsValue, name: &str, payload: &str, nonce: &[u8]) -> Result<String, JsValue> {
@@ -249,7 +252,7 @@ pub fn seal_with_nonce(secret: JsValue, name: &str, payload: &str, nonce: &[u8])
     .map_err(to_js)
 }
 
-#[cfg(feature = "client")]
+#[cfg(feature = "test-api")]
 /// Opens a sealed value: JSON text `{"payload": "...", "index": n}` or `{"error": "<reason>"}`.
 #[wasm_bindgen(js_name = openSealed)]
 pub fn open_sealed(keys: Vec<JsValue>, name: &str, value: &str) -> Result<String, JsValue> {

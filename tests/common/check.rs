@@ -132,6 +132,10 @@ pub fn check(file: &str, case: &Value) -> Result<(), String> {
                 Err(e) => serde_json::json!({ "error": e.code() }),
             }
         }
+        "csrf" => match s(&case["op"]) {
+            "token" => session_core::csrf::token_with_salt(s(&case["secret"]), s(&case["salt"])).into(),
+            _ => session_core::csrf::verify(s(&case["secret"]), s(&case["token"])).into(),
+        },
         "users" => {
             let ms = |k: &str| case[k].as_i64();
             session_core::session::signed_out(ms("since"), ms("before"), case["kept"].as_bool().unwrap_or(false)).into()

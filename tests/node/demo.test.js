@@ -7,20 +7,24 @@ const request = require('supertest')
 
 const createApp = require(path.join(__dirname, '..', '..', 'examples-node', 'server.js'))
 
+/** The CSRF token of the first form on a page. */
+const tokenOf = (res) => res.text.match(/name="_csrf" value="([^"]+)"/)[1]
+
 test('demo: visits, cart, sign in (regenerate keeps the cart), profile, flash, sign out', async () => {
   const agent = request.agent(createApp({ secret: 'test secret' }))
   await agent.get('/profile').expect(401)
   const home = await agent.get('/').expect(200)
   assert.match(home.text, /You have viewed 2 pages in this session/)
-  await agent.post('/cart').type('form').send({ item: 'tea' }).expect(302).expect('Location', '/cart')
+  const shop = await agent.get('/shop').expect(200)
+  await agent.post('/cart').type('form').send({ item: 'tea', _csrf: tokenOf(shop) }).expect(302).expect('Location', '/cart')
   const cart = await agent.get('/cart').expect(200)
   assert.match(cart.text, /Green tea added to the cart/)
   assert.match(cart.text, /Green tea × 1/)
   assert.match((await agent.get('/session')).text, /&quot;cart&quot;: \{\s*&quot;tea&quot;: 1/)
-  const bad = await agent.post('/login').type('form').send({ user: 'alice', password: 'nope' }).expect(302)
+  const bad = await agent.post('/login').type('form').send({ user: 'alice', password: 'nope', _csrf: tokenOf(await agent.get('/login')) }).expect(302)
   assert.strictEqual(bad.headers.location, '/login')
   assert.match((await agent.get('/login')).text, /wrong password/)
-  const login = await agent.post('/login').type('form').send({ user: 'alice', password: 'wonderland' }).expect(302)
+  const login = await agent.post('/login').type('form').send({ user: 'alice', password: 'wonderland', _csrf: tokenOf(await agent.get('/login')) }).expect(302)
   assert.strictEqual(login.headers.location, '/profile')
   const profile = await agent.get('/profile').expect(200)
   assert.match(profile.text, /Welcome, alice!/)
@@ -29,7 +33,7 @@ test('demo: visits, cart, sign in (regenerate keeps the cart), profile, flash, s
   const sessionPage = await agent.get('/session').expect(200)
   assert.match(sessionPage.text, /&quot;user&quot;: &quot;alice&quot;/)
   assert.match(sessionPage.text, /&quot;createdAt&quot;/)
-  const out = await agent.post('/logout').expect(302)
+  const out = await agent.post('/logout').type('form').send({ _csrf: tokenOf(sessionPage) }).expect(302)
   assert.match(out.headers['set-cookie'][0], /^connect\.sid=; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax$/)
   await agent.get('/profile').expect(401)
 })
@@ -46,5 +50,45 @@ test('demo: the /__session inspector is served in development only', async () =>
   } finally {
     process.env.NODE_ENV = saved
     console.warn = warn
+  }
+})
+
+test('demo: every form carries a CSRF token; each posted without it is a 403; pages show the tag, never the id or cookie', async () => {
+  const agent = request.agent(createApp({ secret: 'test secret for the demo, long enough 0123' }))
+  const shop = await agent.get('/shop').expect(200)
+  await agent.post('/cart').type('form').send({ item: 'tea', _csrf: tokenOf(shop) }).expect(302)
+  const login = await agent.get('/login').expect(200)
+  await agent.post('/login').type('form').send({ user: 'alice', password: 'wonderland', _csrf: tokenOf(login) }).expect(302)
+  const pages = await Promise.all(['/', '/shop', '/cart', '/profile', '/session', '/login'].map((p) => agent.get(p)))
+  const forms = new Set()
+  for (const p of pages) {
+    for (const m of p.text.matchAll(/<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g)) {
+      assert.match(m[2], /name="_csrf" value="[^"]+"/, `the form to ${m[1]} carries a token`)
+      forms.add(m[1])
+    }
+  }
+  assert.deepStrictEqual([...forms].sort(), ['/cart', '/login', '/logout'])
+  for (const action of forms) {
+    const r = await agent.post(action).type('form').send({ item: 'tea', user: 'alice', password: 'wonderland' })
+    assert.strictEqual(r.status, 403, action)
+    assert.match(r.text, /Form expired/)
+  }
+  const sessionPage = pages[4].text
+  assert.match(sessionPage, /<code id="tag">[A-Za-z0-9_-]{8}<\/code>/)
+  assert.ok(!/csrfSecret&quot;: &quot;(?!\(hidden\))/.test(sessionPage), 'the CSRF secret is hidden')
+  assert.ok(!/connect\.sid|s%3A|s:[A-Za-z0-9_-]{32}\./.test(sessionPage), 'no cookie on the page')
+  // helmet's headers: a CSP forbidding framing
+  assert.match(pages[0].headers['content-security-policy'], /frame-ancestors 'none'/)
+})
+
+test('demo: under NODE_ENV=production it refuses to start without SESSION_SECRET', () => {
+  const saved = [process.env.NODE_ENV, process.env.SESSION_SECRET]
+  process.env.NODE_ENV = 'production'
+  delete process.env.SESSION_SECRET
+  try {
+    assert.throws(() => createApp(), /SESSION_SECRET is not set/)
+  } finally {
+    process.env.NODE_ENV = saved[0]
+    if (saved[1] !== undefined) process.env.SESSION_SECRET = saved[1]
   }
 })

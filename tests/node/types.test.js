@@ -97,7 +97,7 @@ test('the types compile as a user compiles them, with TypeScript 5.9 and 7', asy
         assert.strictEqual(r.status, 0, r.output)
       } else {
         assert.notStrictEqual(r.status, 0)
-        for (const line of ['bad.ts(3,', 'bad.ts(4,', 'bad.ts(5,']) assert.ok(r.output.includes(line), r.output)
+        for (const line of ['bad.ts(3,', 'bad.ts(4,', 'bad.ts(5,', 'bad.ts(6,', 'bad.ts(7,']) assert.ok(r.output.includes(line), r.output)
       }
     })
   }

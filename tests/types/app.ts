@@ -20,8 +20,16 @@ app.use(session({
   idleTimeout: 30 * 60 * 1000,
   absoluteTimeout: 8 * 60 * 60 * 1000,
   genid: async () => 'id',
-  storeTimeout: 2000
+  storeTimeout: 2000,
+  checks: 'throw',
+  cacheHeaders: true
 }))
+app.use(session.csrf({ origins: ['https://shop.example'], secFetchSite: true, ignoreMethods: ['GET'] }))
+app.get('/form', (req, res) => { const token: string = req.csrfToken(); res.send(token) })
+app.use((err: session.CsrfError, req: express.Request, res: express.Response, next: express.NextFunction) => {
+  if (err.code === 'EBADCSRFTOKEN') res.status(err.status).send('form expired')
+  else next(err)
+})
 
 // a store that merges what each request changed (issue 11)
 class MergingStore extends session.Store {

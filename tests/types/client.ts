@@ -6,7 +6,9 @@ import cookieParser = require('session-core/cookie-parser')
 const app = express()
 app.use(cookieParser(['secret', 'older']))
 app.use(cookieSession({ keys: ['k1', 'k2'], encrypt: true, idleTimeout: 60000, maxAge: 3600000, sameSite: 'lax', onError: (err, req, res) => { res.status(413) } }))
+app.use(cookieSession.csrf({ value: (req) => req.get('x-csrf-token') }))
 app.get('/', (req, res) => {
+  const token: string = req.csrfToken()
   req.sessionOptions.maxAge = 1000
   req.session.views = (req.session.views || 0) + 1
   const theme: string | false = req.signedCookies.theme
