@@ -513,14 +513,16 @@ function serializeCookie (flags, maxAge, expires, name, value, domain, path, pri
   return out(0, false) // ASCII: every part is checked or percent-encoded
 }
 
-/** A new CSRF secret (src/csrf.rs). */
+// CSRF (src/csrf.rs) lives in the client build: csrf() of either session kind loads it on first use.
+
+/** A new CSRF secret. */
 function csrfSecret () {
-  return helpers().csrfSecret()
+  return client().csrfSecret()
 }
 
 /** A fresh CSRF token (salt-hash) of `secret`. */
 function csrfToken (secret) {
-  const b = helperB()
+  const b = clientB()
   use(b)
   begin(secret.length)
   b.glue.csrfTokenSlot(put(secret))
@@ -529,7 +531,7 @@ function csrfToken (secret) {
 
 /** Does `token` verify against `secret`? (constant time, in the core) */
 function csrfVerify (secret, token) {
-  const b = helperB()
+  const b = clientB()
   use(b)
   begin(secret.length + token.length)
   const a = put(secret)

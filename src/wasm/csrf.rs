@@ -1,5 +1,6 @@
-//! CSRF tokens ([`crate::csrf`]) over the lean crossing of [`super::io`]: in every build (the
-//! Express build included: SHA-1 and base64 are small), so both session kinds share them.
+//! CSRF tokens ([`crate::csrf`]) over the lean crossing of [`super::io`]: in the client build (and
+//! the tools build), which `csrf()` of either session kind loads on first use; the Express build,
+//! what `session-core/express` loads for its sessions, stays without them.
 
 use super::io::{bad_call, strings, Io, IO};
 use super::{to_js, type_error};

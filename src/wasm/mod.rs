@@ -14,6 +14,7 @@ use wasm_bindgen::prelude::*;
 mod checks;
 #[cfg(feature = "client")]
 mod client;
+#[cfg(feature = "client")] // csrf() loads the client build: the Express build stays lean
 mod csrf;
 mod delta;
 mod helpers;
