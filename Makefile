@@ -12,7 +12,7 @@ WASM := CARGO_TARGET_DIR=target/wasm
 WASM_PROBE := $(NULLFIX) { grep -qs '"success":false' target/wasm/.rustc_info.json && rm -f target/wasm/.rustc_info.json; true; } &&
 LOGS := target/test-logs
 
-.PHONY: fuzz differential test-differential all tools deps demo-deps system-deps cli pkg test test-rust test-wasm test-node test-counts test-cluster lint demo vectors bench clean
+.PHONY: demo-two fuzz differential test-differential all tools deps demo-deps system-deps cli pkg test test-rust test-wasm test-node test-counts test-cluster lint demo vectors bench clean
 
 all: pkg
 
@@ -95,6 +95,10 @@ demo-deps: pkg
 
 demo: demo-deps
 	cd examples-node && node server.js
+
+# Two demo instances (ports 3001 and 3002) sharing one Redis (REDIS_URL, or a redis-server it starts).
+demo-two: demo-deps system-deps
+	cd examples-node && node two.js
 
 vectors: pkg deps
 	bash scripts/build-test-api.sh

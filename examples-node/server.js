@@ -5,6 +5,7 @@ const express = require('express')
 const helmet = require('helmet')
 const session = require('session-core/express')
 const { tag } = require('session-core')
+const metrics = require('./metrics')
 
 const USERS = { alice: 'wonderland', bob: 'builder' } // demo accounts: user -> password
 const PRODUCTS = { tea: 'Green tea', cake: 'Lemon cake', book: 'A good book' }
@@ -27,7 +28,7 @@ function page (req, title, body) {
  .flash.error{background:#fbeeee;border-color:#c99} pre{background:#f4f4f4;padding:1rem;overflow:auto;font-size:13px}
  form.inline{display:inline} label{display:block;margin:.5rem 0}
 </style></head><body>
-<nav><a href="/">Home</a><a href="/shop">Shop</a><a href="/cart">Cart (${cartCount})</a><a href="/profile">Profile</a><a href="/session">Session</a>${process.env.NODE_ENV !== 'production' ? '<a href="/__session">Inspector</a>' : ''}
+<nav><a href="/">Home</a><a href="/shop">Shop</a><a href="/cart">Cart (${cartCount})</a><a href="/profile">Profile</a>${user ? '<a href="/devices">Your devices</a>' : ''}<a href="/session">Session</a>${process.env.NODE_ENV !== 'production' ? '<a href="/__session">Inspector</a>' : ''}
 ${user ? `<form class="inline" method="post" action="/logout">${csrfField(req)}<button>Sign out ${esc(user)}</button></form>` : '<a href="/login">Sign in</a>'}</nav>
 ${messages}
 <h1>${esc(title)}</h1>
@@ -53,6 +54,10 @@ function secrets (given) {
 
 function createApp (options = {}) {
   const app = express()
+  // MemoryStore by default; RedisStore when the caller passes one (REDIS_URL: see the bottom)
+  const store = options.store || new session.MemoryStore()
+  // /metrics for Prometheus: live sessions, store latency and errors, record sizes (./metrics.js)
+  app.get('/metrics', metrics.handler(store))
   // Behind a TLS proxy (TRUST_PROXY=1, or a number of hops, or a list of addresses) Express reads
   // X-Forwarded-Proto, so secure: 'auto' sends the cookie as Secure there.
   if (process.env.TRUST_PROXY) app.set('trust proxy', /^\d+$/.test(process.env.TRUST_PROXY) ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY)
@@ -72,8 +77,11 @@ function createApp (options = {}) {
   app.use(express.urlencoded({ extended: false }))
   app.use(session({
     secret: secrets(options.secret),
+    store,
     resave: false,
     saveUninitialized: false,
+    // the per-user index: "your devices", sign out one device or every other one
+    user: (req) => req.session.user,
     cookie: { maxAge: 30 * 60 * 1000, sameSite: 'lax', secure: 'auto' },
     idleTimeout: 20 * 60 * 1000,
     absoluteTimeout: 8 * 60 * 60 * 1000
@@ -134,6 +142,43 @@ function createApp (options = {}) {
     res.send(page(req, `Profile of ${req.session.user}`, `<p>Signed in since this session began. This session's tag: <code>${esc(tag(req.sessionID))}</code> (a tag names a session; its id never shows on a page: an id is a login).</p>`))
   })
 
+  // "Your devices": every session of the signed-in user, by tag (never an id), with sign-out buttons
+  app.get('/devices', async (req, res, next) => {
+    if (!req.session.user) return res.redirect('/login')
+    try {
+      const devices = await store.sessionsOf(req.session.user, { current: req.sessionID })
+      const rows = devices.map((d) => `<tr><td><code>${esc(d.tag)}</code>${d.current ? ' (this device)' : ''}</td>
+<td>${esc(d.userAgent || 'unknown browser')}</td><td>${esc(new Date(d.createdAt).toISOString())}</td><td>${esc(new Date(d.lastSeen).toISOString())}</td>
+<td>${d.current ? '' : `<form class="inline" method="post" action="/devices/${esc(d.tag)}/signout">${csrfField(req)}<button>Sign out</button></form>`}</td></tr>`).join('')
+      res.send(page(req, 'Your devices', `<table id="devices"><tr><th>Session</th><th>Browser</th><th>Signed in</th><th>Last seen</th><th></th></tr>${rows}</table>
+<form method="post" action="/devices/signout-others">${csrfField(req)}<button>Sign out everywhere else</button></form>`))
+    } catch (err) {
+      next(err)
+    }
+  })
+
+  app.post('/devices/:tag/signout', async (req, res, next) => {
+    if (!req.session.user) return res.redirect('/login')
+    try {
+      const ended = await store.destroySession(req.session.user, req.params.tag)
+      req.flash('info', ended ? 'That device is signed out.' : 'No such session (already signed out?).')
+      res.redirect('/devices')
+    } catch (err) {
+      next(err)
+    }
+  })
+
+  app.post('/devices/signout-others', async (req, res, next) => {
+    if (!req.session.user) return res.redirect('/login')
+    try {
+      const n = await store.destroyUser(req.session.user, { except: req.sessionID })
+      req.flash('info', `Signed out on ${n} other device${n === 1 ? '' : 's'}.`)
+      res.redirect('/devices')
+    } catch (err) {
+      next(err)
+    }
+  })
+
   app.get('/shop', (req, res) => {
     const items = Object.entries(PRODUCTS).map(([id, name]) =>
       `<li>${esc(name)} <form class="inline" method="post" action="/cart">${csrfField(req)}<input type="hidden" name="item" value="${id}"><button>Add</button></form></li>`).join('')
@@ -180,9 +225,26 @@ cookie never show on a page (page scripts, and any XSS, would read them despite 
 
 module.exports = createApp
 
+/** RedisStore on REDIS_URL (node-redis, as a user wires it), or undefined for the MemoryStore. */
+async function storeFromEnv () {
+  if (!process.env.REDIS_URL) return undefined
+  const { createClient } = require('redis')
+  const { RedisStore } = require('session-core/redis')
+  const client = createClient({ url: process.env.REDIS_URL })
+  client.on('error', (err) => console.error('redis:', err.message))
+  await client.connect()
+  console.log(`session-core demo: sessions in Redis at ${process.env.REDIS_URL}`)
+  return new RedisStore({ client, prefix: 'demo:' })
+}
+
 if (require.main === module) {
   const port = Number(process.env.PORT || 3000)
-  const server = createApp().listen(port, '127.0.0.1', () => {
-    console.log(`session-core demo: http://localhost:${server.address().port}/  (Ctrl+C to stop)`)
+  storeFromEnv().then((store) => {
+    const server = createApp({ store }).listen(port, '127.0.0.1', () => {
+      console.log(`session-core demo: http://localhost:${server.address().port}/  (Ctrl+C to stop)`)
+    })
+  }, (err) => {
+    console.error('session-core demo:', err.message)
+    process.exit(1)
   })
 }

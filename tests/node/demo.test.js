@@ -92,3 +92,42 @@ test('demo: under NODE_ENV=production it refuses to start without SESSION_SECRET
     if (saved[1] !== undefined) process.env.SESSION_SECRET = saved[1]
   }
 })
+
+test('demo: your devices lists the user\'s sessions by tag; sign out another device, or every other one', async () => {
+  const app = createApp({ secret: 'test secret' })
+  const signIn = async (ua) => {
+    const agent = request.agent(app)
+    const form = await agent.get('/login').set('User-Agent', ua) // the form first: its token, and the session cookie
+    await agent.post('/login').set('User-Agent', ua).type('form').send({ user: 'bob', password: 'builder', _csrf: tokenOf(form) }).expect(302)
+    return agent
+  }
+  const laptop = await signIn('Laptop/1.0')
+  const phone = await signIn('Phone/2.0')
+  const tablet = await signIn('Tablet/3.0')
+  const page = await phone.get('/devices').set('User-Agent', 'Phone/2.0').expect(200)
+  assert.strictEqual((page.text.match(/<tr><td><code>/g) || []).length, 3)
+  assert.match(page.text, /Laptop\/1\.0/)
+  assert.match(page.text, /\(this device\)/)
+  const laptopTag = page.text.match(/<code>([A-Za-z0-9_-]{8})<\/code><\/td>\s*<td>Laptop/)[1]
+  await phone.post(`/devices/${laptopTag}/signout`).type('form').send({ _csrf: tokenOf(page) }).expect(302)
+  await laptop.get('/profile').expect(401)
+  await tablet.get('/profile').expect(200)
+  const again = await phone.get('/devices').set('User-Agent', 'Phone/2.0')
+  assert.match(again.text, /That device is signed out/)
+  await phone.post('/devices/signout-others').type('form').send({ _csrf: tokenOf(again) }).expect(302)
+  await tablet.get('/profile').expect(401)
+  await phone.get('/profile').expect(200)
+  // a cross-site form post without the token is refused
+  await phone.post('/devices/signout-others').type('form').send({}).expect(403)
+})
+
+test('demo: /metrics shows live sessions and store latency after traffic', async () => {
+  const app = createApp({ secret: 'test secret' })
+  const agent = request.agent(app)
+  for (let i = 0; i < 3; i++) await agent.get('/').expect(200)
+  await request(app).get('/').expect(200)
+  const res = await request(app).get('/metrics').expect(200)
+  assert.match(res.text, /^session_core_live_sessions [1-9]/m)
+  assert.match(res.text, /^session_core_store_duration_seconds_count\{method="[a-z]+"\} [1-9]/m)
+  assert.match(res.text, /^session_core_record_bytes_count [1-9]/m)
+})
