@@ -114,7 +114,32 @@ declare namespace session {
     checks?: import('../request').ChecksMode
     /** Cache-Control no-cache="Set-Cookie" on responses that set the cookie and Vary: Cookie on every one (default true). */
     cacheHeaders?: boolean
+    /**
+     * The per-user index: who the session belongs to (e.g. `req => req.session.userId`), or nothing
+     * for an anonymous one. With MemoryStore or RedisStore, each user's sessions can then be listed
+     * (`store.sessionsOf`), ended one by one (`store.destroySession`) or all at once
+     * (`store.destroyUser`), and every load checks the user's "signed out before" time.
+     */
+    user?: (req: Request) => string | number | null | undefined | false
+    /** A saved record over this many bytes warns once per process (default 4096); false or 0: never. */
+    recordSizeWarning?: number | false
   }
+
+  /** One session of a user, as `sessionsOf` lists it: a tag, never the id. */
+  interface UserSession {
+    /** The first 8 characters of base64url(SHA-256(id)). */
+    tag: string
+    /** When it was first seen signed in as the user (ms). */
+    createdAt: number | null
+    /** When it was last saved or touched (ms). */
+    lastSeen: number | null
+    userAgent: string
+    /** It is the session named by `options.current`. */
+    current: boolean
+  }
+
+  /** The callback of a per-user index method. */
+  type UserCallback<T> = (err: any, value?: T) => void
 
   class Cookie implements CookieOptions {
     constructor (options?: CookieOptions)
@@ -218,6 +243,15 @@ declare namespace session {
 
   class MemoryStore extends Store {
     constructor (options?: MemoryStoreOptions)
+    /** The user's live sessions, most recently seen first (the `user` option's index). */
+    sessionsOf (user: string | number, options?: { current?: string }): Promise<UserSession[]>
+    sessionsOf (user: string | number, options: { current?: string } | undefined, callback: UserCallback<UserSession[]>): void
+    /** Ends the user's session with this tag; answers whether there was one. */
+    destroySession (user: string | number, tag: string): Promise<boolean>
+    destroySession (user: string | number, tag: string, callback: UserCallback<boolean>): void
+    /** Ends every session of the user but `except` (an id or a tag); answers how many ended. */
+    destroyUser (user: string | number, options?: { except?: string }): Promise<number>
+    destroyUser (user: string | number, options: { except?: string } | undefined, callback: UserCallback<number>): void
     get (sid: string, callback: (err: any, session?: SessionData | null) => void): void
     set (sid: string, session: SessionData, callback?: Callback): void
     destroy (sid: string, callback?: Callback): void

@@ -13,6 +13,15 @@ export = RedisStore
  * TTL from the record's expiry). Every method takes a callback or returns a Promise.
  */
 declare class RedisStore extends session.Store {
+  /** The user's live sessions, most recently seen first (the middleware's `user` option's index). */
+  sessionsOf (user: string | number, options?: { current?: string }): Promise<session.UserSession[]>
+  sessionsOf (user: string | number, options: { current?: string } | undefined, callback: (err: any, sessions?: session.UserSession[]) => void): void
+  /** Ends the user's session with this tag; answers whether there was one. */
+  destroySession (user: string | number, tag: string): Promise<boolean>
+  destroySession (user: string | number, tag: string, callback: (err: any, ended?: boolean) => void): void
+  /** Ends every session of the user but `except` (an id or a tag); answers how many ended. */
+  destroyUser (user: string | number, options?: { except?: string }): Promise<number>
+  destroyUser (user: string | number, options: { except?: string } | undefined, callback: (err: any, ended?: number) => void): void
   constructor (options: RedisStore.RedisStoreOptions)
   readonly client: RedisStore.RedisClientLike
   readonly prefix: string

@@ -22,8 +22,21 @@ app.use(session({
   genid: async () => 'id',
   storeTimeout: 2000,
   checks: 'throw',
-  cacheHeaders: true
+  cacheHeaders: true,
+  user: (req) => req.session.user,
+  recordSizeWarning: 8192
 }))
+
+// the per-user index: "your devices", sign out one, sign out everywhere else (issue 11)
+const devices = new session.MemoryStore()
+app.get('/devices', async (req, res) => {
+  const user = req.session.user ?? 'nobody'
+  const list: session.UserSession[] = await devices.sessionsOf(user, { current: req.sessionID })
+  const ended: boolean = await devices.destroySession(user, list[0]?.tag ?? '')
+  const others: number = await devices.destroyUser(user, { except: req.sessionID })
+  devices.sessionsOf(user, undefined, (err, all) => void [err, all?.length])
+  res.json({ list, ended, others })
+})
 app.use(session.csrf({ origins: ['https://shop.example'], secFetchSite: true, ignoreMethods: ['GET'] }))
 app.get('/form', (req, res) => { const token: string = req.csrfToken(); res.send(token) })
 app.use((err: session.CsrfError, req: express.Request, res: express.Response, next: express.NextFunction) => {
