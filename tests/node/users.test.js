@@ -186,3 +186,35 @@ describe('diagnostics_channel events and the large-record warning', () => {
     }
   })
 })
+
+describe('two instances on one Redis: idle and absolute timeouts hold across them', () => {
+  it('a session idle past idleTimeout on one instance is over on the other; activity on both cannot pass absoluteTimeout', async () => {
+    const [, express] = EXPRESSES[0]
+    const storeA = await redisStore('redis6', 'standalone')
+    const c = await open('ioredis6', { url: standalone.url })
+    clients.push(c)
+    const storeB = new RedisStore({ client: c.client, prefix: storeA.prefix })
+    const opts = { idleTimeout: 400, absoluteTimeout: 1600, touchAfter: 50 }
+    const A = app(express, storeA, opts)
+    const B = app(express, storeB, opts)
+    const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+    // idle: signed in on A, seen on B, then idle too long: over on both
+    let cookie = await login(A, 'hana', 'UA')
+    await sleep(200)
+    assert.strictEqual(await me(B, cookie), 'hana')
+    await sleep(650)
+    assert.strictEqual(await me(B, cookie), null, 'idle past idleTimeout: over on the other instance')
+    assert.strictEqual(await me(A, cookie), null)
+    // absolute: active on both every 200 ms, still over once absoluteTimeout has passed since sign-in
+    cookie = await login(A, 'hana', 'UA')
+    const t0 = Date.now()
+    let alive = true
+    for (let i = 0; Date.now() - t0 < 1400; i++) {
+      alive = alive && (await me(i % 2 ? A : B, cookie)) === 'hana'
+      await sleep(200)
+    }
+    assert.ok(alive, 'active on both instances: still signed in before absoluteTimeout')
+    await sleep(Math.max(0, 1700 - (Date.now() - t0)))
+    assert.strictEqual(await me(B, cookie), null, 'past absoluteTimeout: over, however active')
+  })
+})
