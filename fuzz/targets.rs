@@ -25,6 +25,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("seal_open", seal_open),
     ("inspect", inspect),
     ("delta", delta_merge),
+    ("csrf", csrf),
 ];
 
 /// What a server hands over: Node gives header bytes as latin1 when they are not ASCII, so a
@@ -255,4 +256,22 @@ pub fn delta_merge(data: &[u8]) {
         }
     }
     let _ = apply(m.stored, m.delta);
+}
+
+/// A CSRF token against a secret: whatever verifies is a token made from that secret (csurf's
+/// format: `salt-hash`), and never one made from another secret.
+pub fn csrf(data: &[u8]) {
+    let [token, latin1] = texts(data);
+    for secret in ["a csrf secret 24 chars..", ""] {
+        let _ = session_core::csrf::verify(secret, &token);
+        let _ = session_core::csrf::verify(secret, &latin1);
+    }
+    let secret = "a csrf secret 24 chars..";
+    if session_core::csrf::verify(secret, &token) {
+        let (salt, _) = token.split_once('-').unwrap_or_else(|| panic!("a verified token has a salt: {token:?}"));
+        assert_eq!(session_core::csrf::token_with_salt(secret, salt), token, "only the token made from this secret");
+        assert!(!session_core::csrf::verify("another secret of 24 ch.", &token));
+    }
+    let made = session_core::csrf::token(secret);
+    assert!(session_core::csrf::verify(secret, &made));
 }

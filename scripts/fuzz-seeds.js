@@ -20,7 +20,8 @@ const seeds = {
   client_load: [],
   seal_open: [],
   inspect: [],
-  delta: []
+  delta: [],
+  csrf: []
 }
 for (const c of vectors('parse')) seeds.cookie_header.push(c.header)
 for (const c of vectors('unsign')) seeds.unsign.push(c.input)
@@ -35,6 +36,7 @@ for (const c of vectors('seal')) if (c.expected && typeof c.expected === 'string
 for (const c of vectors('seal')) if (c.value) seeds.seal_open.push(c.value)
 for (const c of vectors('inspect')) seeds.inspect.push(c.header)
 for (const c of vectors('delta')) seeds.delta.push(JSON.stringify(c))
+for (const c of vectors('csrf')) if (c.token) seeds.csrf.push(c.token)
 for (const c of vectors('audit')) seeds.set_cookie.push(c.header)
 if (fs.existsSync(real)) {
   for (const h of Object.values(require(path.join(real, 'top-cookie.json')))) {
