@@ -26,6 +26,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("inspect", inspect),
     ("delta", delta_merge),
     ("csrf", csrf),
+    ("cli", cli),
 ];
 
 /// What a server hands over: Node gives header bytes as latin1 when they are not ASCII, so a
@@ -274,4 +275,31 @@ pub fn csrf(data: &[u8]) {
     }
     let made = session_core::csrf::token(secret);
     assert!(session_core::csrf::verify(secret, &made));
+}
+
+/// The command line (the core's, shared by the native binary and the npm bin): arguments split at
+/// NUL bytes, the rest after a second NUL-NUL as standard input and every file and variable asked
+/// for. Whatever they are, the answer is exit code 0, 1 or 2, and an error is one line.
+pub fn cli(data: &[u8]) {
+    use session_core::cli::{needs, run, Inputs, Read};
+    let [text, _] = texts(data);
+    let (argv, input) = text.split_once("\0\0").unwrap_or((&text, ""));
+    let args: Vec<String> = argv.split('\0').map(str::to_owned).collect();
+    let wanted = needs(&args);
+    let mut inputs = Inputs { now: 1_767_225_600_000, ..Inputs::default() };
+    if wanted.stdin {
+        inputs.stdin = Some(Read::Text(input.to_owned()));
+    }
+    for path in wanted.files {
+        inputs.files.insert(path, Read::Text(input.to_owned()));
+    }
+    for name in wanted.env {
+        inputs.env.insert(name, Some(input.to_owned()));
+    }
+    let out = run(&args, &inputs);
+    assert!(out.code <= 2, "exit code {}", out.code);
+    if out.code == 2 {
+        assert!(!out.stderr.trim_end().is_empty(), "a usage error says why");
+        assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    }
 }
