@@ -10,6 +10,7 @@
 //   memory      bench/memory.js      RSS after 20,000 .. 200,000 new sessions
 //   http        bench/http.js        autocannon, Express 4 and 5, every middleware, interleaved
 //   redis       bench/redis.js       autocannon, session-core/redis vs connect-redis on one redis-server
+//   hostile     bench/hostile.js     worst time per request against Cookie header size (1 KB .. 1 MB)
 // Environment: BENCH_QUICK=1 a one-round smoke run (its figures mean nothing; the chart is left
 // alone); BENCH_PARTS=micro,native to run some parts only; the parts' own variables (BENCH_SECONDS,
 // BENCH_ROUNDS, BENCH_EXPRESS, BENCH_CPU_PROF, BENCH_MEMORY_PEER) pass through.
@@ -50,7 +51,7 @@ const { evaluate } = require('./targets')
 const { chart } = require('./chart')
 
 const RESULTS = path.join(__dirname, 'results')
-const PARTS = ['package', 'native', 'micro', 'middleware', 'memory', 'http', 'redis']
+const PARTS = ['package', 'native', 'micro', 'middleware', 'memory', 'http', 'redis', 'hostile']
 const chosen = process.env.BENCH_PARTS ? process.env.BENCH_PARTS.split(',').map((s) => s.trim()) : PARTS
 for (const p of chosen) if (!PARTS.includes(p)) throw new Error(`BENCH_PARTS: no part ${p} (${PARTS.join(', ')})`)
 
@@ -146,6 +147,16 @@ function markdown (r) {
     lines.push('|---|' + vs.map(() => '---:|---:').join('|') + '|')
     for (const [key, label] of RATIO_LABELS) {
       lines.push(`| ${label} | ` + vs.map((v) => `${http.express[v].ratios[key].toFixed(2)}× | ${http.express[v].cpuRatios[key].toFixed(2)}×`).join(' | ') + ' |')
+    }
+  }
+  const hostile = r.parts.hostile
+  if (hostile) {
+    const big = hostile.sizesKB[hostile.sizesKB.length - 1]
+    lines.push('', `Hostile Cookie headers (bench/hostile.js, no HTTP, worst of ${hostile.reps} requests, µs at ${hostile.sizesKB.join(', ')} KB):`, '')
+    lines.push('| middleware | shape | ' + hostile.sizesKB.map((kb) => `${kb} KB`).join(' | ') + ` | µs/KB growth, 16 → ${big} KB |`)
+    lines.push('|---|---|' + hostile.sizesKB.map(() => '---:').join('|') + '|---:|')
+    for (const [name, shapes] of Object.entries(hostile.middlewares)) {
+      for (const [shape, s] of Object.entries(shapes)) lines.push(`| ${name} | ${shape} | ` + s.points.map((p) => p.worstUs).join(' | ') + ` | ${s.perKbGrowth}× |`)
     }
   }
   lines.push('', '| target | measured | beside | goal | |', '|---|---:|---|---:|---|')
