@@ -62,14 +62,12 @@ function createApp (options = {}) {
   // X-Forwarded-Proto, so secure: 'auto' sends the cookie as Secure there.
   if (process.env.TRUST_PROXY) app.set('trust proxy', /^\d+$/.test(process.env.TRUST_PROXY) ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY)
 
-  // The cookie inspector, pre-filled with this request's cookies: in development only, and before
-  // helmet (its page runs inline scripts, which the demo's CSP forbids).
+  // The cookie inspector (paste a Cookie or Set-Cookie header into it): in development only, and
+  // before helmet (its page runs inline scripts, which the demo's CSP forbids). It is not pre-filled
+  // with this request's cookies: no page of the demo prints a cookie value.
   if (process.env.NODE_ENV !== 'production') {
     const inspector = require('fs').readFileSync(require.resolve('session-core/inspector.html'), 'utf8')
-    app.get('/__session', (req, res) => {
-      const prefill = JSON.stringify({ header: req.headers.cookie || '', as: 'cookie' }).replace(/</g, '\\u003c')
-      res.type('html').send(inspector.replace('<!--PREFILL-->', () => `<script id="prefill" type="application/json">${prefill}</script>`))
-    })
+    app.get('/__session', (req, res) => res.type('html').send(inspector))
   }
 
   // Security headers as a user adds them: a CSP (no inline scripts; no framing: frame-ancestors 'none').

@@ -400,6 +400,13 @@ RedisStore.prototype.set[kNative] = true
 
 // ---- helpers ------------------------------------------------------------------------------------
 
+// util.inspect / console.log: the settings only, never an id, a record or the client's password (js/redact.js)
+require('../redact').define(RedisStore.prototype, function inspect (depth, options, inspect) {
+  return require('../redact').show('RedisStore', {
+    family: this.adapter.family, cluster: this.adapter.cluster, prefix: this.prefix, operationTimeout: this.operationTimeout, retries: this.retries, waitReplicas: this.waitReplicas
+  }, depth, options, inspect)
+})
+
 function positive (o, name, dflt) {
   const v = o[name] === undefined ? dflt : o[name]
   if (!(typeof v === 'number' && v > 0 && Number.isFinite(v))) throw new TypeError(`${name} option must be a positive number`)
