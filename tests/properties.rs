@@ -4,6 +4,8 @@
 //! arithmetic is total over every i64 time. PROPTEST_CASES raises the count for a long run.
 
 #![allow(clippy::unwrap_used)]
+// native only: proptest is a native dev-dependency (the wasm test runs the vectors)
+#![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
