@@ -1,5 +1,6 @@
-//! The command line's arguments, parsed by hand (no argument-parsing crate enters any build).
-//! Errors name the option at fault and never repeat a value given to it.
+//! The command line's arguments, split by `lexopt` (a small, dependency-free parser, in the
+//! `tools` feature only: it never enters the Express or client wasm builds) and read here. Errors
+//! name the option at fault and never repeat a value given to it.
 
 use crate::suggest::closest;
 use std::collections::BTreeMap;
@@ -176,35 +177,27 @@ pub(crate) fn parse(args: &[String]) -> Result<Args, Usage> {
     }
     let command = Command::parse(first).ok_or_else(|| unknown_command(first))?;
     let mut a = Args::new(command);
-    let mut it = args[1..].iter();
-    let mut options_done = false;
-    while let Some(arg) = it.next() {
-        if options_done || arg == "-" || !arg.starts_with('-') {
-            a.positional.push(arg.clone());
-            continue;
-        }
-        if arg == "--" {
-            options_done = true;
-            continue;
-        }
-        // `--flag value` or `--flag=value`; only the name is ever repeated in a message
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n, Some(v)),
-            _ => (arg.as_str(), None),
+    let mut p = lexopt::Parser::from_args(args[1..].iter().map(String::as_str));
+    loop {
+        // `--flag value`, `--flag=value`, `-h`; after `--`, and `-` itself, everything is positional
+        let name = match p.next() {
+            Ok(None) => break,
+            Ok(Some(lexopt::Arg::Value(v))) => {
+                a.positional.push(v.to_string_lossy().into_owned());
+                continue;
+            }
+            Ok(Some(lexopt::Arg::Long(n))) => format!("--{n}"),
+            Ok(Some(lexopt::Arg::Short(c))) => format!("-{c}"),
+            Err(e) => return Err(parser_error(e)),
         };
         let Some(&(spelling, flag)) = FLAGS.iter().find(|(f, _)| *f == name) else {
-            return Err(unknown_option(name));
+            return Err(unknown_option(&name));
         };
         if !command.takes(flag) {
             return Err(format!("{} does not take {spelling}", command.name()));
         }
         let value = if flag.takes_value() {
-            match inline {
-                Some(v) => v.to_owned(),
-                None => it.next().cloned().ok_or_else(|| format!("{spelling} needs a value"))?,
-            }
-        } else if inline.is_some() {
-            return Err(format!("{spelling} takes no value"));
+            p.value().map_err(|_| format!("{spelling} needs a value"))?.to_string_lossy().into_owned()
         } else {
             String::new()
         };
@@ -230,6 +223,15 @@ pub(crate) fn parse(args: &[String]) -> Result<Args, Usage> {
         }
     }
     Ok(a)
+}
+
+/// lexopt's own errors, in words that name the option and never repeat a value.
+fn parser_error(e: lexopt::Error) -> Usage {
+    match e {
+        lexopt::Error::UnexpectedValue { option, .. } => format!("{option} takes no value"),
+        lexopt::Error::MissingValue { option: Some(o) } => format!("{o} needs a value"),
+        _ => "the arguments cannot be read".to_owned(),
+    }
 }
 
 fn unknown_command(word: &str) -> Usage {
@@ -279,6 +281,8 @@ mod tests {
             "inspect --secret-env S3CRET=x",
             "inspect --now S3CRET",
             "inspect --name S3CRET",
+            "unsign v --json=S3CRET",
+            "inspect -xS3CRET",
         ] {
             let e = parse_words(words).unwrap_err();
             assert!(!e.contains("S3CRET"), "{words}: {e}");
@@ -290,6 +294,7 @@ mod tests {
         assert_eq!(parse_words("audit --key k").unwrap_err(), "audit does not take --key");
         assert_eq!(parse_words("inpsect").unwrap_err(), "unknown command inpsect (did you mean inspect?)");
         assert_eq!(parse_words("sign x --secret").unwrap_err(), "--secret needs a value");
+        assert_eq!(parse_words("unsign v --json=x").unwrap_err(), "--json takes no value");
     }
 
     #[test]
