@@ -21,9 +21,8 @@
 // BENCH_SECONDS (default 3) per run, BENCH_ROUNDS (default 5), BENCH_EXPRESS=4 or 5 for one version,
 // BENCH_QUICK=1 (1 round of 1 s). BENCH_CPU_PROF=1 writes a CPU profile of every server
 // (node --cpu-prof) to bench/results/profiles/. Run: node bench/http.js
-const { fork } = require('node:child_process')
 const path = require('node:path')
-const { PKG, QUICK, ROOT, median, round, report, cookieHeaderFrom, versionOf } = require('./lib')
+const { PKG, QUICK, ROOT, median, round, report, cookieHeaderFrom, versionOf, serveToParent, startServer, cpuOf } = require('./lib')
 
 const SECONDS = Number(process.env.BENCH_SECONDS || (QUICK ? 1 : 3))
 const ROUNDS = Number(process.env.BENCH_ROUNDS || (QUICK ? 1 : 5))
@@ -96,11 +95,7 @@ if (process.argv[2] === 'serve') {
       res.send('ok')
     })
   }
-  const server = app.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }))
-  process.on('message', (m) => {
-    if (m === 'exit') return server.close(() => process.exit(0))
-    process.send({ cpu: process.cpuUsage() })
-  })
+  serveToParent(app.listen(0, '127.0.0.1'))
   return
 }
 
@@ -108,12 +103,7 @@ function start (version, name) {
   const execArgv = process.env.BENCH_CPU_PROF === '1'
     ? ['--cpu-prof', '--cpu-prof-dir', PROFILES, '--cpu-prof-name', `express${version}-${name.replace(/[^a-z0-9]+/gi, '-')}.${Date.now()}.cpuprofile`]
     : []
-  return new Promise((resolve, reject) => {
-    const child = fork(__filename, ['serve', version, name], { stdio: 'inherit', execArgv })
-    child.once('error', reject)
-    child.once('exit', (code) => code && reject(new Error(`express${version} ${name}: server exited with ${code}`)))
-    child.once('message', ({ port }) => resolve({ child, port }))
-  })
+  return startServer(__filename, ['serve', version, name], execArgv)
 }
 
 /** The cookie a first request gets; checked: sent back, the session it names is read (n >= 2). */
@@ -135,12 +125,7 @@ function load (port, cookie, seconds) {
 }
 
 /** The server process's CPU time (user + system, µs) so far. */
-function cpu (child) {
-  return new Promise((resolve) => {
-    child.once('message', ({ cpu }) => resolve(cpu.user + cpu.system))
-    child.send('cpu')
-  })
-}
+const cpu = cpuOf
 
 async function main () {
   const names = Object.keys(CONFIGS)

@@ -77,4 +77,35 @@ function cookieHeaderFrom (setCookies) {
   return list.map((h) => h.split(';')[0]).join('; ')
 }
 
-module.exports = { ROOT, PKG, QUICK, median, round, report, versionOf, dirOf, fakeRes, cookieHeaderFrom }
+/**
+ * The benchmark servers' side of the protocol with their parent: once `server` listens, its port is
+ * sent; then each 'cpu' message is answered with the process's CPU usage, and 'exit' closes it.
+ */
+function serveToParent (server) {
+  server.once('listening', () => process.send({ port: server.address().port }))
+  process.on('message', (m) => {
+    if (m === 'exit') return server.close(() => process.exit(0))
+    process.send({ cpu: process.cpuUsage() })
+  })
+}
+
+/** The parent's side: forks `file` with `args`; resolves with `{ child, port }` once it listens. */
+function startServer (file, args, execArgv = []) {
+  const { fork } = require('node:child_process')
+  return new Promise((resolve, reject) => {
+    const child = fork(file, args, { stdio: 'inherit', execArgv })
+    child.once('error', reject)
+    child.once('exit', (code) => code && reject(new Error(`${args.join(' ')}: server exited with ${code}`)))
+    child.once('message', ({ port }) => resolve({ child, port }))
+  })
+}
+
+/** A benchmark server's CPU time so far (µs, user + system). */
+function cpuOf (child) {
+  return new Promise((resolve) => {
+    child.once('message', ({ cpu }) => resolve(cpu.user + cpu.system))
+    child.send('cpu')
+  })
+}
+
+module.exports = { ROOT, PKG, QUICK, median, round, report, versionOf, dirOf, fakeRes, cookieHeaderFrom, serveToParent, startServer, cpuOf }

@@ -8,9 +8,8 @@
 // session-core/redis with a subscriber on every session-core diagnostics channel (what a /metrics
 // endpoint does), to show what listening costs.
 // BENCH_SECONDS (default 3), BENCH_ROUNDS (default 5), BENCH_QUICK=1 (1 round of 1 s). Run: node bench/redis.js
-const { fork } = require('node:child_process')
 const path = require('node:path')
-const { PKG, QUICK, median, round, report, cookieHeaderFrom, versionOf } = require('./lib')
+const { PKG, QUICK, median, round, report, cookieHeaderFrom, versionOf, serveToParent, startServer, cpuOf } = require('./lib')
 
 const SECONDS = Number(process.env.BENCH_SECONDS || (QUICK ? 1 : 3))
 const ROUNDS = Number(process.env.BENCH_ROUNDS || (QUICK ? 1 : 5))
@@ -46,24 +45,11 @@ if (process.argv[2] === 'serve') {
     if (req.headers['x-check']) res.setHeader('x-n', String(req.session.n))
     res.send('ok')
   })
-  client.connect().then(() => {
-    const server = app.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }))
-    process.on('message', (m) => {
-      if (m === 'exit') return server.close(() => process.exit(0))
-      process.send({ cpu: process.cpuUsage() })
-    })
-  })
+  client.connect().then(() => serveToParent(app.listen(0, '127.0.0.1')))
   return
 }
 
-function start (name, url) {
-  return new Promise((resolve, reject) => {
-    const child = fork(__filename, ['serve', name, url], { stdio: 'inherit' })
-    child.once('error', reject)
-    child.once('exit', (code) => code && reject(new Error(`${name}: server exited with ${code}`)))
-    child.once('message', ({ port }) => resolve({ child, port }))
-  })
-}
+const start = (name, url) => startServer(__filename, ['serve', name, url])
 
 /** One session cookie per connection. */
 async function cookiesFor (port, label) {
@@ -94,12 +80,7 @@ function load (port, cookies, seconds) {
   })
 }
 
-function cpu (child) {
-  return new Promise((resolve) => {
-    child.once('message', ({ cpu }) => resolve(cpu.user + cpu.system))
-    child.send('cpu')
-  })
-}
+const cpu = cpuOf
 
 async function main () {
   const server = await require('../tests/node/redis-servers').standalone()

@@ -28,16 +28,22 @@ function userKeyOf (mw, req) {
 /** Does the store keep the per-user index? */
 const indexes = (store) => typeof store.indexUser === 'function' && typeof store.userState === 'function'
 
+/** The request's user key when the store keeps the index, else null; `[err]` when `user` threw. */
+function indexedKey (mw, req) {
+  try {
+    const key = userKeyOf(mw, req)
+    return [null, key !== null && indexes(mw.store) ? key : null]
+  } catch (e) {
+    return [e, null]
+  }
+}
+
 /** After a load: `cb(err, signedOut)`, whether a sign-out everywhere has ended this session. */
 function checkLoaded (state, cb) {
   const { mw, req } = state
-  let key
-  try {
-    key = userKeyOf(mw, req)
-  } catch (e) {
-    return cb(e)
-  }
-  if (key === null || !indexes(mw.store)) return cb(null, false)
+  const [err, key] = indexedKey(mw, req)
+  if (err) return cb(err)
+  if (key === null) return cb(null, false)
   callStore(mw.store, 'userState', [key, req.sessionID], (err, st) => {
     if (err) return cb(err)
     const s = st || {}
@@ -48,14 +54,9 @@ function checkLoaded (state, cb) {
 /** After a save or touch: the session (re)indexed under its user, if it has one. `cb()` always. */
 function indexSaved (state, cb) {
   const { mw, req } = state
-  let key
-  try {
-    key = userKeyOf(mw, req)
-  } catch (e) {
-    debug('the user option threw: %s', e && e.message)
-    return cb()
-  }
-  if (key === null || !indexes(mw.store)) return cb()
+  const [err, key] = indexedKey(mw, req)
+  if (err) debug('the user option threw: %s', err && err.message)
+  if (key === null) return cb()
   const ua = req.headers['user-agent']
   const info = {
     since: state.startedAt,
