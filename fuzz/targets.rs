@@ -248,7 +248,7 @@ pub fn delta_merge(data: &[u8]) {
     let ops = Ops { inc: m.inc, push: m.push };
     if let Ok(d) = delta(m.base, m.now, &ops) {
         if let Ok(merged) = apply(m.stored, &d) {
-            assert!(Record::parse(&merged).is_ok(), "a merged record reads again");
+            assert!(Record::parse(&merged).is_ok(), "a merged record reads again: {m:?} delta {d:?} merged {merged:?}");
         }
         if Record::parse(m.base).is_ok() {
             if let Ok(merged) = apply(m.base, &d) {

@@ -16,7 +16,7 @@
 //! their value (`"\u0061"` is `"a"`), as `JSON.parse` reads them. Records are cut with the reader
 //! of [`super::record`]: one iterative pass, no recursion on the data.
 
-use super::record::{members, skip_string, skip_value, skip_ws, string_value};
+use super::record::{members, skip_string, skip_value, skip_ws, string_value, Record};
 use crate::error::Error;
 use std::borrow::Cow;
 
@@ -344,6 +344,21 @@ enum Change<'a> {
 /// assert_eq!(apply("[]", delta).unwrap_err().code(), "ERR_SESSION_CORE_BAD_RECORD");
 /// ```
 pub fn apply(stored: &str, delta: &str) -> Result<String, Error> {
+    let out = merge(stored, delta)?;
+    // What a store writes must read again: values are carried as text, never decoded, so a stored
+    // record or a delta holding text that is not JSON would otherwise pass through (found by
+    // fuzzing; fuzz/regressions/delta).
+    if Record::parse(&out).is_err() {
+        return Err(if Record::parse(stored).is_err() {
+            bad_record("the stored record is not a JSON session record")
+        } else {
+            bad_delta("its values are not JSON")
+        });
+    }
+    Ok(out)
+}
+
+fn merge(stored: &str, delta: &str) -> Result<String, Error> {
     let d = Parsed::read(delta)?;
     let all = members(stored)?;
     // the last value of each key, as JSON.parse reads a repeated key
