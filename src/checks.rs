@@ -100,6 +100,12 @@ const TEXT: &[(&str, &str, &str, &str)] = &[
         "give a persistent store (session-core/redis, connect-redis, …)",
     ),
     (
+        "NO_SECRET",
+        "warning",
+        "no secret option: sessions are signed with cookie-parser's secret if there is one, and every request fails with a 500 if not (an unset environment variable looks like this)",
+        "pass secret (32 random bytes or more, from the environment), and fail at startup when it is missing",
+    ),
+    (
         "WEAK_SECRET",
         "warning",
         "a secret shorter than 32 bytes or one from a tutorial: whoever guesses it signs cookies as any user",
@@ -228,7 +234,9 @@ pub fn check(kind: Kind, options: &Value) -> Vec<Finding> {
                 if memory {
                     push(&mut out, "MEMORY_STORE", "store");
                 }
-                if any_weak(given(o, "secret")) {
+                if given(o, "secret").is_none() {
+                    push(&mut out, "NO_SECRET", "secret");
+                } else if any_weak(given(o, "secret")) {
                     push(&mut out, "WEAK_SECRET", "secret");
                 }
             }

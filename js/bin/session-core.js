@@ -71,6 +71,8 @@ function readOptionsModule (file) {
     const options = mod && mod.__esModule && mod.default ? mod.default : mod
     return { text: require('../options').describeOptions(options) }
   } catch (e) {
+    // the module's own error, so the user sees why (its first line: the module is theirs)
+    process.stderr.write(`session-core doctor: ${file} threw: ${String(e && e.message).split('\n')[0]}\n`)
     return { error: 'unreadable' }
   }
 }

@@ -57,8 +57,16 @@ declare namespace session {
   /** `req.session`'s type (with session-core/cookie-session also loaded, its flags too). */
   type RequestSession = import('../request').RequestSession
 
-  /** `req.sessionStore`'s type. */
-  type RequestStore = { get (...args: any[]): any, set (...args: any[]): any, destroy (...args: any[]): any }
+  /**
+   * `req.sessionStore`'s type. The per-user index's methods are there when the store keeps the index
+   * (MemoryStore, RedisStore): call them on your store's own variable for their full types.
+   */
+  type RequestStore = {
+    get (...args: any[]): any, set (...args: any[]): any, destroy (...args: any[]): any
+    sessionsOf?: MemoryStore['sessionsOf']
+    destroySession?: MemoryStore['destroySession']
+    destroyUser?: MemoryStore['destroyUser']
+  }
 
   interface CookieOptions {
     /** Milliseconds until expiry; `null` for a browser-session cookie (the default). */
