@@ -22,7 +22,7 @@
 // BENCH_QUICK=1 (1 round of 1 s). BENCH_CPU_PROF=1 writes a CPU profile of every server
 // (node --cpu-prof) to bench/results/profiles/. Run: node bench/http.js
 const path = require('node:path')
-const { PKG, QUICK, ROOT, median, round, report, cookieHeaderFrom, versionOf, serveToParent, startServer, cpuOf } = require('./lib')
+const { PKG, QUICK, ROOT, median, round, report, versionOf, serveToParent, startServer, cpuOf, cookieFor } = require('./lib')
 
 const SECONDS = Number(process.env.BENCH_SECONDS || (QUICK ? 1 : 3))
 const ROUNDS = Number(process.env.BENCH_ROUNDS || (QUICK ? 1 : 5))
@@ -107,16 +107,6 @@ function start (version, name) {
 }
 
 /** The cookie a first request gets; checked: sent back, the session it names is read (n >= 2). */
-async function cookieFor (port, label) {
-  const first = await fetch(`http://127.0.0.1:${port}/`)
-  await first.text()
-  const cookie = cookieHeaderFrom(first.headers.getSetCookie())
-  const again = await fetch(`http://127.0.0.1:${port}/`, { headers: { cookie, 'x-check': '1' } })
-  await again.text()
-  if (!(Number(again.headers.get('x-n')) >= 2)) throw new Error(`${label}: the cookie ${JSON.stringify(cookie)} did not bring the session back`)
-  return cookie
-}
-
 function load (port, cookie, seconds) {
   return new Promise((resolve, reject) => {
     require('autocannon')({ url: `http://127.0.0.1:${port}/`, connections: CONNECTIONS, duration: seconds, headers: cookie ? { cookie } : {} },

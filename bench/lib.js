@@ -108,4 +108,18 @@ function cpuOf (child) {
   })
 }
 
-module.exports = { ROOT, PKG, QUICK, median, round, report, versionOf, dirOf, fakeRes, cookieHeaderFrom, serveToParent, startServer, cpuOf }
+/**
+ * The cookie a benchmark server's first response sets, checked: sent back (with `x-check`), the
+ * session it names is read (the server answers `x-n` >= 2).
+ */
+async function cookieFor (port, label) {
+  const first = await fetch(`http://127.0.0.1:${port}/`)
+  await first.text()
+  const cookie = cookieHeaderFrom(first.headers.getSetCookie())
+  const again = await fetch(`http://127.0.0.1:${port}/`, { headers: { cookie, 'x-check': '1' } })
+  await again.text()
+  if (!(Number(again.headers.get('x-n')) >= 2)) throw new Error(`${label}: the cookie did not bring the session back`)
+  return cookie
+}
+
+module.exports = { ROOT, PKG, QUICK, median, round, report, versionOf, dirOf, fakeRes, cookieHeaderFrom, serveToParent, startServer, cpuOf, cookieFor }

@@ -9,7 +9,7 @@
 // endpoint does), to show what listening costs.
 // BENCH_SECONDS (default 3), BENCH_ROUNDS (default 5), BENCH_QUICK=1 (1 round of 1 s). Run: node bench/redis.js
 const path = require('node:path')
-const { PKG, QUICK, median, round, report, cookieHeaderFrom, versionOf, serveToParent, startServer, cpuOf } = require('./lib')
+const { PKG, QUICK, median, round, report, versionOf, serveToParent, startServer, cpuOf, cookieFor } = require('./lib')
 
 const SECONDS = Number(process.env.BENCH_SECONDS || (QUICK ? 1 : 3))
 const ROUNDS = Number(process.env.BENCH_ROUNDS || (QUICK ? 1 : 5))
@@ -56,16 +56,6 @@ async function cookiesFor (port, label) {
   const out = []
   for (let i = 0; i < CONNECTIONS; i++) out.push(await cookieFor(port, label))
   return out
-}
-
-async function cookieFor (port, label) {
-  const first = await fetch(`http://127.0.0.1:${port}/`)
-  await first.text()
-  const cookie = cookieHeaderFrom(first.headers.getSetCookie())
-  const again = await fetch(`http://127.0.0.1:${port}/`, { headers: { cookie, 'x-check': '1' } })
-  await again.text()
-  if (!(Number(again.headers.get('x-n')) >= 2)) throw new Error(`${label}: the cookie did not bring the session back`)
-  return cookie
 }
 
 function load (port, cookies, seconds) {

@@ -31,7 +31,8 @@ class RequestState {
     this.deadline = undefined // ... and when the store may forget it
     this.delta = undefined // ... and, for a store that merges, what this request changed (wire text)
     this.endedReason = undefined // why a loaded session was discarded: expired, idle, absolute, signed-out
-    this.startedAt = Date.now() // when the request began (a session's "signed in since", for its user's index)
+    // when the request began (a session's "signed in since", for its user's index): only with `user`
+    this.startedAt = mw.user !== null ? Date.now() : 0
   }
 
   /** Remembers the record as saved now; returns its text. */
