@@ -217,6 +217,77 @@ function tag (id) {
   return out(0, false)
 }
 
+// ---- issue 16's opt-in rules (src/session/{hashed,grace,transport}.rs), one lean call each ----
+
+/**
+ * The store keys of session `id` (`hash`: the hashIds option): `{ key, legacy, grace, hashable }`;
+ * `legacy` is the plain id to migrate from (null without hashIds), `grace` the tombstone's key.
+ */
+function storeKeys (id, hash) {
+  if (typeof id !== 'string') throw typeError('id', 'must be a string')
+  use(leanB())
+  begin(id.length)
+  const bits = leanBuild.glue.storeKeysSlot(put(id), Boolean(hash))
+  return { key: out(0, false), legacy: bits & 2 ? out(1, true) : null, grace: out(2, false), hashable: Boolean(bits & 1) }
+}
+
+/** `sessionsOf`'s `current` / `destroyUser`'s `except` as a hashing store must see it. */
+function indexArg (value, hash) {
+  use(leanB())
+  begin(value.length)
+  leanBuild.glue.indexArgSlot(put(value), Boolean(hash))
+  return out(0, true)
+}
+
+/** The tombstone of `record` regenerated at `now` with a window of `grace` ms (JSON text). */
+function tombstone (record, now, grace) {
+  use(leanB())
+  begin(record.length)
+  leanBuild.glue.tombstoneSlot(put(record), now, grace)
+  return out(0, true)
+}
+
+/** What a request with `method` gets from a tombstone: 'over', 'read-only' or 'conflict'. */
+const GRACE = ['over', 'read-only', 'conflict']
+function grace (record, method, now, window) {
+  use(leanB())
+  begin(record.length + method.length)
+  const a = put(record)
+  return GRACE[leanBuild.glue.graceSlot(a, put(String(method)), now, window)]
+}
+
+/**
+ * How a request's id travels: `{ header: true, id }` (the signed id the header carried, or null)
+ * for a header request, `{ header: false }` for a cookie request. `idHeader` undefined: not sent.
+ */
+function carrier (cookieHeader, name, idHeader) {
+  use(leanB())
+  begin(len(cookieHeader) + name.length + len(idHeader))
+  const a = put(cookieHeader)
+  const b = put(name)
+  if (leanBuild.glue.carrierSlot(a, b, put(idHeader)) === 0) return NOT_HEADER
+  const id = out(0, true)
+  return { header: true, id: id === '' ? null : id }
+}
+const NOT_HEADER = Object.freeze({ header: false, id: null })
+
+/**
+ * The response's transport: `{ setCookie, idHeader, noStore, vary }` for a request of the given
+ * carrier, the Set-Cookie value the core decided (or null) and the cookie's name.
+ */
+function respond (headerRequest, setCookie, name, cacheHeaders) {
+  use(leanB())
+  begin(len(setCookie) + name.length)
+  const a = put(setCookie)
+  const bits = leanBuild.glue.respondSlot(Boolean(headerRequest), a, put(name), Boolean(cacheHeaders))
+  return { setCookie: Boolean(bits & 1), idHeader: bits & 2 ? out(0, true) : null, noStore: Boolean(bits & 4), vary: Boolean(bits & 8) }
+}
+
+/** Is a request exempt from the CSRF check (src/csrf.rs `exempt`)? */
+function csrfExempt (sessionCookieSent, idHeaderSent) {
+  return leanB().glue.csrfExempt(Boolean(sessionCookieSent), Boolean(idHeaderSent))
+}
+
 function typeError (field, reason) {
   const e = new TypeError(`argument ${field} ${reason}`)
   e.code = 'ERR_SESSION_CORE_INVALID_' + field.toUpperCase()
@@ -566,6 +637,13 @@ module.exports = {
   recordDeadline,
   signedOut,
   tag,
+  storeKeys,
+  indexArg,
+  tombstone,
+  grace,
+  carrier,
+  respond,
+  csrfExempt,
   outA,
   outB,
   outC,

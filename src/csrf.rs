@@ -158,6 +158,22 @@ pub fn verify(secret: &str, token: &str) -> bool {
     expected.len() == token.len() && bool::from(expected.as_bytes().ct_eq(token.as_bytes()))
 }
 
+/// Is a request exempt from the CSRF check? Only a request that sent **no** session cookie and did
+/// send the session id header (the `header` option): a browser attaches cookies to a cross-site
+/// request on its own, never a custom header, so such a request carries no ambient credential to
+/// forge with. A request that sent the cookie (with or without the header) is checked as always.
+///
+/// ```
+/// use session_core::csrf::exempt;
+/// assert!(exempt(false, true));  // an API client: the id in the header, no cookie
+/// assert!(!exempt(true, true));  // a session cookie was sent: checked
+/// assert!(!exempt(true, false));
+/// assert!(!exempt(false, false)); // neither: checked (no session to act for, and no login CSRF)
+/// ```
+pub fn exempt(session_cookie_sent: bool, id_header_sent: bool) -> bool {
+    id_header_sent && !session_cookie_sent
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

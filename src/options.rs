@@ -40,6 +40,9 @@ pub const EXPRESS_OPTIONS: &[&str] = &[
     "recordSizeWarning",
     "checks",
     "cacheHeaders",
+    "hashIds",
+    "regenerateGrace",
+    "header",
     "allowUnknownOptions",
 ];
 
@@ -560,10 +563,53 @@ pub fn express_options(options: &Value) -> Result<SessionOptions, Error> {
     if let Some(v) = f.get("recordSizeWarning").filter(|v| !v.is_null()) {
         record_size_warning(v)?;
     }
+    server_extras(&f)?;
     let t = timeouts(&f)?;
     let o = SessionOptions { name, resave, save_uninitialized, rolling, unset, timeouts: t };
     o.validate()?;
     Ok(o)
+}
+
+/// The longest `regenerateGrace`: a minute. The window exists for requests already in flight at a
+/// login; a longer one only widens what a stolen pre-login id can read.
+pub const MAX_REGENERATE_GRACE_MS: f64 = 60_000.0;
+
+/// The Express middleware's opt-in options of issue 16: `hashIds` (a boolean), `regenerateGrace`
+/// (ms, at most [`MAX_REGENERATE_GRACE_MS`]) and `header` (a header name, or a function of req
+/// returning one).
+fn server_extras(f: &Map<String, Value>) -> Result<(), Error> {
+    flag(f, "hashIds", false)?;
+    if let Some(v) = f.get("regenerateGrace").filter(|v| !v.is_null()) {
+        if let Some(ms) = positive_ms("regenerateGrace", v)? {
+            if ms > MAX_REGENERATE_GRACE_MS {
+                return Err(Error::option("regenerateGrace", "must be at most 60000 milliseconds (a minute)"));
+            }
+        }
+    }
+    match f.get("header") {
+        None | Some(Value::Null) => Ok(()),
+        Some(v) if is_fn(v) => Ok(()),
+        Some(Value::String(h)) => {
+            let token =
+                !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+            let lower = h.to_ascii_lowercase();
+            if !token {
+                Err(Error::option("header", "must be a header name (an RFC 9110 token, such as x-session-id)"))
+            } else if ["cookie", "set-cookie", "cache-control", "vary", "host", "content-length"]
+                .contains(&lower.as_str())
+            {
+                Err(Error::option(
+                    "header",
+                    "must be a header of its own (such as x-session-id), not one HTTP gives a meaning",
+                ))
+            } else {
+                Ok(())
+            }
+        }
+        Some(v) => {
+            Err(bad("header", "a header name (such as \"x-session-id\"), or a function of req returning one", v))
+        }
+    }
 }
 
 /// Checks cookie-session's options (its own, the `cookies` package's cookie options, session-core's
@@ -725,6 +771,26 @@ mod tests {
         assert!(e.to_string().contains("Keygrip instance"));
         assert!(cookie_session_options(&json!({})).unwrap_err().to_string().contains(".keys required."));
         assert!(cookie_session_options(&json!({ "signed": false })).is_ok());
+    }
+
+    #[test]
+    fn issue_16_options() {
+        let ok = json!({ "secret": "s", "hashIds": true, "regenerateGrace": 10000, "header": "x-session-id" });
+        assert!(express_options(&ok).is_ok());
+        assert!(express_options(&json!({ "secret": "s", "header": { "$sc": "function" } })).is_ok());
+        for (opts, code) in [
+            (json!({ "hashIds": "yes" }), "ERR_SESSION_CORE_INVALID_HASHIDS"),
+            (json!({ "regenerateGrace": 0 }), "ERR_SESSION_CORE_INVALID_REGENERATEGRACE"),
+            (json!({ "regenerateGrace": "10s" }), "ERR_SESSION_CORE_INVALID_REGENERATEGRACE"),
+            (json!({ "regenerateGrace": 600000 }), "ERR_SESSION_CORE_INVALID_REGENERATEGRACE"),
+            (json!({ "header": "x session" }), "ERR_SESSION_CORE_INVALID_HEADER"),
+            (json!({ "header": "Cookie" }), "ERR_SESSION_CORE_INVALID_HEADER"),
+            (json!({ "header": true }), "ERR_SESSION_CORE_INVALID_HEADER"),
+        ] {
+            assert_eq!(express_options(&opts).unwrap_err().code(), code, "{opts}");
+        }
+        let e = express_options(&json!({ "hashId": true })).unwrap_err();
+        assert_eq!(e.to_string(), "unknown option hashId: did you mean hashIds?");
     }
 
     #[test]

@@ -1,15 +1,23 @@
 //! Server-side sessions as express-session keeps them: the record, the expiry rules, and the
 //! per-request decision, and the delta of a request (what it changed, merged into the record as
-//! the store holds it at write time), and the per-user index's sign-out rule.
+//! the store holds it at write time), and the per-user index's sign-out rule; the opt-in rules of
+//! issue 16: store keys hashed at rest (`hashed`), the grace window after a regenerate (`grace`),
+//! and the id's transport in a header (`transport`).
 
 mod decision;
 mod delta;
 mod expiry;
+mod grace;
+mod hashed;
 mod record;
+mod transport;
 mod users;
 
 pub use decision::{CookieId, Facts, Input, Output, Phase, Session, SessionOptions};
 pub use delta::{apply, delta, Ops};
 pub use expiry::{deadline, ended, touched_expires, Ended, Timeouts};
+pub use grace::{grace, grace_key, is_safe_method, tombstone, Grace, REGENERATED_FIELD};
+pub use hashed::{hashable_id, index_arg, store_key, store_keys, StoreKeys, MIN_HASHED_ID_LENGTH, TAG_LENGTH};
 pub use record::{data_part, CookieTimes, Record};
+pub use transport::{carrier, header_id, respond, sends_cookie, Carrier, Transport, NO_STORE};
 pub use users::signed_out;

@@ -17,6 +17,7 @@ mod client;
 #[cfg(feature = "client")] // csrf() loads the client build: the Express build stays lean
 mod csrf;
 mod delta;
+mod front;
 mod helpers;
 mod io;
 mod session;

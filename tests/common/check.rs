@@ -140,6 +140,57 @@ pub fn check(file: &str, case: &Value) -> Result<(), String> {
             let ms = |k: &str| case[k].as_i64();
             session_core::session::signed_out(ms("since"), ms("before"), case["kept"].as_bool().unwrap_or(false)).into()
         }
+        "hashids" => {
+            let hash = case["hashIds"].as_bool().unwrap_or(false);
+            if s(&case["op"]) == "index" {
+                session_core::session::index_arg(s(&case["value"]), hash).into()
+            } else {
+                let id = s(&case["id"]);
+                let k = session_core::session::store_keys(id, hash);
+                serde_json::json!({
+                    "grace": session_core::session::grace_key(&k.key),
+                    "key": k.key,
+                    "legacy": k.legacy,
+                    "hashable": session_core::session::hashable_id(id),
+                })
+            }
+        }
+        "grace" => {
+            let now = case["now"].as_i64().unwrap_or_default();
+            let window = case["grace"].as_f64().unwrap_or_default();
+            if s(&case["op"]) == "tombstone" {
+                match session_core::session::tombstone(s(&case["record"]), now, window) {
+                    Ok(t) => t.into(),
+                    Err(e) => serde_json::json!({ "error": e.code() }),
+                }
+            } else {
+                session_core::session::grace(s(&case["record"]), s(&case["method"]), now, window).as_str().into()
+            }
+        }
+        "transport" => {
+            use session_core::session::{carrier, header_id, respond, Carrier};
+            let name = s(&case["cookieName"]);
+            match s(&case["op"]) {
+                "carrier" => {
+                    let header = case["header"].as_str();
+                    match carrier(case["cookie"].as_str(), name, header) {
+                        Carrier::Header => serde_json::json!({ "header": true, "id": header.and_then(header_id) }),
+                        _ => serde_json::json!({ "header": false, "id": null }),
+                    }
+                }
+                "respond" => {
+                    let c =
+                        if case["headerRequest"].as_bool() == Some(true) { Carrier::Header } else { Carrier::Cookie };
+                    let t = respond(c, case["setCookie"].as_str(), name, case["cacheHeaders"].as_bool() == Some(true));
+                    serde_json::json!({ "setCookie": t.set_cookie, "idHeader": t.id_header, "noStore": t.no_store, "vary": t.vary })
+                }
+                _ => session_core::csrf::exempt(
+                    case["cookieSent"].as_bool() == Some(true),
+                    case["headerSent"].as_bool() == Some(true),
+                )
+                .into(),
+            }
+        }
         "ended" => {
             match session_core(case).ended(&case["record"].to_string(), case["now"].as_i64().unwrap_or_default()) {
                 Some(why) => Value::String(why.as_str().to_owned()),
