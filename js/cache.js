@@ -16,6 +16,16 @@ function varyCookie (res) {
   res.setHeader('Vary', text + ', Cookie')
 }
 
+/** Adds the header `name` to the response's Vary header (unless it is there, or `*`). */
+function varyOn (res, name) {
+  const prev = res.getHeader('Vary')
+  if (prev === undefined || prev === '') return res.setHeader('Vary', name)
+  const text = Array.isArray(prev) ? prev.join(', ') : String(prev)
+  const have = text.toLowerCase().split(',').map((v) => v.trim())
+  if (have.includes(name.toLowerCase()) || have.includes('*')) return
+  res.setHeader('Vary', text + ', ' + name)
+}
+
 /** Makes Cache-Control forbid storing the Set-Cookie (private and no-store already do). */
 function noCacheSetCookie (res) {
   const prev = res.getHeader('Cache-Control')
@@ -32,4 +42,4 @@ function cacheHeaders (res, setsCookie) {
   if (setsCookie) noCacheSetCookie(res)
 }
 
-module.exports = { cacheHeaders, varyCookie, noCacheSetCookie }
+module.exports = { cacheHeaders, varyCookie, varyOn, noCacheSetCookie }

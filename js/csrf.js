@@ -13,6 +13,8 @@ const { describeOptions } = require('./options')
 const debug = require('./debug')('session-core:csrf')
 
 const DEFAULT_IGNORE = ['GET', 'HEAD', 'OPTIONS']
+/** Set on req by the Express middleware: 'header' for a request whose session id came in the id header. */
+const kCarrier = Symbol.for('session-core.carrier')
 
 /** A 403 with csurf's code. */
 function refused (message) {
@@ -65,6 +67,12 @@ function makeCsrf (options, guard) {
     const bad = guard && guard(req)
     if (bad) return next(bad)
     if (ignore.has(req.method)) return next()
+    // the header option: a request that sent the id header and no session cookie carries no ambient
+    // credential (the core's carrier rule is its CSRF exemption, src/csrf.rs exempt)
+    if (req[kCarrier] === 'header') {
+      debug('exempt: the session id came in its header, no session cookie was sent')
+      return next()
+    }
     if (secFetchSite && req.headers['sec-fetch-site'] === 'cross-site') {
       debug('refused: Sec-Fetch-Site: cross-site')
       return next(refused('cross-site request refused (Sec-Fetch-Site: cross-site)'))

@@ -17,7 +17,7 @@ const { unsaveable } = require('./session')
 const { issecure } = require('./request')
 const events = require('./events')
 const users = require('./users')
-const { cacheHeaders } = require('../cache')
+const { cacheHeaders, varyOn } = require('../cache')
 const checks = require('../checks')
 
 const { IN, OUT } = native
@@ -29,6 +29,8 @@ const idText = (v) => (typeof v === 'string' ? v : null)
 function decide (state, phase) {
   const { req, res, mw } = state
   const sess = req.session
+  // a regenerated id inside the grace window (served read-only, or refused): no cookie, no store write
+  if (state.readOnly && (sess === undefined || sess === state.readOnlySession)) return 0
   const json = sess ? JSON.stringify(sess) : null
   const sid = idText(req.sessionID)
   if (req.sessionID !== undefined && sid === null) debug('session ignored because of bogus req.sessionID (%s)', typeof req.sessionID)
@@ -62,11 +64,16 @@ function decide (state, phase) {
     debug('not secured: cookie not set')
     checks.atRequest(mw, 'SECURE_ON_HTTP_REQUEST', 'cookie.secure')
   }
-  if (bits & OUT.SET_COOKIE) appendSetCookie(res, native.outA())
-  if (phase !== 'end' && mw.cacheHeaders) cacheHeaders(res, Boolean(bits & OUT.SET_COOKIE))
+  const setCookie = bits & OUT.SET_COOKIE ? native.outA() : null
   state.record = bits & OUT.RECORD ? native.outB() : undefined
   state.deadline = bits & OUT.DEADLINE ? native.num(3) : undefined
   state.delta = bits & OUT.DELTA ? native.outC() : undefined
+  if (state.idHeader !== null) {
+    if (phase !== 'end' || setCookie !== null) sendIdHeader(state, setCookie)
+    return bits
+  }
+  if (setCookie !== null) appendSetCookie(res, setCookie)
+  if (phase !== 'end' && mw.cacheHeaders) cacheHeaders(res, setCookie !== null)
   return bits
 }
 
@@ -178,6 +185,20 @@ function end (chunk, encoding, callback) {
     state._end.call(res, chunk, encoding, callback)
   })
   return this
+}
+
+/**
+ * A header request's answer (the header option): the signed id in the id header when the core
+ * decided a cookie, never a Set-Cookie; Cache-Control and Vary as the core says
+ * (src/session/transport.rs).
+ */
+function sendIdHeader (state, setCookie) {
+  const { res, mw } = state
+  const t = native.respond(true, setCookie, mw.name, mw.cacheHeaders)
+  if (res.headersSent) return
+  if (t.idHeader !== null) res.setHeader(state.idHeader, t.idHeader)
+  if (t.noStore) res.setHeader('Cache-Control', 'private, no-store')
+  if (t.vary) varyOn(res, state.idHeader)
 }
 
 function appendSetCookie (res, value) {

@@ -25,6 +25,8 @@ const { issecure, originalPathname } = require('./request')
 const events = require('./events')
 const users = require('./users')
 const checks = require('../checks')
+const { hashing } = require('./hashed')
+const { kCarrier } = require('./symbols')
 
 const { SessionCore, checkExpressOptions } = native.lean()
 const { createSession } = Store
@@ -44,7 +46,10 @@ function session (options) {
   const cookieOptions = opts.cookie || {}
   const generateId = opts.genid || api.generateSessionId
   const name = opts.name || opts.key || 'connect.sid'
-  const store = opts.store || new MemoryStore()
+  const rawStore = opts.store || new MemoryStore()
+  // hashIds: the store sees base64url(SHA-256(id)) where it would see an id (./hashed.js)
+  const hashIds = opts.hashIds === true
+  const store = hashIds ? hashing(rawStore) : rawStore
   const trustProxy = opts.proxy == null ? undefined : opts.proxy
   if (opts.resave === undefined) debug('undefined resave option; provide resave option (defaults to true)')
   if (opts.saveUninitialized === undefined) debug('undefined saveUninitialized option; provide saveUninitialized option (defaults to true)')
@@ -70,13 +75,18 @@ function session (options) {
   }
 
   // store.generate is what express-session's Store#regenerate calls: a new session on req.
-  store.generate = function generate (req) {
+  rawStore.generate = function generate (req) {
     const id = generateId(req)
     if (id && typeof id.then === 'function') return id.then((value) => setup(req, value))
     setup(req, id)
   }
 
   function setup (req, id) {
+    if (hashIds && !(typeof id === 'string' && native.storeKeys(id, true).hashable)) {
+      const err = new Error('hashIds needs session ids of at least 22 characters (128 random bits): genid gave a shorter one')
+      err.code = 'ERR_SESSION_CORE_SHORT_ID'
+      throw err
+    }
     req.sessionID = id
     req.session = new Session(req)
     const resolved = typeof cookieOptions === 'function' ? cookieOptions(req) : cookieOptions
@@ -103,7 +113,13 @@ function session (options) {
     // a record over this many bytes warns once per process ("keep sessions lightweight")
     sizeWarning: opts.recordSizeWarning == null ? RECORD_SIZE_WARNING : Number(opts.recordSizeWarning) || 0,
     checks: opts.checks,
-    cacheHeaders: opts.cacheHeaders !== false
+    cacheHeaders: opts.cacheHeaders !== false,
+    name,
+    // issue 16's options (decided in the core: src/session/{hashed,grace,transport}.rs)
+    rawStore,
+    hashIds,
+    grace: opts.regenerateGrace > 0 ? opts.regenerateGrace : 0,
+    header: opts.header || null
   }
   let storeReady = true
   if (typeof store.on === 'function') {
@@ -132,15 +148,23 @@ function session (options) {
 
     // The one call when the session loads: which id does the cookie carry, under which secret?
     const header = req.headers.cookie
-    let index = typeof header === 'string' ? native.cookieId(sc, header, false) : -1
-    if (index >= 0) {
+    // with the header option: a request that sent no session cookie and the id header is a header request
+    const idHeader = mw.header === null ? null : headerOf(mw.header, req)
+    const carried = idHeader === null ? null : native.carrier(typeof header === 'string' ? header : undefined, name, headerValue(req, idHeader))
+    let index = -1
+    if (carried !== null && carried.header) {
+      state.idHeader = idHeader
+      req[kCarrier] = 'header'
+      if (carried.id !== null) index = native.cookieId(sc, carried.id, true)
+      if (index >= 0) state.cookieId = native.outA()
+    } else if ((index = typeof header === 'string' ? native.cookieId(sc, header, false) : -1) >= 0) {
       state.cookieId = native.outA()
-    } else if (req.signedCookies && typeof req.signedCookies[name] === 'string' && req.signedCookies[name]) {
+    } else if (state.idHeader === null && req.signedCookies && typeof req.signedCookies[name] === 'string' && req.signedCookies[name]) {
       // verified by cookie-parser, but not by the secret the session signs with (cookie-parser exposes
       // only its first secret as req.secret): an older secret, so the cookie is re-signed
       index = 1
       state.cookieId = req.signedCookies[name]
-    } else if (req.cookies && typeof req.cookies[name] === 'string') {
+    } else if (state.idHeader === null && req.cookies && typeof req.cookies[name] === 'string') {
       index = native.cookieId(sc, req.cookies[name], true)
       if (index >= 0) state.cookieId = native.outA()
     }
@@ -169,11 +193,98 @@ function session (options) {
   return session
 }
 
+/** The id header's name for this request (the option, or its function's answer), or null. */
+function headerOf (option, req) {
+  const h = typeof option === 'function' ? option(req) : option
+  return typeof h === 'string' && h !== '' ? h.toLowerCase() : null
+}
+
+/** The id header's value as sent (undefined: not sent; a repeated header counts as not sent). */
+function headerValue (req, name) {
+  const v = req.headers[name]
+  return typeof v === 'string' ? v : undefined
+}
+
 /** A new session on the request, then on to the app (genid may be async). */
 function generate (state) {
-  const pending = state.mw.store.generate(state.req)
+  let pending
+  try {
+    pending = state.mw.store.generate(state.req)
+  } catch (e) {
+    return state.next(e)
+  }
   if (pending && typeof pending.then === 'function') pending.then(() => generated(state), state.next)
   else generated(state)
+}
+
+/**
+ * Not found under its key: with hashIds, the plain id is tried once (a record from before the option,
+ * moved to its key); with regenerateGrace, the tombstone a regenerate left. True when a lookup is on its way.
+ */
+function lookFurther (state) {
+  const { mw, req } = state
+  if (state.lookup === 0 && (mw.hashIds || mw.grace > 0)) state.keys = native.storeKeys(req.sessionID, mw.hashIds)
+  if (state.lookup === 0 && mw.hashIds && state.keys.legacy !== null) {
+    state.lookup = 1
+    callStore(mw.rawStore, 'get', [state.keys.legacy], (err, sess) => migrate(state, err, sess), mw.storeTimeout)
+    return true
+  }
+  if (state.lookup <= 1 && mw.grace > 0) {
+    state.lookup = 2
+    callStore(mw.rawStore, 'get', [state.keys.grace], (err, tomb) => graced(state, err, tomb), mw.storeTimeout)
+    return true
+  }
+  return false
+}
+
+/** A record under the plain id (written before hashIds): moved to its key, then loaded. */
+function migrate (state, err, sess) {
+  if (err || !sess || typeof sess !== 'object') return loaded(state, err, undefined)
+  const { mw, req } = state
+  debug('moving session %s to its hashed key', events.tagOf(req.sessionID))
+  const legacy = state.keys.legacy
+  let json
+  try {
+    json = JSON.stringify(sess)
+  } catch (e) {
+    return loaded(state, null, sess)
+  }
+  callStore(mw.rawStore, 'set', [state.keys.key, JSON.parse(json)], (e) => {
+    if (e) return state.next(e)
+    callStore(mw.rawStore, 'destroy', [legacy], (e2) => e2 && debug('the plain-id record was not removed: %s', e2.message), mw.storeTimeout)
+    loaded(state, null, sess, json)
+  }, mw.storeTimeout)
+}
+
+/** The tombstone of a regenerated id (or none): the core says read-only, conflict, or over. */
+function graced (state, err, tomb) {
+  if (err || !tomb || typeof tomb !== 'object') return loaded(state, err, undefined)
+  const { req, mw } = state
+  let json
+  try {
+    json = JSON.stringify(tomb)
+  } catch (e) {
+    return loaded(state, null, undefined)
+  }
+  const rule = native.grace(json, req.method, Date.now(), mw.grace)
+  if (rule === 'over') return loaded(state, null, undefined)
+  // read-only or refused: nothing of this request reaches the cookie or the store
+  state.readOnly = true
+  if (rule === 'conflict') {
+    debug('unsafe request with a regenerated session id: 409')
+    events.sessionEvent('reject', req.sessionID, { reason: 'regenerated' })
+    return state.next(Session.regeneratedError())
+  }
+  if (tomb.cookie && typeof tomb.cookie === 'object') delete tomb.cookie.regenerated
+  try {
+    createSession(req, tomb)
+  } catch (e) {
+    state.readOnly = false
+    return loaded(state, null, undefined)
+  }
+  state.readOnlySession = req.session
+  debug('regenerated session %s served read-only', events.tagOf(req.sessionID))
+  state.next()
 }
 
 function generated (state) {
@@ -203,7 +314,10 @@ function loaded (state, err, sess, json) {
     return state.next(err)
   }
   try {
+    // a tombstone (cookie.regenerated, src/session/grace.rs) is never a live session, whatever its key
+    if (sess && sess.cookie && typeof sess.cookie === 'object' && sess.cookie.regenerated !== undefined && state.lookup !== 2) sess = undefined
     if (err || !sess) {
+      if (lookFurther(state)) return
       debug('no session found')
       events.sessionEvent('reject', req.sessionID, { reason: 'not-found' })
       return generate(state)

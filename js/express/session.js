@@ -90,6 +90,8 @@ defineMethod(Session.prototype, 'save', function save (fn) {
   const sess = this
   const req = this.req
   const state = req[kState]
+  // a regenerated id served read-only inside the grace window is never written
+  if (state && state.readOnly && state.readOnlySession === this) return settle(fn, regeneratedError(), this)
   const store = req.sessionStore
   const timeout = timeoutOf(req)
   const merging = merges(store, state, sess)
@@ -169,6 +171,7 @@ defineMethod(Session.prototype, 'regenerate', function regenerate (options, fn) 
   const req = this.req
   const store = req.sessionStore
   const previous = req.sessionID
+  const state = req[kState]
   const result = callbackOrPromise(fn, (done) => {
     const after = (err) => {
       if (!err) events.sessionEvent('regenerate', req.sessionID, { previous: events.tagOf(previous) })
@@ -180,10 +183,43 @@ defineMethod(Session.prototype, 'regenerate', function regenerate (options, fn) 
       }
       done(err)
     }
-    regenerateOn(store, req, after, timeoutOf(req))
+    const t = state && tombstoneOf(state, old)
+    if (!t) return regenerateOn(store, req, after, timeoutOf(req))
+    // regenerateGrace: the old record's tombstone first, under its own key (requests in flight
+    // with the old id read it, read-only, for the window), then the regenerate as always
+    callStore(state.mw.rawStore, 'set', [t.key, t.record], (err) => {
+      if (err) return done(err)
+      regenerateOn(store, req, after, timeoutOf(req))
+    }, timeoutOf(req))
   })
   return result === undefined ? this : result
 })
+
+/**
+ * With regenerateGrace, the tombstone of a session loaded from the store: `{ key, record }` (the
+ * record as the store has it, made a tombstone by the core), or null (no grace, or nothing stored).
+ */
+function tombstoneOf (state, sess) {
+  const mw = state.mw
+  if (!(mw.grace > 0) || !state.fromStore || state.originalId !== sess.id || state.readOnly) return null
+  const stored = state.saved !== null ? state.saved : state.original
+  try {
+    const keys = native.storeKeys(sess.id, mw.hashIds)
+    return { key: keys.grace, record: JSON.parse(native.tombstone(stored, Date.now(), mw.grace)) }
+  } catch (e) {
+    return null // a stored text that is no record: regenerated without grace
+  }
+}
+
+/** The error of a write to a regenerated session inside the grace window (409). */
+function regeneratedError () {
+  const err = new Error('this session was regenerated (a sign-in): it is read-only here; retry with the new session')
+  err.code = 'ESESSIONREGENERATED'
+  err.status = 409
+  err.statusCode = 409
+  err.expose = true
+  return err
+}
 
 /** Reports an error the way the method was called: to the callback, or as a rejected Promise. */
 function settle (fn, err, self) {
@@ -203,3 +239,4 @@ function unsaveable (cause) {
 module.exports = Session
 module.exports.callbackOrPromise = callbackOrPromise
 module.exports.unsaveable = unsaveable
+module.exports.regeneratedError = regeneratedError

@@ -30,6 +30,11 @@ class RequestState {
     this.record = undefined // the record the last decision wrote (for the store)
     this.deadline = undefined // ... and when the store may forget it
     this.delta = undefined // ... and, for a store that merges, what this request changed (wire text)
+    this.idHeader = null // the id header's name, on a header request (the header option)
+    this.lookup = 0 // on a miss: 1 the plain id tried (hashIds), 2 the tombstone (regenerateGrace)
+    this.keys = null // the store keys of the id (hashIds, regenerateGrace)
+    this.readOnly = false // a regenerated id inside the grace window: no cookie, no store write
+    this.readOnlySession = null // ... for this session object
     this.endedReason = undefined // why a loaded session was discarded: expired, idle, absolute, signed-out
     // when the request began (a session's "signed in since", for its user's index): only with `user`
     this.startedAt = mw.user !== null ? Date.now() : 0

@@ -131,6 +131,28 @@ declare namespace session {
     user?: (req: Request) => string | number | null | undefined | false
     /** A saved record over this many bytes warns once per process (default 4096); false or 0: never. */
     recordSizeWarning?: number | false
+    /**
+     * Ids hashed at rest: every store sees base64url(SHA-256(id)) as the key, never the id, so a
+     * store dump opens no session. `req.sessionStore` hashes the ids given to it (`current`,
+     * `except`). Records under plain ids are moved on first read. Ids must be at least 22
+     * characters (128 random bits). Default false.
+     */
+    hashIds?: boolean
+    /**
+     * Milliseconds (at most 60000) after `regenerate()` during which a request with the old id gets
+     * the old data read-only (GET, HEAD, OPTIONS, TRACE; no Set-Cookie) or, for any other method, a
+     * 409 error with `code: 'ESESSIONREGENERATED'`. Never the new session. `destroy()` has no grace.
+     * Default off.
+     */
+    regenerateGrace?: number
+    /**
+     * The session id in a request header, for API and mobile clients: a header name
+     * ('x-session-id'), or a function of req returning one (or nothing: cookies only for that
+     * request). Read only when no session cookie was sent; the signed id comes back in the same
+     * header when it changes, with `Cache-Control: private, no-store` and `Vary: <header>`. Such
+     * requests are exempt from `csrf()`. Keep the id out of logs and URLs.
+     */
+    header?: string | ((req: Request) => string | null | undefined | false)
   }
 
   /** One session of a user, as `sessionsOf` lists it: a tag, never the id. */

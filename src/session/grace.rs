@@ -44,13 +44,16 @@ impl Grace {
     }
 }
 
-/// The key a tombstone is kept under: `regenerated:` and the old session's store key.
+/// What a tombstone's key starts with.
+pub const GRACE_PREFIX: &str = "regenerated:";
+
+/// The key a tombstone is kept under: [`GRACE_PREFIX`] and the old session's store key.
 ///
 /// ```
 /// assert_eq!(session_core::session::grace_key("abc"), "regenerated:abc");
 /// ```
 pub fn grace_key(key: &str) -> String {
-    format!("regenerated:{key}")
+    format!("{GRACE_PREFIX}{key}")
 }
 
 /// The tombstone of the record `record` regenerated at `now`: the record with `cookie.expires` at

@@ -43,19 +43,31 @@ pub struct StoreKeys {
 
 /// The keys of session `id`: hashed with `hash_ids` (and the plain id to migrate from), else the id.
 ///
+/// No legacy lookup for an id that could name a record written *with* the option: one shaped as
+/// a store key (43 base64url characters) or a tombstone's key (`regenerated:…`). Otherwise whoever
+/// holds a store dump and the signing secret could sign a store key as an id, and the migration
+/// would hand over the record it names. (Ids from `uid-safe(32)`, 43 characters, are not migrated.)
+///
 /// ```
 /// use session_core::session::{store_keys, store_key};
 /// let k = store_keys("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", true);
 /// assert_eq!(k.key, store_key("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
 /// assert_eq!(k.legacy.as_deref(), Some("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
+/// assert_eq!(store_keys(&k.key, true).legacy, None); // a store key is never looked up as an id
 /// assert_eq!(store_keys("abc", false).key, "abc");
 /// ```
 pub fn store_keys(id: &str, hash_ids: bool) -> StoreKeys {
     if hash_ids {
-        StoreKeys { key: store_key(id), legacy: Some(id.to_owned()) }
+        let legacy = (!is_key_shaped(id) && !id.starts_with(crate::session::GRACE_PREFIX)).then(|| id.to_owned());
+        StoreKeys { key: store_key(id), legacy }
     } else {
         StoreKeys { key: id.to_owned(), legacy: None }
     }
+}
+
+/// Is `text` shaped as a store key: 43 base64url characters (what SHA-256 encodes to)?
+fn is_key_shaped(text: &str) -> bool {
+    text.len() == 43 && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// May a new session have this id with `hashIds` on? At least [`MIN_HASHED_ID_LENGTH`] characters

@@ -16,7 +16,7 @@ mod users;
 pub use decision::{CookieId, Facts, Input, Output, Phase, Session, SessionOptions};
 pub use delta::{apply, delta, Ops};
 pub use expiry::{deadline, ended, touched_expires, Ended, Timeouts};
-pub use grace::{grace, grace_key, is_safe_method, tombstone, Grace, REGENERATED_FIELD};
+pub use grace::{grace, grace_key, is_safe_method, tombstone, Grace, GRACE_PREFIX, REGENERATED_FIELD};
 pub use hashed::{hashable_id, index_arg, store_key, store_keys, StoreKeys, MIN_HASHED_ID_LENGTH, TAG_LENGTH};
 pub use record::{data_part, CookieTimes, Record};
 pub use transport::{carrier, header_id, respond, sends_cookie, Carrier, Transport, NO_STORE};

@@ -24,7 +24,10 @@ app.use(session({
   checks: 'throw',
   cacheHeaders: true,
   user: (req) => req.session.user,
-  recordSizeWarning: 8192
+  recordSizeWarning: 8192,
+  hashIds: true,
+  regenerateGrace: 10000,
+  header: (req) => (req.path.startsWith('/api/') ? 'x-session-id' : null)
 }))
 
 // the per-user index: "your devices", sign out one, sign out everywhere else (issue 11)
