@@ -218,6 +218,9 @@ function tag (id) {
 }
 
 // ---- issue 16's opt-in rules (src/session/{hashed,grace,transport}.rs), one lean call each ----
+// They live in the client build (src/wasm/front.rs): the Express middleware loads it only when
+// hashIds, regenerateGrace or header is on, so the Express build stays small for everyone else.
+// Each answer is read before any other build is called (the crossing state is per build).
 
 /**
  * The store keys of session `id` (`hash`: the hashIds option): `{ key, legacy, grace, hashable }`;
@@ -225,35 +228,39 @@ function tag (id) {
  */
 function storeKeys (id, hash) {
   if (typeof id !== 'string') throw typeError('id', 'must be a string')
-  use(leanB())
+  use(clientB())
   begin(id.length)
-  const bits = leanBuild.glue.storeKeysSlot(put(id), Boolean(hash))
+  const bits = clientBuild.glue.keysSlot(put(id), Boolean(hash), false)
   return { key: out(0, false), legacy: bits & 2 ? out(1, true) : null, grace: out(2, false), hashable: Boolean(bits & 1) }
 }
 
 /** `sessionsOf`'s `current` / `destroyUser`'s `except` as a hashing store must see it. */
 function indexArg (value, hash) {
-  use(leanB())
+  use(clientB())
   begin(value.length)
-  leanBuild.glue.indexArgSlot(put(value), Boolean(hash))
+  clientBuild.glue.keysSlot(put(value), Boolean(hash), true)
   return out(0, true)
 }
 
 /** The tombstone of `record` regenerated at `now` with a window of `grace` ms (JSON text). */
 function tombstone (record, now, grace) {
-  use(leanB())
+  use(clientB())
   begin(record.length)
-  leanBuild.glue.tombstoneSlot(put(record), now, grace)
+  if (clientBuild.glue.graceSlot(put(record), -1, now, grace) !== 3) {
+    const err = new Error('session record is unreadable: not a session record')
+    err.code = 'ERR_SESSION_CORE_BAD_RECORD'
+    throw err
+  }
   return out(0, true)
 }
 
 /** What a request with `method` gets from a tombstone: 'over', 'read-only' or 'conflict'. */
 const GRACE = ['over', 'read-only', 'conflict']
 function grace (record, method, now, window) {
-  use(leanB())
+  use(clientB())
   begin(record.length + method.length)
   const a = put(record)
-  return GRACE[leanBuild.glue.graceSlot(a, put(String(method)), now, window)]
+  return GRACE[clientBuild.glue.graceSlot(a, put(String(method)), now, window)]
 }
 
 /**
@@ -261,11 +268,11 @@ function grace (record, method, now, window) {
  * for a header request, `{ header: false }` for a cookie request. `idHeader` undefined: not sent.
  */
 function carrier (cookieHeader, name, idHeader) {
-  use(leanB())
+  use(clientB())
   begin(len(cookieHeader) + name.length + len(idHeader))
   const a = put(cookieHeader)
   const b = put(name)
-  if (leanBuild.glue.carrierSlot(a, b, put(idHeader)) === 0) return NOT_HEADER
+  if (clientBuild.glue.transportSlot(0, a, b, put(idHeader), 0) === 0) return NOT_HEADER
   const id = out(0, true)
   return { header: true, id: id === '' ? null : id }
 }
@@ -276,16 +283,16 @@ const NOT_HEADER = Object.freeze({ header: false, id: null })
  * carrier, the Set-Cookie value the core decided (or null) and the cookie's name.
  */
 function respond (headerRequest, setCookie, name, cacheHeaders) {
-  use(leanB())
+  use(clientB())
   begin(len(setCookie) + name.length)
   const a = put(setCookie)
-  const bits = leanBuild.glue.respondSlot(Boolean(headerRequest), a, put(name), Boolean(cacheHeaders))
+  const bits = clientBuild.glue.transportSlot(1, a, put(name), -1, (headerRequest ? 1 : 0) | (cacheHeaders ? 2 : 0))
   return { setCookie: Boolean(bits & 1), idHeader: bits & 2 ? out(0, true) : null, noStore: Boolean(bits & 4), vary: Boolean(bits & 8) }
 }
 
 /** Is a request exempt from the CSRF check (src/csrf.rs `exempt`)? */
 function csrfExempt (sessionCookieSent, idHeaderSent) {
-  return leanB().glue.csrfExempt(Boolean(sessionCookieSent), Boolean(idHeaderSent))
+  return clientB().glue.transportSlot(2, -1, -1, -1, (sessionCookieSent ? 1 : 0) | (idHeaderSent ? 2 : 0)) === 1
 }
 
 function typeError (field, reason) {

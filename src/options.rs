@@ -563,11 +563,28 @@ pub fn express_options(options: &Value) -> Result<SessionOptions, Error> {
     if let Some(v) = f.get("recordSizeWarning").filter(|v| !v.is_null()) {
         record_size_warning(v)?;
     }
+    // the Express wasm build leaves these to the client build's checkServerOptions, which the
+    // middleware calls when one of them is set (src/wasm/front.rs): the Express build stays lean
+    #[cfg(any(feature = "client", not(target_arch = "wasm32")))]
     server_extras(&f)?;
     let t = timeouts(&f)?;
     let o = SessionOptions { name, resave, save_uninitialized, rolling, unset, timeouts: t };
     o.validate()?;
     Ok(o)
+}
+
+/// Checks only the Express options of issue 16 (`hashIds`, `regenerateGrace`, `header`): what the
+/// client wasm build checks for the Express middleware (its own build leaves them out).
+///
+/// ```
+/// use session_core::options::server_options;
+/// use serde_json::json;
+/// assert!(server_options(&json!({ "header": "x-session-id" })).is_ok());
+/// assert!(server_options(&json!({ "regenerateGrace": -1 })).is_err());
+/// ```
+#[cfg(any(feature = "client", not(target_arch = "wasm32")))]
+pub fn server_options(options: &Value) -> Result<(), Error> {
+    server_extras(&top_level(options)?)
 }
 
 /// The longest `regenerateGrace`: a minute. The window exists for requests already in flight at a
@@ -577,6 +594,7 @@ pub const MAX_REGENERATE_GRACE_MS: f64 = 60_000.0;
 /// The Express middleware's opt-in options of issue 16: `hashIds` (a boolean), `regenerateGrace`
 /// (ms, at most [`MAX_REGENERATE_GRACE_MS`]) and `header` (a header name, or a function of req
 /// returning one).
+#[cfg(any(feature = "client", not(target_arch = "wasm32")))]
 fn server_extras(f: &Map<String, Value>) -> Result<(), Error> {
     flag(f, "hashIds", false)?;
     if let Some(v) = f.get("regenerateGrace").filter(|v| !v.is_null()) {
@@ -589,26 +607,20 @@ fn server_extras(f: &Map<String, Value>) -> Result<(), Error> {
     match f.get("header") {
         None | Some(Value::Null) => Ok(()),
         Some(v) if is_fn(v) => Ok(()),
-        Some(Value::String(h)) => {
-            let token =
-                !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
-            let lower = h.to_ascii_lowercase();
-            if !token {
-                Err(Error::option("header", "must be a header name (an RFC 9110 token, such as x-session-id)"))
-            } else if ["cookie", "set-cookie", "cache-control", "vary", "host", "content-length"]
-                .contains(&lower.as_str())
-            {
-                Err(Error::option(
-                    "header",
-                    "must be a header of its own (such as x-session-id), not one HTTP gives a meaning",
-                ))
-            } else {
-                Ok(())
-            }
+        // a token (the cookie name rule: RFC 7230's), and not a header HTTP gives a meaning
+        Some(Value::String(h))
+            if cookie_name("header", &Value::String(h.clone())).is_ok()
+                && !["cookie", "set-cookie", "cache-control", "vary", "host", "content-length"]
+                    .iter()
+                    .any(|n| n.eq_ignore_ascii_case(h)) =>
+        {
+            Ok(())
         }
-        Some(v) => {
-            Err(bad("header", "a header name (such as \"x-session-id\"), or a function of req returning one", v))
-        }
+        Some(v) => Err(bad(
+            "header",
+            "a header name of its own (such as \"x-session-id\"), or a function of req returning one",
+            v,
+        )),
     }
 }
 

@@ -42,6 +42,8 @@ function session (options) {
   // the option (`code`, `field`), unknown names refused with a "did you mean".
   const described = describeOptions(opts)
   const coreOptions = checkExpressOptions(described)
+  // issue 16's options are checked by the build that decides them (the client build: loaded only then)
+  if (opts.hashIds != null || opts.regenerateGrace != null || opts.header != null) native.client().checkServerOptions(described)
 
   const cookieOptions = opts.cookie || {}
   const generateId = opts.genid || api.generateSessionId

@@ -53,7 +53,10 @@ pub const GRACE_PREFIX: &str = "regenerated:";
 /// assert_eq!(session_core::session::grace_key("abc"), "regenerated:abc");
 /// ```
 pub fn grace_key(key: &str) -> String {
-    format!("{GRACE_PREFIX}{key}")
+    let mut out = String::with_capacity(GRACE_PREFIX.len() + key.len());
+    out.push_str(GRACE_PREFIX);
+    out.push_str(key);
+    out
 }
 
 /// The tombstone of the record `record` regenerated at `now`: the record with `cookie.expires` at
@@ -92,13 +95,15 @@ pub fn is_safe_method(method: &str) -> bool {
 /// ```
 pub fn grace(tombstone: &str, method: &str, now: i64, grace_ms: f64) -> Grace {
     let Ok(r) = Record::parse(tombstone) else { return Grace::Over };
-    let Some(at) = r.get(REGENERATED_FIELD).and_then(|v| v.parse::<i64>().ok()) else { return Grace::Over };
+    // a number (as JSON writes it): a stamp of any other shape is no stamp
+    let stamp = r.get(REGENERATED_FIELD).filter(|v| v.starts_with(|c: char| c.is_ascii_digit() || c == '-'));
+    let Some(at) = stamp.and_then(|v| v.parse::<f64>().ok()).filter(|f| f.is_finite()) else { return Grace::Over };
     if !(grace_ms > 0.0 && grace_ms.is_finite()) {
         return Grace::Over;
     }
     // a regenerate "in the future" (clocks of two servers apart) counts from now
-    let elapsed = now.saturating_sub(at).max(0);
-    if (elapsed as f64) >= grace_ms {
+    let elapsed = (now as f64 - at).max(0.0);
+    if elapsed >= grace_ms {
         Grace::Over
     } else if is_safe_method(method) {
         Grace::ReadOnly

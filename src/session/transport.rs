@@ -15,7 +15,7 @@
 //!   never adds a custom header to a cross-site request on its own, and a request that sent no
 //!   session cookie carries no ambient credential to forge with.
 
-use crate::cookie::{decode_uri_component, for_each_kept};
+use crate::cookie::{decode_uri_component, get_cookie};
 
 /// How a request's session id travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,9 +35,7 @@ pub enum Carrier {
 /// assert!(!sends_cookie("a=1", "connect.sid"));
 /// ```
 pub fn sends_cookie(cookie_header: &str, name: &str) -> bool {
-    let mut found = false;
-    for_each_kept(cookie_header, |k, _| found |= k == name);
-    found
+    get_cookie(cookie_header, name).is_some()
 }
 
 /// The carrier of a request: its Cookie header (if any), the session cookie's `name`, and whether
@@ -69,7 +67,7 @@ pub fn carrier(cookie_header: Option<&str>, name: &str, id_header: Option<&str>)
 /// assert_eq!(header_id(""), None);
 /// ```
 pub fn header_id(value: &str) -> Option<String> {
-    let v = value.trim_matches([' ', '\t']);
+    let v = value.trim_matches(|c| c == ' ' || c == '\t');
     if v.is_empty() {
         return None;
     }
