@@ -231,7 +231,7 @@ function storeKeys (id, hash) {
   use(clientB())
   begin(id.length)
   const bits = clientBuild.glue.keysSlot(put(id), Boolean(hash), false)
-  return { key: out(0, false), legacy: bits & 2 ? out(1, true) : null, grace: out(2, false), hashable: Boolean(bits & 1) }
+  return { key: out(0, true), legacy: bits & 2 ? out(1, true) : null, grace: out(2, true), hashable: Boolean(bits & 1) }
 }
 
 /** `sessionsOf`'s `current` / `destroyUser`'s `except` as a hashing store must see it. */
