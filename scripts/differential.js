@@ -216,6 +216,64 @@ const kinds = {
     c.expected = native.ended(new (native.lean().SessionCore)(JSON.stringify(options), options.secrets), JSON.stringify(c.record), c.now) || null
     return c
   },
+  // issue 16's server-side rules (the client build answers them, as for the Express middleware)
+  hashids () {
+    const c = { hashIds: chance(0.7) }
+    if (chance(0.2)) {
+      c.op = 'index'
+      c.value = chance(0.3) ? str(8) : chance(0.5) ? ID() : str(40)
+      c.expected = native.indexArg(c.value, c.hashIds)
+    } else {
+      c.op = 'keys'
+      c.id = chance(0.6) ? ID() : chance(0.3) ? native.storeKeys(ID(), true).key : str(60)
+      const k = native.storeKeys(c.id, c.hashIds)
+      c.expected = { key: k.key, legacy: k.legacy, grace: k.grace, hashable: k.hashable }
+    }
+    return c
+  },
+  grace () {
+    const c = { now: NOW + below(30000) - 5000, grace: pick([10000, 1, 60000, 0.5]) }
+    if (chance(0.3)) {
+      c.op = 'tombstone'
+      c.record = recordText()
+      try {
+        c.expected = native.tombstone(c.record, c.now, c.grace)
+      } catch (e) {
+        if (!e.code) throw e
+        c.expected = { error: e.code }
+      }
+    } else {
+      c.op = 'grace'
+      const base = JSON.stringify(record())
+      c.record = chance(0.7) ? base.replace('"cookie":{', `"cookie":{"regenerated":${chance(0.8) ? NOW : str(4)},`) : recordText()
+      c.method = chance(0.8) ? pick(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'TRACE', 'get']) : str(6)
+      c.expected = native.grace(c.record, c.method, c.now, c.grace)
+    }
+    return c
+  },
+  transport () {
+    const c = { cookieName: pick(NAMES) }
+    const r = below(3)
+    if (r === 0) {
+      c.op = 'carrier'
+      c.cookie = chance(0.6) ? header() : null
+      c.header = chance(0.7) ? (chance(0.5) ? 's:' + str(30) : str(40)) : null
+      const got = native.carrier(c.cookie ?? undefined, c.cookieName, c.header ?? undefined)
+      c.expected = { header: got.header, id: got.id }
+    } else if (r === 1) {
+      c.op = 'respond'
+      c.headerRequest = chance(0.6)
+      c.setCookie = chance(0.7) ? `${chance(0.8) ? c.cookieName : pick(NAMES)}=${str(40)}; Path=/` : null
+      c.cacheHeaders = chance(0.5)
+      c.expected = native.respond(c.headerRequest, c.setCookie, c.cookieName, c.cacheHeaders)
+    } else {
+      c.op = 'csrf'
+      c.cookieSent = chance(0.5)
+      c.headerSent = chance(0.5)
+      c.expected = native.csrfExempt(c.cookieSent, c.headerSent)
+    }
+    return c
+  },
   client () {
     const options = pick([{ name: 'session' }, { name: 'session', encrypt: true }, { name: 'session', signed: false }, { name: 'session', algorithm: 'sha256' }])
     const keys = SECRETS
