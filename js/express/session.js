@@ -172,6 +172,8 @@ defineMethod(Session.prototype, 'regenerate', function regenerate (options, fn) 
   const store = req.sessionStore
   const previous = req.sessionID
   const state = req[kState]
+  // a regenerated id served read-only inside the grace window: its new cookie would sign the user out
+  if (state && state.readOnly && state.readOnlySession === this) return settle(fn, regeneratedError(), this)
   const result = callbackOrPromise(fn, (done) => {
     const after = (err) => {
       if (!err) events.sessionEvent('regenerate', req.sessionID, { previous: events.tagOf(previous) })

@@ -28,6 +28,7 @@ function app (express, store, extra) {
   }))
   a.post('/logout', (req, res, next) => req.session.destroy((err) => (err ? next(err) : res.send('bye'))))
   a.get('/me', (req, res) => res.json({ user: req.session.userId || null, cart: req.session.cart || 0 }))
+  a.get('/renew', (req, res, next) => req.session.regenerate((err) => (err ? next(err) : res.send('renewed'))))
   a.get('/slow', async (req, res) => { await sleep(Number(req.query.ms) || 100); res.json({ user: req.session.userId || null, cart: req.session.cart || 0 }) })
   a.get('/devices', async (req, res, next) => {
     try { res.json(await req.sessionStore.sessionsOf(req.session.userId, { current: req.sessionID })) } catch (e) { next(e) }
@@ -215,6 +216,9 @@ for (const [label, express] of EXPRESSES) {
           const r = await request(a)[method]('/cart').set('Cookie', planted)
           assert.strictEqual(r.status, 409, method)
         }
+        const renew = await request(a).get('/renew').set('Cookie', planted)
+        assert.strictEqual(renew.status, 409, 'a regenerate on the read-only session is refused: its cookie would sign the victim out')
+        assert.strictEqual(setCookie(renew), undefined)
         const asLogin = await request(a).post('/login/attacker').set('Cookie', planted)
         assert.strictEqual(asLogin.status, 409, 'a regenerate from the planted id inside the window is refused too')
         assert.strictEqual((await request(a).get('/me').set('Cookie', victim)).body.user, 'victim')
