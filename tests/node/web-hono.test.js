@@ -95,3 +95,37 @@ test('session-core/hono on Node', async (t) => {
     assert.match(r.res.headers.get('cache-control'), /no-cache="Set-Cookie"/)
   })
 })
+
+test('session-core/hono with session-core/redis (a real redis-server), shared with the Express drop-in', async (t) => {
+  const servers = require('./redis-servers')
+  const { open } = require('./redis-clients')
+  const RedisStore = require(path.join(dir, 'redis'))
+  const server = await servers.standalone()
+  t.after(() => server.stop())
+  const { client, close } = await open('ioredis5', { url: server.url })
+  t.after(close)
+  const store = new RedisStore({ client })
+  const { serve } = await import('@hono/node-server')
+  const app = await honoApp(store)
+  const hono = await new Promise((resolve) => { const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s)) })
+  t.after(() => new Promise((resolve) => hono.close(resolve)))
+  const url = `http://127.0.0.1:${hono.address().port}`
+  const ex = express()
+  ex.use(expressSession({ secret: 'web-test-secret', store, resave: false, saveUninitialized: false, cookie: { maxAge: 3600000 } }))
+  ex.get('/whoami', (req, res) => res.json({ user: req.session.user ?? null, n: req.session.n ?? null }))
+  const exServer = await new Promise((resolve) => { const s = http.createServer(ex).listen(0, '127.0.0.1', () => resolve(s)) })
+  t.after(() => new Promise((resolve) => exServer.close(resolve)))
+
+  const { replayed } = await scenario(`${url}/store`)
+  assert.strictEqual(replayed.user, null)
+  const jar = new Jar()
+  const { token } = (await call(jar, `${url}/store/token`)).body
+  await call(jar, `${url}/store/login?user=dee`, { method: 'POST', headers: { 'x-csrf-token': token } })
+  await call(jar, `${url}/store/count`)
+  const r = await call(jar, `http://127.0.0.1:${exServer.address().port}/whoami`)
+  assert.deepStrictEqual(r.body, { user: 'dee', n: 1 })
+  // the record in Redis has a TTL from the cookie's expiry (the store's rule, as for the drop-in)
+  const sid = decodeURIComponent(jar.cookies.get('connect.sid')).slice(2).split('.')[0]
+  const ttl = Number((await server.cli('PTTL', 'sess:' + sid)).trim())
+  assert.ok(ttl > 3500000 && ttl <= 3600000, String(ttl))
+})

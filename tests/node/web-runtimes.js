@@ -36,10 +36,10 @@ function freePort () {
 }
 
 /** Starts `cmd args` in `cwd`; resolves with the port when `ready(output)` finds it. */
-function start (name, cmd, args, cwd, ready, port) {
+function start (name, cmd, args, cwd, ready, port, env) {
   if (!fs.existsSync(cmd)) throw new Error(`${name} is not installed (${cmd}): run npm ci (make deps)`)
   return new Promise((resolve, reject) => {
-    const proc = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
+    const proc = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...env } })
     let output = ''
     let done = false
     const timer = setTimeout(() => fail(new Error(`${name} did not start in 30 s:\n${output}`)), 30000)
@@ -98,6 +98,13 @@ async function bun () {
   return start('bun', bin('bun'), ['run', 'bun.mjs'], fixture(), listening)
 }
 
+/** Bun with session-core/redis on the redis-server at `redisUrl` (ioredis 5 from the devDependencies). */
+async function bunRedis (redisUrl) {
+  const dir = fixture()
+  fs.symlinkSync(path.join(root, 'node_modules', 'ioredis5'), path.join(dir, 'node_modules', 'ioredis5'), 'dir')
+  return start('bun', bin('bun'), ['run', 'bun-redis.mjs'], dir, listening, undefined, { REDIS_URL: redisUrl })
+}
+
 async function deno () {
   const dir = fixture()
   // no network but the loopback; reads only the fixture (the package's wasm file through the symlink)
@@ -137,4 +144,4 @@ const app :Workerd.Worker = (
   return start('workerd', bin('workerd'), ['serve', 'config.capnp', '--verbose'], dir, () => null, port)
 }
 
-module.exports = { bun, deno, workerd, fixture, freePort, start, stop, pkgDir }
+module.exports = { bun, bunRedis, deno, workerd, fixture, freePort, start, stop, pkgDir }
