@@ -14,11 +14,13 @@ const { dir: pkgDir } = require('./pkg')
 const root = path.join(__dirname, '..', '..')
 const bin = (name) => path.join(root, 'node_modules', '.bin', name)
 
-/** A folder holding the app and node_modules/session-core -> pkg/. */
+/** A folder holding the app and node_modules/session-core (the built pkg/). */
 function fixture () {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-web-'))
   fs.mkdirSync(path.join(dir, 'node_modules'))
-  fs.symlinkSync(path.resolve(pkgDir), path.join(dir, 'node_modules', 'session-core'), 'dir')
+  // a copy, as npm installs it (a symlink would put the package outside node_modules, where Deno
+  // reads its CommonJS files as ES modules)
+  fs.cpSync(path.resolve(pkgDir), path.join(dir, 'node_modules', 'session-core'), { recursive: true })
   for (const f of fs.readdirSync(path.join(__dirname, 'web'))) fs.copyFileSync(path.join(__dirname, 'web', f), path.join(dir, f))
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ private: true, type: 'module', dependencies: { 'session-core': '*' } }))
   return dir
@@ -105,10 +107,17 @@ async function bunRedis (redisUrl) {
   return start('bun', bin('bun'), ['run', 'bun-redis.mjs'], dir, listening, undefined, { REDIS_URL: redisUrl })
 }
 
+/** Deno with session-core/redis on the redis-server at `redisUrl`. */
+async function denoRedis (redisUrl) {
+  const dir = fixture()
+  fs.symlinkSync(path.join(root, 'node_modules', 'ioredis5'), path.join(dir, 'node_modules', 'ioredis5'), 'dir')
+  return start('deno', bin('deno'), ['run', '--quiet', '--no-prompt', '--no-lock', '--allow-net=127.0.0.1', '--allow-read', '--allow-env', '--allow-sys', 'deno-redis.mjs'], dir, listening, undefined, { REDIS_URL: redisUrl })
+}
+
 async function deno () {
   const dir = fixture()
-  // no network but the loopback; reads only the fixture (the package's wasm file through the symlink)
-  return start('deno', bin('deno'), ['run', '--quiet', '--no-prompt', '--no-lock', '--allow-net=127.0.0.1', `--allow-read=${dir},${path.resolve(pkgDir)}`, '--allow-env', 'deno.mjs'], dir, listening)
+  // no network but the loopback; reads only the fixture (the package's wasm file in its node_modules)
+  return start('deno', bin('deno'), ['run', '--quiet', '--no-prompt', '--no-lock', '--allow-net=127.0.0.1', `--allow-read=${dir}`, '--allow-env', 'deno.mjs'], dir, listening)
 }
 
 /** The package files the Worker imports, named as a bundler resolving the `workerd` condition would. */
@@ -144,4 +153,4 @@ const app :Workerd.Worker = (
   return start('workerd', bin('workerd'), ['serve', 'config.capnp', '--verbose'], dir, () => null, port)
 }
 
-module.exports = { bun, bunRedis, deno, workerd, fixture, freePort, start, stop, pkgDir }
+module.exports = { bun, bunRedis, deno, denoRedis, workerd, fixture, freePort, start, stop, pkgDir }

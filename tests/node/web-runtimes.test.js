@@ -78,14 +78,14 @@ for (const name of ['bun', 'deno', 'workerd']) {
   })
 }
 
-test('Bun with session-core/redis: one server-side login shared with the Express drop-in, both ways', async (t) => {
+for (const name of ['bun', 'deno']) test(`${name} with session-core/redis: one server-side login shared with the Express drop-in, both ways`, async (t) => {
   const servers = require('./redis-servers')
   const { open } = require('./redis-clients')
   const RedisStore = require(path.join(dir, 'redis'))
   const expressSession = require(path.join(dir, 'express'))
   const server = await servers.standalone()
   t.after(() => server.stop())
-  const rt = await runtimes.bunRedis(server.url)
+  const rt = await runtimes[name + 'Redis'](server.url)
   t.after(() => rt.stop())
   const { client, close } = await open('ioredis5', { url: server.url })
   t.after(close)
