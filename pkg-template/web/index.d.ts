@@ -26,7 +26,7 @@ export interface ServerOptions {
   kind?: 'server'
   secret: string | string[] | Uint8Array | Array<string | Uint8Array>
   name?: string
-  store?: WebStore
+  store?: WebStore | MemoryStore
   cookie?: CookieOptions | (() => CookieOptions)
   genid?: () => string | Promise<string>
   resave?: boolean
@@ -85,7 +85,7 @@ export type Session<T = Record<string, any>> = T & SessionMethods & { cookie?: R
 export function getSession<T = Record<string, any>> (request: Request, options: Options): Promise<Session<T>>
 
 /** The default store: this isolate's memory, pruned lazily (no timer). */
-export class MemoryStore implements WebStore {
+export class MemoryStore {
   constructor (options?: { maxEntries?: number })
   readonly size: number
   get (id: string): Promise<string | null>
