@@ -131,21 +131,31 @@ function workerdModules () {
   return mods
 }
 
-async function workerd () {
+/**
+ * workerd serving ./web/worker.mjs; with `storeUrl`, ./web/worker-store.mjs, whose server-side
+ * sessions live in the store served at that URL (the Worker may then reach the loopback).
+ */
+async function workerd (storeUrl) {
   const dir = fixture()
   const port = await freePort()
+  const main = storeUrl ? 'worker-store.mjs' : 'worker.mjs'
   const config = `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
-  services = [ (name = "main", worker = .app) ],
+  services = [
+    (name = "main", worker = .app),
+    (name = "loopback", network = (allow = ["private", "local"])),
+  ],
   sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
 );
 const app :Workerd.Worker = (
   modules = [
-    (name = "worker.mjs", esModule = embed "worker.mjs"),
+    (name = "${main}", esModule = embed "${main}"),
     (name = "app.mjs", esModule = embed "app.mjs"),
     ${workerdModules().join(',\n    ')}
   ],
   compatibilityDate = "2025-01-01",
+  bindings = [ (name = "STORE_URL", text = "${storeUrl || ''}") ],
+  ${storeUrl ? 'globalOutbound = "loopback",' : ''}
 );
 `
   fs.writeFileSync(path.join(dir, 'config.capnp'), config)

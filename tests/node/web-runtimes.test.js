@@ -111,6 +111,50 @@ for (const name of ['bun', 'deno']) test(`${name} with session-core/redis: one s
   assert.deepStrictEqual(r.body, { user: 'cy', n: 0 })
 })
 
+test('workerd with a store of its own (over fetch): one server-side login shared with the Express drop-in, both ways', async (t) => {
+  const expressSession = require(path.join(dir, 'express'))
+  const store = new expressSession.MemoryStore()
+  // the Worker's store: the drop-in's MemoryStore behind GET/PUT/DELETE /<id> (as KV would be)
+  const service = http.createServer((req, res) => {
+    const id = decodeURIComponent(req.url.slice(1))
+    const done = (err) => { res.statusCode = err ? 500 : 204; res.end() }
+    if (req.method === 'GET') {
+      return store.get(id, (err, sess) => {
+        if (err || !sess) { res.statusCode = err ? 500 : 404; return res.end() }
+        res.end(JSON.stringify(sess))
+      })
+    }
+    if (req.method === 'DELETE') return store.destroy(id, done)
+    let body = ''
+    req.on('data', (d) => { body += d })
+    req.on('end', () => store.set(id, JSON.parse(body), done))
+  })
+  await new Promise((resolve) => service.listen(0, '127.0.0.1', resolve))
+  t.after(() => new Promise((resolve) => service.close(resolve)))
+  const rt = await runtimes.workerd(`http://127.0.0.1:${service.address().port}`)
+  t.after(() => rt.stop())
+  const ex = express()
+  ex.use(expressSession({ secret: SECRET, store, resave: false, saveUninitialized: false, cookie: { maxAge: 3600000 } }))
+  ex.get('/login', (req, res) => { req.session.user = req.query.user; res.json({ user: req.session.user }) })
+  ex.get('/whoami', (req, res) => res.json({ user: req.session.user ?? null, n: req.session.n ?? null }))
+  const exApp = await listen(ex)
+  t.after(() => exApp.close())
+
+  const { replayed } = await scenario(`${rt.url}/store`)
+  assert.strictEqual(replayed.user, null)
+  const jar = new Jar()
+  await call(jar, `${exApp.url}/login?user=bob`)
+  let r = await call(jar, `${rt.url}/store/count`)
+  assert.deepStrictEqual(r.body, { user: 'bob', n: 1 })
+  r = await call(jar, `${exApp.url}/whoami`)
+  assert.deepStrictEqual(r.body, { user: 'bob', n: 1 })
+  const other = new Jar()
+  const { token } = (await call(other, `${rt.url}/store/token`)).body
+  await call(other, `${rt.url}/store/login?user=cy`, { method: 'POST', headers: { 'x-csrf-token': token } })
+  r = await call(other, `${exApp.url}/whoami`)
+  assert.deepStrictEqual(r.body, { user: 'cy', n: 0 })
+})
+
 test('the store-backed runtimes write the records of session-core/express (same secret)', async () => {
   // a record made by a runtime, read back by the Express drop-in from the same store, is in
   // web-hono.test.js (one process shares the store); here the cookie's format: s:<id>.<sig>
