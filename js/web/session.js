@@ -500,7 +500,7 @@ function withHeaders (response, cookies, cache, names) {
 }
 
 function edit (headers, cookies, cache, names) {
-  if (names !== null && names.length > 0 && typeof headers.getSetCookie === 'function') {
+  if (names !== null && names.length > 0 && typeof headers.getSetCookie === 'function' && headers.has('set-cookie')) {
     const prev = headers.getSetCookie()
     const kept = prev.filter((h) => !names.some((n) => h.startsWith(n + '=')))
     if (kept.length !== prev.length) {

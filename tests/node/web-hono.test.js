@@ -82,6 +82,30 @@ test('session-core/hono on Node', async (t) => {
     assert.deepStrictEqual(r.body, { user: 'cy', n: 0 })
   })
 
+  await t.test('signed and encrypted: a login made by the cookie-session drop-in is read by Hono, and the other way round', async () => {
+    const cookieSession = require(path.join(dir, 'cookie-session'))
+    const { KEYS } = await import('./web/app.mjs')
+    const cs = express()
+    for (const [mode, mw] of [['signed', cookieSession({ keys: KEYS })], ['encrypted', cookieSession({ keys: KEYS, encrypt: true, name: 'sealed' })]]) {
+      cs.get(`/${mode}/login`, mw, (req, res) => { req.session.user = req.query.user; res.json({ user: req.session.user }) })
+      cs.get(`/${mode}/whoami`, mw, (req, res) => res.json({ user: req.session.user ?? null, n: req.session.n ?? null }))
+    }
+    const csServer = await new Promise((resolve) => { const s = http.createServer(cs).listen(0, '127.0.0.1', () => resolve(s)) })
+    const csUrl = `http://127.0.0.1:${csServer.address().port}`
+    try {
+      for (const mode of ['signed', 'encrypted']) {
+        const jar = new Jar()
+        await call(jar, `${csUrl}/${mode}/login?user=bob`)
+        let r = await call(jar, `${url}/${mode}/count`)
+        assert.deepStrictEqual(r.body, { user: 'bob', n: 1 })
+        r = await call(jar, `${csUrl}/${mode}/whoami`)
+        assert.deepStrictEqual(r.body, { user: 'bob', n: 1 })
+      }
+    } finally {
+      await new Promise((resolve) => csServer.close(resolve))
+    }
+  })
+
   await t.test('csrf(): a 403 from the middleware without a token', async () => {
     const r = await call(new Jar(), `${url}/signed/login?user=x`, { method: 'POST' })
     assert.strictEqual(r.status, 403)
