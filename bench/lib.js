@@ -71,10 +71,18 @@ function fakeRes () {
   return res
 }
 
-/** The `name=value` pairs of Set-Cookie header values, as a Cookie header sends them back. */
+/**
+ * The `name=value` pairs of Set-Cookie header values, as a Cookie header sends them back: the last
+ * one of each name, as a browser keeps it (hono-sessions sets its cookie twice on a first response).
+ */
 function cookieHeaderFrom (setCookies) {
   const list = setCookies == null ? [] : [].concat(setCookies)
-  return list.map((h) => h.split(';')[0]).join('; ')
+  const pairs = new Map()
+  for (const h of list) {
+    const pair = h.split(';')[0]
+    pairs.set(pair.slice(0, pair.indexOf('=')), pair)
+  }
+  return [...pairs.values()].join('; ')
 }
 
 /**

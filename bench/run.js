@@ -9,6 +9,7 @@
 //   middleware  bench/middleware.js  the middlewares without HTTP; iron-session seal+unseal
 //   memory      bench/memory.js      RSS after 20,000 .. 200,000 new sessions
 //   http        bench/http.js        autocannon, Express 4 and 5, every middleware, interleaved
+//   hono        bench/hono.js        autocannon, Hono on Node: session-core/hono vs hono-sessions and iron-session
 //   redis       bench/redis.js       autocannon, session-core/redis vs connect-redis on one redis-server
 //   hostile     bench/hostile.js     worst time per request against Cookie header size (1 KB .. 1 MB)
 // Environment: BENCH_QUICK=1 a one-round smoke run (its figures mean nothing; the chart is left
@@ -51,7 +52,7 @@ const { evaluate } = require('./targets')
 const { chart } = require('./chart')
 
 const RESULTS = path.join(__dirname, 'results')
-const PARTS = ['package', 'native', 'micro', 'middleware', 'memory', 'http', 'redis', 'hostile']
+const PARTS = ['package', 'native', 'micro', 'middleware', 'memory', 'http', 'hono', 'redis', 'hostile']
 const chosen = process.env.BENCH_PARTS ? process.env.BENCH_PARTS.split(',').map((s) => s.trim()) : PARTS
 for (const p of chosen) if (!PARTS.includes(p)) throw new Error(`BENCH_PARTS: no part ${p} (${PARTS.join(', ')})`)
 

@@ -27,6 +27,12 @@ function all () {
         (p) => p.http.express[v].ratios[key], (p) => `${f0(c(p, a))} vs ${f0(c(p, b))} req/s`])
     }
   }
+  for (const m of ['signed', 'encrypted']) {
+    const c = (p, n) => p.hono.configs[n].reqPerSec
+    rows.push([`hono.${m}ToFasterPeer`, 'Hono on Node (req/s, median of rounds)', `session-core/hono ${m}: x the faster of hono-sessions and iron-session`, 'x', '>=', 1.5,
+      (p) => p.hono.toFasterPeer[m],
+      (p) => `${f0(c(p, `session-core/hono ${m}`))} vs ${f0(Math.max(c(p, 'hono-sessions cookie'), c(p, 'iron-session')))} req/s`])
+  }
   const micro = (name, label, op, target, asTime) => [`micro.${name}`, 'Node micro (ns per call)', label, 'x', op, target,
     (p) => (asTime ? 1 / p.micro[name].speedup : p.micro[name].speedup),
     (p) => `${f0(p.micro[name].ns)} vs ${f0(p.micro[name].peerNs)} ns`]

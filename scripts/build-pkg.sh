@@ -51,10 +51,16 @@ cp "$glue"/node/session_core.js "$glue"/node/session_core_bg.wasm "$glue"/node/s
 cp "$glue"/client/session_core.js "$glue"/client/session_core_bg.wasm "$glue"/client/session_core.d.ts pkg/wasm-client/
 cp "$glue"/tools/session_core.js "$glue"/tools/session_core_bg.wasm "$glue"/tools/session_core.d.ts pkg/wasm-tools/
 cp "$glue"/web/session_core.js "$glue"/web/session_core_bg.wasm "$glue"/web/session_core.d.ts pkg/wasm-web/
+# the web-target glue is an ES module (session-core/web and /browser import it, in every runtime)
+echo '{ "type": "module" }' > pkg/wasm-web/package.json
 # js/ (hand-written) and pkg-template/ (package.json, types, README)
 cp -R js/. pkg/
 cp -R pkg-template/. pkg/
 cp LICENSE README.md pkg/
+# session-core/web is ES modules only (workerd, Deno, browsers): js/options.js, the one CommonJS
+# file it shares, is written out again as a module (the same code; only its export line differs).
+sed -e "/^'use strict'$/d" -e 's/^module\.exports = { describeOptions }$/export { describeOptions }/' js/options.js > pkg/web/options.js
+grep -q '^export { describeOptions }$' pkg/web/options.js || { echo "build-pkg: js/options.js's export line changed: update the web copy's sed" >&2; exit 1; }
 node scripts/build-inspector.js
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
 node -e '

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Reads the `vectors: … total=N` line each runner printed and fails unless all three agree.
+# Reads the `vectors: … total=N` line each runner printed (the Node log has two: the package's
+# runner and session-core/web's, `web vectors: …`) and fails unless all four agree.
 set -euo pipefail
 logs=${1:-target/test-logs}
-get() { grep -ho 'vectors: .*total=[0-9]*' "$logs/$1" | tail -n1 | sed 's/.*total=//'; }
-native=$(get rust-vectors.log || true); wasm=$(get wasm.log || true); node=$(get node.log || true)
-echo "vector cases run: native=${native:-none} wasm=${wasm:-none} node=${node:-none}"
-if [ -z "$native" ] || [ "$native" != "$wasm" ] || [ "$native" != "$node" ]; then
-  echo "FAIL: the three runners did not run the same vector cases" >&2
+get() { grep -h 'vectors: .*total=[0-9]*' "$logs/$1" | grep -v 'web vectors:' | grep -o 'total=[0-9]*' | tail -n1 | sed 's/.*total=//'; }
+getweb() { grep -ho 'web vectors: .*total=[0-9]*' "$logs/$1" | tail -n1 | sed 's/.*total=//'; }
+native=$(get rust-vectors.log || true); wasm=$(get wasm.log || true); node=$(get node.log || true); web=$(getweb node.log || true)
+echo "vector cases run: native=${native:-none} wasm=${wasm:-none} node=${node:-none} web=${web:-none}"
+if [ -z "$native" ] || [ "$native" != "$wasm" ] || [ "$native" != "$node" ] || [ "$native" != "$web" ]; then
+  echo "FAIL: the four runners did not run the same vector cases" >&2
   exit 1
 fi

@@ -1,0 +1,37 @@
+/**
+ * session-core/hono: session-core/web as Hono middleware. `session(options)` puts the request's
+ * session at `c.get('session')` and applies it to the response (cookie, cache headers, the store
+ * written first); `csrf(options)` refuses an unsafe request without a token of the session's secret
+ * (403). Unlike `hono/csrf`, which compares the Origin header (or Sec-Fetch-Site) with the app's
+ * origin and so trusts any page of an allowed origin, this checks a per-session secret token
+ * (csurf's format) as well as Sec-Fetch-Site and, with `origins`, Origin.
+ */
+import { getSession } from 'session-core/web'
+
+export function session (options) {
+  const opts = options || {}
+  return async function sessionCore (c, next) {
+    const sess = await getSession(c.req.raw, opts)
+    c.set('session', sess)
+    await next()
+    const res = await sess.apply(c.res)
+    if (res !== c.res) {
+      // a copy (the response's headers were immutable): set it as is (Hono would merge the old headers into it)
+      c.res = undefined
+      c.res = res
+    }
+  }
+}
+
+export function csrf (options) {
+  const opts = options || {}
+  return async function csrfCore (c, next) {
+    const sess = c.get('session')
+    if (!sess || typeof sess.verifyCsrf !== 'function') throw new Error('csrf(): put session() before csrf()')
+    c.set('csrfToken', () => sess.csrfToken())
+    if (!(await sess.verifyCsrf(c.req.raw, opts))) return c.text('invalid csrf token', 403)
+    await next()
+  }
+}
+
+export default session

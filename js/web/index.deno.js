@@ -1,0 +1,13 @@
+// session-core/web for Deno: the wasm read from its file next to this one, on first use
+// (needs read permission for the package's folder: --allow-read, or a narrower path).
+/* global Deno */
+import { initSync } from '../wasm-web/session_core.js'
+import * as glue from '../wasm-web/session_core.js'
+import { makeWeb } from './session.js'
+
+const web = makeWeb(() => {
+  initSync({ module: Deno.readFileSync(new URL('../wasm-web/session_core_bg.wasm', import.meta.url)) })
+  return glue
+})
+export const { getSession, MemoryStore } = web
+export default web

@@ -1,0 +1,67 @@
+/**
+ * The default store of session-core/web: records in this isolate's memory, for development and a
+ * single process. No timer: records past their deadline are dropped when read, and the whole map is
+ * swept lazily (at most once a minute, on a write) — workerd forbids timers at global scope, and a
+ * Worker isolate may be frozen between requests. At most `maxEntries` records are kept (the least
+ * recently used goes first). Records are JSON text; the deadline is the one the core decided.
+ */
+
+const SWEEP_EVERY = 60000
+const kRecord = Symbol.for('session-core.web.record')
+
+export class MemoryStore {
+  constructor (options) {
+    const max = options && options.maxEntries !== undefined ? options.maxEntries : 10000
+    if (!(Number.isInteger(max) && max > 0)) throw new TypeError('maxEntries option must be a positive integer')
+    this.maxEntries = max
+    this.records = new Map() // id -> { text, deadline }, least recently used first
+    this.swept = 0
+  }
+
+  get size () { return this.records.size }
+
+  /** The record's text, or null (none, or past its deadline). */
+  async get (id) { return this[kRecord](id) }
+
+  [kRecord] (id) {
+    const r = this.records.get(id)
+    if (r === undefined) return null
+    if (r.deadline <= Date.now()) {
+      this.records.delete(id)
+      return null
+    }
+    this.records.delete(id)
+    this.records.set(id, r)
+    return r.text
+  }
+
+  /** `record` is the session record (an object, or its JSON text); `info.deadline` ms, or none. */
+  async set (id, record, info) {
+    const text = typeof record === 'string' ? record : JSON.stringify(record)
+    const deadline = info && typeof info.deadline === 'number' ? info.deadline : Infinity
+    this.records.delete(id)
+    this.records.set(id, { text, deadline })
+    this.sweep()
+  }
+
+  async touch (id, record, info) {
+    const r = this.records.get(id)
+    if (r === undefined) return
+    if (info && typeof info.deadline === 'number') r.deadline = info.deadline
+    if (typeof record === 'string') r.text = record
+  }
+
+  async destroy (id) { this.records.delete(id) }
+
+  /** Drops expired records (at most once a minute), then the oldest past `maxEntries`. */
+  sweep () {
+    const now = Date.now()
+    if (now - this.swept >= SWEEP_EVERY) {
+      this.swept = now
+      for (const [id, r] of this.records) if (r.deadline <= now) this.records.delete(id)
+    }
+    while (this.records.size > this.maxEntries) this.records.delete(this.records.keys().next().value)
+  }
+}
+
+export { kRecord }

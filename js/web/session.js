@@ -1,0 +1,555 @@
+/**
+ * session-core/web: sessions for a Web `Request` and `Response` (Hono, Bun.serve, Deno.serve,
+ * Cloudflare Workers, route handlers). The same options, cookies and records as
+ * session-core/express (server-side: a store holds the record, the cookie holds the signed id) and
+ * session-core/cookie-session (`kind: 'client'`: the session in a signed or encrypted cookie). Every
+ * decision is the core's, through the same calls the Express and cookie-session drop-ins make
+ * (./core.js); this file reads the request, calls the store and writes the response.
+ *
+ * `makeWeb(load)` is shared by the per-runtime entries (index.*.js): `load()` gives the initialised
+ * web-target glue (or a Promise of it), and is called on the first getSession(), never at import.
+ */
+
+import { crossing, IN, OUT, LOADED, COMMIT, COMMITTED, PHASE } from './core.js'
+import { describeOptions } from './options.js'
+import { MemoryStore, kRecord } from './memory.js'
+
+const kState = Symbol('session-core.web')
+const ENDED = [undefined, 'expired', 'idle', 'absolute']
+const SAFE = ['GET', 'HEAD', 'OPTIONS']
+const TOKEN_HEADERS = ['csrf-token', 'xsrf-token', 'x-csrf-token', 'x-xsrf-token']
+
+export function makeWeb (load) {
+  let x = null // the crossing, once the glue is loaded
+  const configs = new WeakMap() // options object -> its checked configuration
+
+  async function ready () {
+    if (x === null) {
+      const glue = await load()
+      if (x === null) x = crossing(glue)
+    }
+    return x
+  }
+
+  /** The checked configuration of an options object (made once per object). */
+  function configFor (options) {
+    const opts = options || {}
+    let cfg = configs.get(opts)
+    if (cfg === undefined) {
+      cfg = opts.kind === 'client' ? clientConfig(opts) : serverConfig(opts)
+      if (options) configs.set(opts, cfg)
+    }
+    return cfg
+  }
+
+  /** Options for the core's checks: ours taken out, everything else passed through as it is. */
+  function coreOptions (opts) {
+    const rest = {}
+    for (const k in opts) if (k !== 'kind' && k !== 'csrf') rest[k] = opts[k]
+    return { rest, described: describeOptions(rest) }
+  }
+
+  function serverConfig (opts) {
+    const { SessionCore, checkExpressOptions } = x.glue
+    const { described } = coreOptions(opts)
+    const checked = checkExpressOptions(described)
+    if (opts.secret == null) throw optionError('secret', 'is required (a string, or a list for rotation)')
+    const secrets = [].concat(opts.secret)
+    const store = opts.store || new MemoryStore()
+    const cookie = opts.cookie || {}
+    return {
+      kind: 'server',
+      sc: new SessionCore(checked, secrets),
+      store,
+      own: store instanceof MemoryStore,
+      storeTouch: typeof store.touch === 'function',
+      name: opts.name || opts.key || 'connect.sid',
+      cookie,
+      genid: opts.genid || null,
+      proxy: opts.proxy,
+      resaveOff: opts.resave === false,
+      hasTimeouts: opts.idleTimeout != null || opts.absoluteTimeout != null,
+      cacheHeaders: opts.cacheHeaders !== false
+    }
+  }
+
+  function clientConfig (opts) {
+    const { ClientSessionCore, checkCookieSessionOptions } = x.glue
+    const { described } = coreOptions(opts)
+    const checked = checkCookieSessionOptions(described)
+    const keys = opts.keys != null ? [].concat(opts.keys) : opts.secret != null ? [opts.secret] : []
+    const migrate = opts.migrateSigned
+    const migrateKeys = migrate && typeof migrate === 'object' && migrate.keys != null ? [].concat(migrate.keys) : undefined
+    // cookie-session's defaults, as session-core/cookie-session applies them
+    const so = Object.create(opts)
+    so.overwrite = opts.overwrite == null ? true : opts.overwrite
+    so.httpOnly = opts.httpOnly == null ? true : opts.httpOnly
+    so.signed = opts.signed == null ? true : opts.signed
+    return {
+      kind: 'client',
+      cc: new ClientSessionCore(checked, keys, migrateKeys),
+      name: opts.name || 'session',
+      fields: commitFields(so),
+      proxy: opts.proxy,
+      protected: so.signed !== false || Boolean(opts.encrypt),
+      cacheHeaders: opts.cacheHeaders !== false
+    }
+  }
+
+  /**
+   * The request's session: a Promise of an object holding the data as properties, with save(),
+   * destroy(), regenerate(), apply(response), csrfToken(), verifyCsrf(request) and (server-side) id.
+   */
+  async function getSession (request, options) {
+    if (!request || typeof request.headers !== 'object' || request.headers === null || typeof request.headers.get !== 'function') {
+      throw new TypeError('getSession(request, options): request must be a Request')
+    }
+    await ready()
+    const cfg = configFor(options)
+    const header = request.headers.get('cookie') || ''
+    const secure = isSecure(request, cfg.proxy)
+    return cfg.kind === 'client' ? loadClient(cfg, header, secure) : loadServer(cfg, header, secure)
+  }
+
+  // ---- server-side sessions (session-core/express's records) ----------------------------------
+
+  async function loadServer (cfg, header, secure) {
+    const st = {
+      cfg,
+      secure,
+      cookieId: undefined,
+      secretIndex: -1,
+      id: undefined,
+      originalId: undefined,
+      original: '{}',
+      saved: null,
+      fromStore: false,
+      destroyed: false,
+      applied: false
+    }
+    const index = header ? x.cookieId(cfg.sc, header) : -1
+    if (index >= 0) {
+      st.cookieId = x.out(0, false)
+      st.secretIndex = index
+      const text = await getRecord(cfg, st.cookieId)
+      if (text !== null) {
+        let data = null
+        try {
+          data = JSON.parse(text)
+        } catch (e) {}
+        if (data !== null && typeof data === 'object' && data.cookie !== null && typeof data.cookie === 'object') {
+          const why = cfg.hasTimeouts ? ENDED[x.ended(cfg.sc, text, Date.now())] : undefined
+          if (why === undefined) {
+            st.id = st.originalId = st.cookieId
+            st.original = text
+            st.fromStore = true
+            if (cfg.resaveOff) st.saved = text
+            return makeServerSession(st, data)
+          }
+          await callStore(cfg.store, 'destroy', [st.cookieId])
+        }
+      }
+    }
+    return generate(st)
+  }
+
+  async function getRecord (cfg, id) {
+    if (cfg.own) return cfg.store[kRecord](id)
+    const rec = await callStore(cfg.store, 'get', [id])
+    if (rec === null || rec === undefined) return null
+    return typeof rec === 'string' ? rec : JSON.stringify(rec)
+  }
+
+  /** A new session (a new id, a new cookie) in `st`. */
+  async function generate (st, sess) {
+    const { cfg } = st
+    const id = cfg.genid ? await cfg.genid() : x.glue.generateSessionId()
+    st.id = st.originalId = id
+    st.original = '{}'
+    st.saved = null
+    st.fromStore = false
+    const data = { cookie: newCookie(cfg, st.secure) }
+    if (sess === undefined) return makeServerSession(st, data)
+    for (const k of Object.keys(sess)) delete sess[k]
+    sess.cookie = data.cookie
+    return sess
+  }
+
+  function makeServerSession (st, data) {
+    const sess = Object.create(ServerSession.prototype)
+    Object.defineProperty(sess, kState, { value: st })
+    Object.assign(sess, data)
+    return sess
+  }
+
+  const ServerSession = function Session () {}
+  define(ServerSession.prototype, {
+    id: { get () { return this[kState].id } },
+    /** Writes the session to the store now. */
+    async save () {
+      const st = this[kState]
+      const text = JSON.stringify(this)
+      await writeRecord(st.cfg, st.id, text, undefined)
+      st.saved = text
+      return this
+    },
+    /** Ends the session: its record is destroyed now, no cookie goes out. */
+    async destroy () {
+      const st = this[kState]
+      st.destroyed = true
+      st.original = JSON.stringify(this)
+      await callStore(st.cfg.store, 'destroy', [st.id])
+    },
+    /** A new id and an empty session (the old record destroyed): after a sign-in. */
+    async regenerate () {
+      const st = this[kState]
+      await callStore(st.cfg.store, 'destroy', [st.id])
+      st.destroyed = false
+      await generate(st, this)
+      return this
+    },
+    /** The Response with the session's cookie and cache headers; the store written first. */
+    async apply (response) {
+      const st = this[kState]
+      if (st.applied) return response
+      st.applied = true
+      return applyServer(st, this, response)
+    },
+    csrfToken () { return csrfToken(this) },
+    verifyCsrf (request, options) { return verifyCsrf(this, request, options, true) }
+  })
+
+  async function applyServer (st, sess, response) {
+    const { cfg } = st
+    const live = !st.destroyed
+    const json = live ? JSON.stringify(sess) : null
+    const sid = st.id
+    let flags = IN.WANT_RECORD
+    if (st.secure) flags |= IN.SECURE
+    if (st.cookieId !== undefined) {
+      flags |= IN.COOKIE_PRESENT
+      if (st.cookieId === sid) flags |= IN.COOKIE_MATCHES
+      if (st.secretIndex > 0) flags |= IN.COOKIE_OLD_SECRET
+    }
+    if (st.originalId === (live ? sid : undefined)) flags |= IN.SAME_ORIGINAL_ID
+    if (st.saved !== null && st.saved === st.original) flags |= IN.SAVED_IS_ORIGINAL
+    if (st.destroyed) flags |= IN.DESTROYED
+    if (cfg.storeTouch) flags |= IN.STORE_TOUCH
+    const bits = x.decide(cfg.sc, PHASE.both, Date.now(), flags, sid, st.original, st.saved, json)
+    const setCookie = bits & OUT.SET_COOKIE ? x.out(0, false) : null
+    const record = bits & OUT.RECORD ? x.out(1) : json
+    const deadline = bits & OUT.DEADLINE ? x.num(3) : undefined
+    if (bits & OUT.DESTROY) await callStore(cfg.store, 'destroy', [sid])
+    else if (bits & OUT.SAVE) {
+      await writeRecord(cfg, sid, record, deadline)
+      st.saved = record
+    } else if (bits & OUT.TOUCH) {
+      if (cfg.own) await cfg.store.touch(sid, record, { deadline })
+      else await callStore(cfg.store, 'touch', [sid, JSON.parse(record)])
+    }
+    return withHeaders(response, setCookie === null ? [] : [setCookie], cfg.cacheHeaders, null)
+  }
+
+  function writeRecord (cfg, id, text, deadline) {
+    if (cfg.own) return cfg.store.set(id, text, { deadline })
+    return callStore(cfg.store, 'set', [id, JSON.parse(text)])
+  }
+
+  // ---- client-side sessions (session-core/cookie-session's cookies) ---------------------------
+
+  function loadClient (cfg, header, secure) {
+    const bits = x.clientLoad(cfg.cc, header, Date.now())
+    const ctx = { cfg, secure, isNew: true, raw: null, json: null, keyIndex: undefined, createdAt: undefined, lastSeen: undefined, migrated: false, clearSig: Boolean(bits & LOADED.CLEAR_SIG), unset: false, applied: false }
+    let data
+    if (bits & LOADED.BODY) {
+      const body = x.out(0)
+      try {
+        data = JSON.parse(body)
+        ctx.isNew = false
+        ctx.json = body
+        ctx.raw = bits & LOADED.RAW ? x.out(1) : null
+        if (bits & LOADED.KEY_INDEX) ctx.keyIndex = x.num(0)
+        if (bits & LOADED.CREATED_AT) ctx.createdAt = x.num(1)
+        if (bits & LOADED.LAST_SEEN) ctx.lastSeen = x.num(2)
+        ctx.migrated = Boolean(bits & LOADED.MIGRATED)
+      } catch (e) {
+        data = undefined
+      }
+    }
+    const sess = Object.create(ClientSession.prototype)
+    Object.defineProperty(sess, kState, { value: ctx })
+    if (data && typeof data === 'object') Object.assign(sess, data)
+    return sess
+  }
+
+  const ClientSession = function Session () {}
+  define(ClientSession.prototype, {
+    id: { get () { return undefined } },
+    isNew: { get () { return this[kState].isNew } },
+    /** Nothing to write ahead: the cookie is the store (apply() sends it). */
+    async save () { return this },
+    /** Ends the session: apply() expires the cookie. */
+    async destroy () {
+      this[kState].unset = true
+      for (const k of Object.keys(this)) delete this[k]
+    },
+    /** An empty session in place of this one (a new cookie on apply()). */
+    async regenerate () {
+      const ctx = this[kState]
+      for (const k of Object.keys(this)) delete this[k]
+      ctx.unset = false
+      ctx.isNew = true
+      ctx.createdAt = ctx.lastSeen = undefined
+      return this
+    },
+    async apply (response) {
+      const ctx = this[kState]
+      if (ctx.applied) return response
+      ctx.applied = true
+      return applyClient(ctx, this, response)
+    },
+    csrfToken () { return csrfToken(this) },
+    verifyCsrf (request, options) { return verifyCsrf(this, request, options, this[kState].cfg.protected) }
+  })
+
+  function applyClient (ctx, sess, response) {
+    const { cfg } = ctx
+    const c = Object.assign({}, cfg.fields)
+    let flags = c.flags | COMMIT.ACCESSED
+    if (ctx.secure) flags |= COMMIT.SECURE
+    const unset = ctx.unset
+    if (unset) flags |= COMMIT.UNSET
+    if (!unset && ctx.isNew) flags |= COMMIT.IS_NEW
+    if (ctx.clearSig) flags |= COMMIT.CLEAR_SIG
+    if (ctx.migrated) flags |= COMMIT.MIGRATED
+    if (ctx.keyIndex != null) flags |= COMMIT.KEY_INDEX
+    if (ctx.createdAt != null) flags |= COMMIT.CREATED_AT
+    if (ctx.lastSeen != null) flags |= COMMIT.LAST_SEEN
+    c.now = Date.now()
+    c.keyIndex = ctx.keyIndex
+    c.createdAt = ctx.createdAt
+    c.lastSeen = ctx.lastSeen
+    c.raw = ctx.raw
+    c.original = ctx.json
+    c.session = unset ? null : JSON.stringify(sess)
+    const bits = x.clientCommit(cfg.cc, flags, c)
+    if (bits & COMMITTED.TOO_LARGE) {
+      const name = x.out(0)
+      const size = x.num(1)
+      const err = new Error(`session cookie "${name}" would be ${size} bytes; browsers drop cookies over 4096 bytes ` +
+        '(name and value), so the session was not sent. Keep less in the session, or use a server-side store.')
+      err.code = 'ERR_SESSION_COOKIE_TOO_LARGE'
+      err.size = size
+      err.cookie = name
+      throw err
+    }
+    const cookies = []
+    const names = []
+    if (!(bits & COMMITTED.SKIPPED_INSECURE)) {
+      const n = x.num(0)
+      for (let i = 0; i < n; i++) {
+        names.push(x.out(2 * i))
+        cookies.push(x.out(2 * i + 1))
+      }
+    }
+    return withHeaders(response, cookies, cfg.cacheHeaders, cfg.fields.overwrite ? names : null)
+  }
+
+  // ---- CSRF (src/csrf.rs: csurf's tokens, the secret in the session) --------------------------
+
+  function csrfToken (sess) {
+    let secret = sess.csrfSecret
+    if (typeof secret !== 'string' || secret === '') secret = sess.csrfSecret = x.glue.csrfSecret()
+    return x.csrfToken(secret)
+  }
+
+  /**
+   * Does an unsafe request carry a token of this session's secret? Safe methods (GET, HEAD,
+   * OPTIONS, or `options.ignoreMethods`) pass. `Sec-Fetch-Site: cross-site` is refused first, and
+   * with `options.origins` an Origin outside the list. The token is read where csurf reads it: a
+   * form's `_csrf`, the query's `_csrf`, or the csrf-token / xsrf-token / x-csrf-token /
+   * x-xsrf-token headers; `options.value(request)` reads it elsewhere.
+   */
+  async function verifyCsrf (sess, request, options, protectedCookie) {
+    if (!protectedCookie) {
+      const err = new Error('verifyCsrf(): the session cookie is neither signed nor encrypted, so its CSRF secret could be read and forged: remove signed: false (or use encrypt: true)')
+      err.code = 'ERR_SESSION_CORE_CSRF_UNSIGNED'
+      throw err
+    }
+    const o = csrfOptions(options)
+    if (o.ignore.has(request.method)) return true
+    const h = request.headers
+    if (o.secFetchSite && h.get('sec-fetch-site') === 'cross-site') return false
+    if (o.origins !== null) {
+      const origin = h.get('origin')
+      if (origin !== null && !o.origins.has(origin.toLowerCase())) return false
+    }
+    const secret = typeof sess.csrfSecret === 'string' ? sess.csrfSecret : ''
+    if (secret === '') return false
+    const token = o.value ? await o.value(request) : await tokenOf(request)
+    return typeof token === 'string' && x.csrfVerify(secret, token)
+  }
+
+  const csrfConfigs = new WeakMap()
+  function csrfOptions (options) {
+    const opts = options || {}
+    let o = csrfConfigs.get(opts)
+    if (o === undefined) {
+      x.glue.checkCsrfOptions(describeOptions(opts))
+      o = {
+        ignore: new Set((opts.ignoreMethods || SAFE).map((m) => m.toUpperCase())),
+        value: opts.value || null,
+        secFetchSite: opts.secFetchSite !== false,
+        origins: opts.origins ? new Set(opts.origins.map((s) => s.replace(/\/+$/, '').toLowerCase())) : null
+      }
+      if (options) csrfConfigs.set(opts, o)
+    }
+    return o
+  }
+
+  return { getSession, MemoryStore, ready }
+}
+
+/** A form's, the query's or a header's token (csurf's places, body first). */
+async function tokenOf (request) {
+  const type = request.headers.get('content-type') || ''
+  if (/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
+    try {
+      const v = (await request.clone().formData()).get('_csrf')
+      if (typeof v === 'string' && v) return v
+    } catch (e) {}
+  }
+  try {
+    const q = new URL(request.url).searchParams.get('_csrf')
+    if (q) return q
+  } catch (e) {}
+  for (const name of TOKEN_HEADERS) {
+    const v = request.headers.get(name)
+    if (v !== null && v !== '') return v
+  }
+  return undefined
+}
+
+/** https, from the URL; with `proxy: true` from X-Forwarded-Proto too (as express-session's proxy). */
+function isSecure (request, proxy) {
+  if (typeof request.url === 'string' && request.url.startsWith('https:')) return true
+  if (proxy !== true) return false
+  const p = request.headers.get('x-forwarded-proto')
+  return p !== null && p.split(',')[0].trim().toLowerCase() === 'https'
+}
+
+/** A new session's `cookie` object, as session-core/express's Cookie writes it. */
+function newCookie (cfg, secure) {
+  const o = typeof cfg.cookie === 'function' ? cfg.cookie() : cfg.cookie
+  const c = { originalMaxAge: null, partitioned: undefined, priority: undefined, expires: null, secure: undefined, httpOnly: true, domain: undefined, path: '/', sameSite: undefined }
+  for (const k in o) {
+    if (k === 'maxAge' || k === 'data' || k === 'expires') continue
+    c[k] = o[k]
+  }
+  if (typeof o.maxAge === 'number') {
+    c.expires = new Date(Date.now() + o.maxAge).toISOString()
+    c.originalMaxAge = o.maxAge
+  } else if (o.expires instanceof Date) {
+    c.expires = o.expires.toISOString()
+  }
+  if (o.originalMaxAge != null) c.originalMaxAge = o.originalMaxAge
+  if (c.secure === 'auto') c.secure = secure
+  if (c.sameSite === 'auto') c.sameSite = secure ? 'none' : 'lax'
+  return c
+}
+
+/** cookie-session's attributes for the core's commit (js/cookie-session commitFields). */
+function commitFields (so) {
+  let flags = 0
+  const maxAge = typeof so.maxAge === 'number' ? so.maxAge : so.maxAge ? NaN : undefined
+  if (maxAge !== undefined) flags |= COMMIT.MAX_AGE
+  const expires = so.expires instanceof Date ? so.expires.valueOf() : undefined
+  if (expires !== undefined) flags |= COMMIT.EXPIRES
+  if (so.secure !== undefined) flags |= COMMIT.SECURE_SET | (so.secure ? COMMIT.SECURE_ON : 0)
+  if (so.httpOnly !== undefined) flags |= COMMIT.HTTP_ONLY_SET | (so.httpOnly ? COMMIT.HTTP_ONLY_ON : 0)
+  if (so.partitioned) flags |= COMMIT.PARTITIONED
+  if (so.signed !== undefined) flags |= COMMIT.SIGNED_SET | (so.signed ? COMMIT.SIGNED_ON : 0)
+  const text = (v) => (typeof v === 'string' ? v : v == null || v === false || v === '' ? null : String(v))
+  return {
+    flags,
+    overwrite: so.overwrite,
+    maxAge,
+    expires,
+    path: text(so.path),
+    domain: text(so.domain),
+    sameSite: so.sameSite === true ? 'strict' : text(so.sameSite),
+    priority: text(so.priority)
+  }
+}
+
+/**
+ * The response with `cookies` appended (earlier Set-Cookies of the same `names` removed) and the
+ * cache headers (js/cache.js's rules): the same object when its headers can change, else a copy.
+ */
+function withHeaders (response, cookies, cache, names) {
+  if (!response || typeof response.headers !== 'object') throw new TypeError('apply(response): response must be a Response')
+  try {
+    edit(response.headers, cookies, cache, names)
+    return response
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e
+    const copy = new Response(response.body, response) // immutable headers (a fetched Response)
+    edit(copy.headers, cookies, cache, names)
+    return copy
+  }
+}
+
+function edit (headers, cookies, cache, names) {
+  if (names !== null && names.length > 0 && typeof headers.getSetCookie === 'function' && headers.has('set-cookie')) {
+    const prev = headers.getSetCookie()
+    const kept = prev.filter((h) => !names.some((n) => h.startsWith(n + '=')))
+    if (kept.length !== prev.length) {
+      headers.delete('set-cookie')
+      for (const h of kept) headers.append('set-cookie', h)
+    }
+  }
+  for (const c of cookies) headers.append('set-cookie', c)
+  if (!cache) return
+  const vary = headers.get('vary')
+  if (vary === null || vary === '') headers.set('vary', 'Cookie')
+  else if (!/(^|,)\s*(cookie|\*)\s*(,|$)/i.test(vary)) headers.set('vary', vary + ', Cookie')
+  if (cookies.length > 0) {
+    const cc = headers.get('cache-control')
+    if (cc === null || cc === '') headers.set('cache-control', 'no-cache="Set-Cookie"')
+    else if (!/(^|,)\s*(no-store|private)\s*(,|$)/i.test(cc) && !/no-cache\s*=\s*"?[^"]*set-cookie/i.test(cc)) headers.set('cache-control', cc + ', no-cache="Set-Cookie"')
+  }
+}
+
+/** A store call that may answer by callback, by Promise, or both: a Promise of the answer. */
+function callStore (store, method, args) {
+  return new Promise((resolve, reject) => {
+    let done = false
+    const cb = (err, value) => {
+      if (done) return
+      done = true
+      if (err) reject(err)
+      else resolve(value)
+    }
+    try {
+      const r = store[method](...args, cb)
+      if (r && typeof r.then === 'function') r.then((v) => cb(null, v), cb)
+      else if (store[method].length <= args.length) cb(null, r) // a synchronous store
+    } catch (e) {
+      cb(e)
+    }
+  })
+}
+
+function define (proto, members) {
+  for (const [name, m] of Object.entries(Object.getOwnPropertyDescriptors(members))) {
+    const d = typeof m.value === 'object' && m.value !== null && typeof m.value.get === 'function' ? { get: m.value.get } : { value: m.value, writable: true }
+    Object.defineProperty(proto, name, Object.assign({ configurable: true, enumerable: false }, d))
+  }
+}
+
+function optionError (field, reason) {
+  const e = new TypeError(`option ${field} ${reason}`)
+  e.code = 'ERR_SESSION_CORE_INVALID_' + field.toUpperCase()
+  e.field = field
+  return e
+}
