@@ -31,6 +31,8 @@ pub mod inspect;
 mod json_text;
 pub mod options;
 pub mod random;
+#[cfg(all(feature = "tower", not(target_arch = "wasm32")))]
+pub mod server;
 pub mod session;
 pub mod signing;
 mod suggest;
