@@ -14,13 +14,14 @@ use std::sync::Arc;
 pub struct CookieConfig {
     /// `maxAge` in ms; `None`: a browser-session cookie (express-session's default).
     pub max_age: Option<f64>,
-    pub secure: bool,
+    /// `Some(false)` is written to the record as given (as express-session writes `secure: false`).
+    pub secure: Option<bool>,
     pub http_only: bool,
     pub domain: Option<String>,
     pub path: String,
     /// `"lax"`, `"strict"`, `"none"`, or `None`.
     pub same_site: Option<String>,
-    pub partitioned: bool,
+    pub partitioned: Option<bool>,
     /// `"low"`, `"medium"`, `"high"`, or `None`.
     pub priority: Option<String>,
 }
@@ -29,12 +30,12 @@ impl Default for CookieConfig {
     fn default() -> Self {
         CookieConfig {
             max_age: None,
-            secure: false,
+            secure: None,
             http_only: true,
             domain: None,
             path: "/".into(),
             same_site: None,
-            partitioned: false,
+            partitioned: None,
             priority: None,
         }
     }
@@ -57,15 +58,15 @@ impl CookieConfig {
         let text = |s: &str| serde_json::Value::String(s.to_owned()).to_string();
         // f64's Display prints what JavaScript prints for the values a max age takes (86400000, 1.5)
         push("originalMaxAge", self.max_age.map_or("null".into(), |m| format!("{m}")));
-        if self.partitioned {
-            push("partitioned", "true".into());
+        if let Some(p) = self.partitioned {
+            push("partitioned", p.to_string());
         }
         if let Some(p) = &self.priority {
             push("priority", text(p));
         }
         push("expires", "null".into());
-        if self.secure {
-            push("secure", "true".into());
+        if let Some(on) = self.secure {
+            push("secure", on.to_string());
         }
         push("httpOnly", self.http_only.to_string());
         if let Some(d) = &self.domain {

@@ -75,6 +75,11 @@ impl MemoryStore {
         self.lock().records.get(id).map(|(t, _)| t.clone())
     }
 
+    /// Every record as stored, by id (for tests and tools), expired ones included until read.
+    pub fn snapshot(&self) -> std::collections::BTreeMap<String, String> {
+        self.lock().records.iter().map(|(k, (t, _))| (k.clone(), t.clone())).collect()
+    }
+
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // a panic while holding the lock leaves plain data behind: keep serving it
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
