@@ -12,12 +12,12 @@
 //! `POST /api/logout-everywhere` (every session of the user ends, on both servers).
 
 use axum::extract::{Query, State};
-use std::collections::HashMap;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use session_core::server::{CookieConfig, MemoryStore, RedisStore, Session, SessionConfig, SessionLayer, SessionStore};
+use std::collections::HashMap;
 
 /// The demo's options (examples-node/server.js), so both servers decide alike.
 fn config() -> SessionConfig {
@@ -50,7 +50,9 @@ async fn me(session: Session, Query(q): Query<HashMap<String, String>>) -> Json<
         // a change the Express side keeps: each server writes only what it changed (a delta)
         let _ = session.insert("apiCalls", calls + 1).await;
     }
-    Json(json!({ "user": user, "apiCalls": calls + u64::from(user.is_some()), "tag": session_core::id::tag(&session.id()) }))
+    Json(
+        json!({ "user": user, "apiCalls": calls + u64::from(user.is_some()), "tag": session_core::id::tag(&session.id()) }),
+    )
 }
 
 async fn csrf(session: Session) -> Json<Value> {

@@ -94,8 +94,12 @@ async fn the_layer_replays_the_express_recordings() {
         let store = MemoryStore::default().with_clock(move || c2.load(Ordering::SeqCst));
         for (i, step) in s["steps"].as_array().expect("steps").iter().enumerate() {
             clock.store(step["now"].as_i64().expect("now"), Ordering::SeqCst);
-            let secrets: Vec<String> =
-                step["secret"].as_array().expect("secret").iter().map(|v| v.as_str().unwrap_or("").to_owned()).collect();
+            let secrets: Vec<String> = step["secret"]
+                .as_array()
+                .expect("secret")
+                .iter()
+                .map(|v| v.as_str().unwrap_or("").to_owned())
+                .collect();
             let layer = SessionLayer::new(store.clone(), config(&s["options"], &secrets, clock.clone(), ids.clone()))
                 .expect("valid options");
             let router = app(step["actions"].as_array().cloned().unwrap_or_default()).layer(layer);

@@ -32,8 +32,7 @@ pub(crate) fn apply(h: &mut HeaderMap, sets_cookie: bool) {
         return;
     }
     let lower = cc.to_ascii_lowercase();
-    let no_cache_set_cookie =
-        lower.split(',').any(|t| t.trim().starts_with("no-cache") && t.contains("set-cookie"));
+    let no_cache_set_cookie = lower.split(',').any(|t| t.trim().starts_with("no-cache") && t.contains("set-cookie"));
     if has_token(&cc, &["no-store", "private"]) || no_cache_set_cookie {
         return;
     }

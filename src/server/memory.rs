@@ -148,12 +148,21 @@ impl SessionStore for MemoryStore {
         true
     }
 
-    async fn merge(&self, id: &str, _base: &str, delta: &str, _record: &str, deadline: Option<i64>) -> Result<(), StoreError> {
+    async fn merge(
+        &self,
+        id: &str,
+        _base: &str,
+        delta: &str,
+        _record: &str,
+        deadline: Option<i64>,
+    ) -> Result<(), StoreError> {
         let Some(current) = self.lock().records.get(id).map(|(t, _)| t.clone()) else { return Ok(()) };
         let merged = crate::session::apply(&current, delta).map_err(|e| StoreError::Record(e.to_string()))?;
         // the deadline of the merged record, as the core reads it from the record
         let d = deadline.or_else(|| {
-            crate::session::Record::parse(&merged).ok().and_then(|r| crate::session::deadline(&r.times(), &Default::default()))
+            crate::session::Record::parse(&merged)
+                .ok()
+                .and_then(|r| crate::session::deadline(&r.times(), &Default::default()))
         });
         self.put(id, &merged, d, true);
         Ok(())

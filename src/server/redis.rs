@@ -163,12 +163,21 @@ impl RedisStore {
         }
         let n: i64 = self.query(&cmd).await?;
         if n == LATE {
-            return Err(StoreError::Timeout(format!("the write to {key} reached Redis after its deadline and was refused")));
+            return Err(StoreError::Timeout(format!(
+                "the write to {key} reached Redis after its deadline and was refused"
+            )));
         }
         Ok(n)
     }
 
-    async fn write(&self, id: &str, text: &str, deadline: Option<i64>, mode: &str, expected: &str) -> Result<i64, StoreError> {
+    async fn write(
+        &self,
+        id: &str,
+        text: &str,
+        deadline: Option<i64>,
+        mode: &str,
+        expected: &str,
+    ) -> Result<i64, StoreError> {
         let key = format!("{}{id}", self.prefix);
         let px = self.px(text, deadline).to_string();
         let n = self.script(WRITE_SCRIPT, &key, &[mode, text, &px, expected]).await?;
@@ -237,7 +246,14 @@ impl SessionStore for RedisStore {
         true
     }
 
-    async fn merge(&self, id: &str, base: &str, delta: &str, record: &str, deadline: Option<i64>) -> Result<(), StoreError> {
+    async fn merge(
+        &self,
+        id: &str,
+        base: &str,
+        delta: &str,
+        record: &str,
+        deadline: Option<i64>,
+    ) -> Result<(), StoreError> {
         let key = format!("{}{id}", self.prefix);
         // first try: the record as loaded is still there (the compare-and-set says), merged = `record`
         let mut known = Some((base.to_owned(), record.to_owned()));
@@ -284,14 +300,17 @@ impl SessionStore for RedisStore {
         let score = info.expires.unwrap_or_else(|| now_ms() + self.ttl_ms());
         let ua = info.user_agent.replace('|', "/");
         let _: i64 = self.query(redis::cmd("HSETNX").arg(&meta).arg(format!("s:{id}")).arg(info.since)).await?;
-        let _: i64 = self.query(redis::cmd("HSET").arg(&meta).arg(format!("i:{id}")).arg(format!("{}|{ua}", info.last_seen))).await?;
+        let _: i64 = self
+            .query(redis::cmd("HSET").arg(&meta).arg(format!("i:{id}")).arg(format!("{}|{ua}", info.last_seen)))
+            .await?;
         let _: i64 = self.query(redis::cmd("ZADD").arg(&ids).arg(score).arg(id)).await?;
         self.extend(user, 0).await
     }
 
     async fn user_state(&self, user: &str, id: &str) -> Result<UserState, StoreError> {
         let (_, meta) = self.user_keys(user);
-        let v: Vec<Option<String>> = self.query(redis::cmd("HMGET").arg(&meta).arg(format!("s:{id}")).arg("!out")).await?;
+        let v: Vec<Option<String>> =
+            self.query(redis::cmd("HMGET").arg(&meta).arg(format!("s:{id}")).arg("!out")).await?;
         let since = v.first().cloned().flatten().and_then(|s| s.parse::<f64>().ok()).map(|f| f as i64);
         let (before, kept) = match v.get(1).cloned().flatten() {
             Some(out) => {
@@ -307,7 +326,9 @@ impl SessionStore for RedisStore {
         let (ids, meta) = self.user_keys(user);
         let list = self.live(user).await?;
         let kept = except
-            .map(|e| list.iter().find(|id| *id == e || crate::id::tag(id) == e).cloned().unwrap_or_else(|| e.to_owned()))
+            .map(|e| {
+                list.iter().find(|id| *id == e || crate::id::tag(id) == e).cloned().unwrap_or_else(|| e.to_owned())
+            })
             .unwrap_or_default();
         let _: i64 = self.query(redis::cmd("HSET").arg(&meta).arg("!out").arg(format!("{}|{kept}", now_ms()))).await?;
         let ending: Vec<String> = list.into_iter().filter(|id| *id != kept).collect();
@@ -321,4 +342,3 @@ impl SessionStore for RedisStore {
         Ok(ending.len())
     }
 }
-

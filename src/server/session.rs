@@ -55,10 +55,8 @@ pub(crate) struct State {
 impl State {
     /// A new session under `id`: the configured cookie, no data.
     pub fn fresh(config: &SessionConfig, id: String) -> State {
-        let record = Record::parse(&config.cookie.record_json()).unwrap_or_else(|_| Record {
-            cookie: vec![("originalMaxAge".into(), "null".into())],
-            data: "{}".into(),
-        });
+        let record = Record::parse(&config.cookie.record_json())
+            .unwrap_or_else(|_| Record { cookie: vec![("originalMaxAge".into(), "null".into())], data: "{}".into() });
         State {
             original_id: id.clone(),
             id,

@@ -36,7 +36,8 @@ impl StoreError {
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (StoreError::Timeout(m) | StoreError::Unavailable(m) | StoreError::Conflict(m) | StoreError::Record(m)) = self;
+        let (StoreError::Timeout(m) | StoreError::Unavailable(m) | StoreError::Conflict(m) | StoreError::Record(m)) =
+            self;
         write!(f, "{}: {m}", self.code())
     }
 }
@@ -100,7 +101,12 @@ pub trait SessionStore: Clone + Send + Sync + 'static {
     }
 
     /// Refreshes the record's lifetime (express-session's `touch`); `record` is the touched record.
-    fn touch(&self, id: &str, record: &str, deadline: Option<i64>) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn touch(
+        &self,
+        id: &str,
+        record: &str,
+        deadline: Option<i64>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Removes the record.
     fn destroy(&self, id: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
