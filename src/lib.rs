@@ -25,6 +25,7 @@ pub mod cookie;
 pub mod csrf;
 pub mod date;
 pub mod error;
+pub mod expiry;
 pub mod id;
 #[cfg(feature = "tools")]
 pub mod inspect;
