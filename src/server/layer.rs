@@ -114,8 +114,13 @@ where
         Box::pin(async move {
             let secure = is_secure(&req, shared.config.trust_proxy);
             let cookie = cookie_of(&shared.core, &req);
-            let user_agent =
-                req.headers().get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+            // only the per-user index keeps it
+            let user_agent = match shared.config.user_key {
+                Some(_) => {
+                    req.headers().get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned()
+                }
+                None => String::new(),
+            };
             let started = shared.config.now();
             let state = match load(&shared, cookie.as_ref(), started).await {
                 Ok(s) => s,
@@ -196,16 +201,21 @@ async fn load<St: SessionStore>(shared: &Shared<St>, cookie: Option<&CookieId>, 
     let config = &shared.config;
     let Some(c) = cookie else { return Ok(State::fresh(config, config.new_id())) };
     let Some(text) = shared.store.load(&c.id).await? else { return Ok(State::fresh(config, config.new_id())) };
-    // a record that does not read (not a session record) starts a new session
-    let Ok(record) = Record::parse(&text) else { return Ok(State::fresh(config, config.new_id())) };
+    // a record that does not read (not a session record) starts a new session; the usual shape
+    // (`{"cookie":{…},…}`, as JSON.stringify writes it) is cut into members only when needed
+    let usual = text.starts_with("{\"cookie\":{") && text.ends_with('}');
+    if !usual && Record::parse(&text).is_err() {
+        return Ok(State::fresh(config, config.new_id()));
+    }
     if config.session.timeouts.enabled() && shared.core.ended(&text, now).is_some() {
         return discard(shared, &c.id).await;
     }
     let mut state = State {
         id: c.id.clone(),
         original_id: c.id.clone(),
-        record,
+        record: None,
         data: None,
+        dirty: false,
         saved: (!config.session.resave).then(|| text.clone()),
         original: text,
         from_store: true,
@@ -277,7 +287,11 @@ async fn finish<St: SessionStore, RB>(
             signed: None,
         };
         let out = shared.core.decide_facts(&facts)?;
-        let base = st.saved.clone().unwrap_or_else(|| st.original.clone());
+        // the record the delta was made against (the merge's first compare-and-set expects it)
+        let base = match out.delta {
+            Some(_) => st.saved.clone().unwrap_or_else(|| st.original.clone()),
+            None => String::new(),
+        };
         let existing = st.from_store && st.original_id == st.id;
         let user = if out.save || out.touch { user_of(&shared.config, &mut st) } else { None };
         (out, st.id.clone(), base, std::mem::take(&mut st.to_destroy), existing, user)

@@ -169,6 +169,16 @@ impl SessionStore for MemoryStore {
     }
 
     async fn touch(&self, id: &str, record: &str, deadline: Option<i64>) -> Result<(), StoreError> {
+        {
+            let now = self.now();
+            let mut g = self.lock();
+            if let Some(slot) = g.records.get_mut(id) {
+                if slot.0 == record && slot.1.is_none_or(|d| d > now) {
+                    slot.1 = deadline; // the same record: only its deadline moves
+                    return Ok(());
+                }
+            }
+        }
         self.put(id, record, deadline, true);
         Ok(())
     }

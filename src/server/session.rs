@@ -39,9 +39,13 @@ pub(crate) struct State {
     pub id: String,
     /// The id when the session was loaded or generated.
     pub original_id: String,
-    /// The record: its `cookie` object, and its data part as text when `data` is `None`.
-    pub record: Record,
+    /// The record: its `cookie` object, and its data part as text when `data` is `None`; `None`
+    /// while it is `original` as loaded, not yet read (a request that only reads its data never
+    /// cuts the record into members).
+    pub record: Option<Record>,
     pub data: Option<Map<String, Value>>,
+    /// `data` was changed since it was read (else the record's data text is still the data).
+    pub dirty: bool,
     /// The record as loaded (`{}` for a new session; the session as it was, once destroyed).
     pub original: String,
     /// The record as last saved (the loaded one when `resave` is off).
@@ -60,8 +64,9 @@ impl State {
         State {
             original_id: id.clone(),
             id,
-            record,
+            record: Some(record),
             data: None,
+            dirty: false,
             original: "{}".into(),
             saved: None,
             from_store: false,
@@ -71,26 +76,58 @@ impl State {
     }
 
     /// `JSON.stringify(req.session)`: the cookie, then the data.
-    pub fn json(&self) -> String {
-        match &self.data {
-            None => self.record.to_json(),
-            Some(map) => {
-                let data = serde_json::to_string(map).unwrap_or_else(|_| "{}".into());
-                Record { cookie: self.record.cookie.clone(), data }.to_json()
-            }
+    pub fn json(&mut self) -> String {
+        if self.record.is_none() && !self.dirty {
+            return self.original.clone(); // as loaded, untouched
+        }
+        let data = match &self.data {
+            Some(map) if self.dirty => Some(serde_json::to_string(map).unwrap_or_else(|_| "{}".into())),
+            _ => None,
+        };
+        let record = self.record_mut();
+        match data {
+            Some(data) => Record { cookie: record.cookie.clone(), data }.to_json(),
+            None => record.to_json(),
+        }
+    }
+
+    /// The record cut into its members (read from `original` on first use).
+    pub fn record_mut(&mut self) -> &mut Record {
+        let original = &self.original;
+        self.record.get_or_insert_with(|| {
+            Record::parse(original).unwrap_or_else(|_| Record { cookie: Vec::new(), data: "{}".into() })
+        })
+    }
+
+    /// The data part's text.
+    fn data_text(&self) -> std::borrow::Cow<'_, str> {
+        match &self.record {
+            Some(r) => std::borrow::Cow::Borrowed(r.data.as_str()),
+            None => crate::session::data_part(&self.original)
+                .map_or(std::borrow::Cow::Borrowed("{}"), std::borrow::Cow::Owned),
         }
     }
 
     fn data_mut(&mut self) -> &mut Map<String, Value> {
-        let text = &self.record.data;
-        self.data.get_or_insert_with(|| serde_json::from_str(text).unwrap_or_default())
+        self.dirty = true;
+        self.data_read()
+    }
+
+    fn data_read(&mut self) -> &mut Map<String, Value> {
+        if self.data.is_none() {
+            let map = serde_json::from_str(&self.data_text()).unwrap_or_default();
+            self.data = Some(map);
+        }
+        self.data.get_or_insert_with(Map::new)
     }
 
     pub fn value(&mut self, key: &str) -> Option<&Value> {
-        if self.data.is_none() && !self.record.data.contains(&format!("\"{key}\"")) {
-            return None; // not in the text: no need to read it (a key with escapes is looked up below)
+        // a plain key (written as is by JSON.stringify) that is not in the text is not there: no need to read it
+        let plain = !key.is_empty() && key.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\');
+        if self.data.is_none() && plain && !self.data_text().contains(key) {
+            return None;
         }
-        self.data_mut().get(key)
+        self.data_read().get(key)
     }
 }
 
@@ -141,8 +178,9 @@ impl Session {
     pub async fn touch(&self) {
         let now = self.config.now();
         let mut st = self.lock();
-        let e = crate::session::touched_expires(st.record.times().original_max_age, now);
-        st.record.set_expires(e);
+        let record = st.record_mut();
+        let e = crate::session::touched_expires(record.times().original_max_age, now);
+        record.set_expires(e);
     }
 
     /// A new session under a new id, empty; the old record is removed (`req.session.regenerate()`,
@@ -155,6 +193,7 @@ impl Session {
         let fresh = State::fresh(&self.config, String::new());
         st.record = fresh.record;
         st.data = None;
+        st.dirty = false;
         st.destroyed = false;
     }
 
