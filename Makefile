@@ -12,7 +12,7 @@ WASM := CARGO_TARGET_DIR=target/wasm
 WASM_PROBE := $(NULLFIX) { grep -qs '"success":false' target/wasm/.rustc_info.json && rm -f target/wasm/.rustc_info.json; true; } &&
 LOGS := target/test-logs
 
-.PHONY: recordings demo-two fuzz differential test-differential all tools deps demo-deps system-deps cli pkg test test-rust test-wasm test-node test-counts test-cluster lint demo vectors bench clean
+.PHONY: bench-axum recordings demo-two fuzz differential test-differential all tools deps demo-deps system-deps cli pkg test test-rust test-wasm test-node test-counts test-cluster lint demo vectors bench clean
 
 all: pkg
 
@@ -121,6 +121,13 @@ vectors: pkg deps
 bench: pkg deps
 	$(NULLFIX) cargo build --quiet --release --example native
 	$(NULLFIX) node bench/run.js
+	$(MAKE) bench-axum
+
+# The Rust layer (issue 14): axum hello-world bare vs SessionLayer vs tower-sessions, server CPU per
+# request from getrusage (bench/axum/main.rs); BENCH_QUICK=1 for a short run.
+bench-axum:
+	$(NULLFIX) cargo build --quiet --release -p session-core-bench-axum
+	target/release/bench-axum
 
 clean:
 	rm -rf target pkg pkg-web
