@@ -30,12 +30,15 @@ fn config() -> SessionConfig {
     let mut cookie = CookieConfig::default();
     cookie.max_age = Some(30.0 * 60.0 * 1000.0);
     cookie.same_site = Some("lax".into());
+    // SESSION_IDLE_TIMEOUT_MS: a shorter idle timeout (the interop test's)
+    let idle =
+        std::env::var("SESSION_IDLE_TIMEOUT_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(20.0 * 60.0 * 1000.0);
     SessionConfig::new(secrets)
         .resave(false)
         .save_uninitialized(false)
         .user_key("user")
         .cookie(cookie)
-        .idle_timeout(20.0 * 60.0 * 1000.0)
+        .idle_timeout(idle)
         .absolute_timeout(8.0 * 60.0 * 60.0 * 1000.0)
 }
 

@@ -166,7 +166,7 @@ impl From<Error> for Failure {
 }
 
 /// TLS, or (trusting the proxy) `X-Forwarded-Proto: https`, as express-session's `issecure`.
-fn is_secure<B>(req: &Request<B>, trust_proxy: bool) -> bool {
+pub(crate) fn is_secure<B>(req: &Request<B>, trust_proxy: bool) -> bool {
     if req.uri().scheme_str() == Some("https") {
         return true;
     }

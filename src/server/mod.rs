@@ -12,10 +12,13 @@
 //!
 //! - [`SessionConfig`]: the options (express-session's, session-core's timeouts, cookie attributes).
 //! - [`SessionLayer`]: the layer; [`Session`]: the handler's session (an axum extractor).
+//! - [`CookieSessionLayer`] / [`CookieSession`]: cookie-session mode (the session in a signed or
+//!   sealed cookie, read and written as `session-core/cookie-session` does).
 //! - [`SessionStore`]: the store contract; [`MemoryStore`] (bounded); `RedisStore` (feature `redis`),
 //!   laid out as `session-core/redis` lays it out.
 
 mod cache;
+mod client;
 mod config;
 mod layer;
 mod memory;
@@ -24,6 +27,7 @@ mod redis;
 mod session;
 mod store;
 
+pub use client::{CookieSession, CookieSessionConfig, CookieSessionLayer, CookieSessionService};
 pub use config::{CookieConfig, SessionConfig};
 pub use layer::{SessionLayer, SessionService};
 pub use memory::MemoryStore;

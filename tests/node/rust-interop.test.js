@@ -30,18 +30,36 @@ before(async () => {
   await client.connect()
   store = new RedisStore({ client, prefix: 'demo:' })
   express = createApp({ secret: SECRET, store })
-  const port = await freePort()
-  rust = spawn(BIN, [], { env: { ...process.env, REDIS_URL: redis.url, SESSION_SECRET: SECRET, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] })
-  await new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('axum-api did not start')), 20000)
-    rust.stdout.on('data', (d) => { if (String(d).includes('axum-api: http')) { clearTimeout(t); resolve() } })
-    rust.once('exit', (code) => reject(new Error('axum-api exited with ' + code)))
-  })
-  rustUrl = `http://127.0.0.1:${port}`
+  ;[rust, rustUrl] = await startRust({ SESSION_SECRET: SECRET })
 })
 
+const others = []
+/** The axum example on a free port with `env` (and this test's Redis): [child, base URL]. */
+async function startRust (env) {
+  const port = await freePort()
+  const child = spawn(BIN, [], { env: { ...process.env, REDIS_URL: redis.url, PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  others.push(child)
+  await new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('axum-api did not start')), 20000)
+    child.stdout.on('data', (d) => { if (String(d).includes('axum-api: http')) { clearTimeout(t); resolve() } })
+    child.once('exit', (code) => reject(new Error('axum-api exited with ' + code)))
+  })
+  return [child, `http://127.0.0.1:${port}`]
+}
+
+/** A plain Express app on session-core/express + this test's RedisStore (the demo's layout and user index). */
+function expressApp (options) {
+  const express = require('express5')
+  const session = require(path.join(dir, 'express'))
+  const a = express()
+  a.use(session({ store, resave: false, saveUninitialized: false, user: (req) => req.session.user, cookie: { maxAge: 30 * 60 * 1000, sameSite: 'lax' }, ...options }))
+  a.get('/login', (req, res) => { req.session.user = req.query.user; res.json({ ok: true }) })
+  a.get('/me', (req, res) => res.json({ user: req.session.user || null }))
+  return a
+}
+
 after(async () => {
-  if (rust) rust.kill()
+  for (const c of others) c.kill()
   if (client) client.disconnect()
   if (redis) await redis.stop()
 })
@@ -55,7 +73,8 @@ async function signIn (user, password) {
   return pairOf(r) || first
 }
 
-const api = (p, cookie, init = {}) => fetch(rustUrl + p, { ...init, headers: { cookie, ...(init.headers || {}) } })
+const api = (p, cookie, init = {}, base = rustUrl) => fetch(base + p, { ...init, headers: { cookie, ...(init.headers || {}) } })
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function rustPost (p, cookie) {
   const { token } = await (await api('/api/csrf', cookie)).json()
@@ -113,4 +132,44 @@ test('sign out everywhere from either side ends every session of the user on bot
   assert.strictEqual((await (await api('/api/me', c)).json()).user, 'bob')
   assert.ok(await store.destroyUser('bob') >= 1) // the Node store's sign out everywhere
   assert.strictEqual((await (await api('/api/me', c)).json()).user, null)
+})
+
+test('an idle timeout passed on one side is enforced by the other', async () => {
+  const IDLE = 1500
+  const [, url] = await startRust({ SESSION_SECRET: SECRET, SESSION_IDLE_TIMEOUT_MS: String(IDLE) })
+  const app = expressApp({ secret: SECRET, idleTimeout: IDLE })
+  // signed in on Express, idle past the timeout: the Rust side ends it
+  const a = pairOf(await request(app).get('/login?user=alice').expect(200))
+  assert.strictEqual((await (await api('/api/me', a, {}, url)).json()).user, 'alice')
+  // the key's TTL (the idle deadline) would end it in Redis itself: kept longer, so the rule decides
+  await client.pexpire('demo:' + idOf(a), 60000)
+  await sleep(IDLE + 300)
+  assert.strictEqual((await (await api('/api/me', a, {}, url)).json()).user, null)
+  assert.strictEqual((await request(app).get('/me').set('Cookie', a).expect(200)).body.user, null)
+  // seen last by the Rust side, idle past the timeout: Express ends it
+  const b = pairOf(await request(app).get('/login?user=bob').expect(200))
+  await sleep(400)
+  assert.strictEqual((await (await api('/api/me', b, {}, url)).json()).user, 'bob')
+  assert.strictEqual((await request(app).get('/me').set('Cookie', b).expect(200)).body.user, 'bob')
+  await client.pexpire('demo:' + idOf(b), 60000)
+  await sleep(IDLE + 300)
+  assert.strictEqual((await request(app).get('/me').set('Cookie', b).expect(200)).body.user, null)
+})
+
+test('a cookie signed by an older secret is re-signed the same way by both', async () => {
+  const [, url] = await startRust({ SESSION_SECRET: 'newer-secret ' + SECRET })
+  const old = expressApp({ secret: SECRET })
+  const rotated = expressApp({ secret: ['newer-secret', SECRET] })
+  const cookie = pairOf(await request(old).get('/login?user=carol').expect(200))
+  const fromRust = await api('/api/me', cookie, {}, url)
+  assert.strictEqual((await fromRust.json()).user, 'carol')
+  const fromNode = await request(rotated).get('/me').set('Cookie', cookie).expect(200)
+  const rustSet = fromRust.headers.get('set-cookie')
+  const nodeSet = fromNode.headers['set-cookie'][0]
+  assert.ok(rustSet && nodeSet, 'both re-sign')
+  assert.notStrictEqual(rustSet.split(';')[0], cookie, 're-signed')
+  assert.strictEqual(rustSet.split(';')[0], nodeSet.split(';')[0], 'the same cookie value')
+  // the same attributes (Expires moves with the clock of each request)
+  const attrs = (c) => c.split('; ').slice(1).map((a) => a.replace(/^Expires=.*/, 'Expires'))
+  assert.deepStrictEqual(attrs(rustSet), attrs(nodeSet))
 })
