@@ -12,7 +12,7 @@ WASM := CARGO_TARGET_DIR=target/wasm
 WASM_PROBE := $(NULLFIX) { grep -qs '"success":false' target/wasm/.rustc_info.json && rm -f target/wasm/.rustc_info.json; true; } &&
 LOGS := target/test-logs
 
-.PHONY: demo-two fuzz differential test-differential all tools deps demo-deps system-deps cli pkg test test-rust test-wasm test-node test-counts test-cluster lint demo vectors bench clean
+.PHONY: bench-axum recordings demo-two fuzz differential test-differential all tools deps demo-deps system-deps cli pkg test test-rust test-wasm test-node test-counts test-cluster lint demo vectors bench clean
 
 all: pkg
 
@@ -43,18 +43,22 @@ pkg: tools deps
 # Every test: native (cargo), inside wasm (wasm-pack test --node), Node (the npm package).
 test: test-rust test-wasm test-node test-counts test-differential
 
-test-rust:
+# With the Rust server layer (features tower, redis: src/server/, examples-rust/); one feature set
+# for all three runs, so the crate is built once. system-deps first: the interop tests use redis-server.
+RUST_FEATURES := --features tower,redis
+test-rust: system-deps
 	@mkdir -p $(LOGS)
 	@$(NULLFIX) { grep -qs '"success":false' target/.rustc_info.json && rm -f target/.rustc_info.json; true; }
-	$(NULLFIX) cargo test --all-targets 2>&1 | tee $(LOGS)/rust.log
-	$(NULLFIX) cargo test --doc 2>&1 | tail -n 3
-	$(NULLFIX) cargo test --test vectors -- --nocapture 2>&1 | tee $(LOGS)/rust-vectors.log
+	$(NULLFIX) cargo test $(RUST_FEATURES) --all-targets 2>&1 | tee $(LOGS)/rust.log
+	$(NULLFIX) cargo test $(RUST_FEATURES) --doc 2>&1 | tail -n 3
+	$(NULLFIX) cargo test $(RUST_FEATURES) --test vectors -- --nocapture 2>&1 | tee $(LOGS)/rust-vectors.log
 
 test-wasm: tools
 	@mkdir -p $(LOGS)
 	$(WASM_PROBE) $(ENV) $(WASM) wasm-pack test --node --mode no-install -- --test vectors -- --nocapture 2>&1 | tee $(LOGS)/wasm.log
 
-# The Node tests load a test build too (the client build with the `test-api` feature: the
+# The Node tests load a test build too (tests/node/rust-interop.test.js runs the axum example that
+# test-rust built: make test runs test-rust first) (the client build with the `test-api` feature: the
 # test-only exports the published package lacks), named by SESSION_CORE_TEST_BUILD.
 test-node: pkg deps demo-deps system-deps cli
 	@mkdir -p $(LOGS)
@@ -82,6 +86,7 @@ test-counts:
 lint:
 	$(NULLFIX) cargo fmt --check
 	$(NULLFIX) cargo clippy --all-targets -- -D warnings
+	$(NULLFIX) cargo clippy $(RUST_FEATURES) --all-targets -- -D warnings
 	$(WASM_PROBE) $(WASM) cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 	$(NULLFIX) CARGO_TARGET_DIR=target/wasm-lean cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 	$(NULLFIX) CARGO_TARGET_DIR=target/wasm-client cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features client -- -D warnings
@@ -100,6 +105,10 @@ demo: demo-deps
 demo-two: demo-deps system-deps
 	cd examples-node && node two.js
 
+# The Express recordings the Rust layer replays (tests/recordings/express.json).
+recordings: pkg deps
+	node scripts/record-scenarios.js
+
 vectors: pkg deps
 	bash scripts/build-test-api.sh
 	node scripts/gen-vectors.js
@@ -112,6 +121,13 @@ vectors: pkg deps
 bench: pkg deps
 	$(NULLFIX) cargo build --quiet --release --example native
 	$(NULLFIX) node bench/run.js
+	$(MAKE) bench-axum
+
+# The Rust layer (issue 14): axum hello-world bare vs SessionLayer vs tower-sessions, server CPU per
+# request from getrusage (bench/axum/main.rs); BENCH_QUICK=1 for a short run.
+bench-axum:
+	$(NULLFIX) cargo build --quiet --release -p session-core-bench-axum
+	target/release/bench-axum
 
 clean:
 	rm -rf target pkg pkg-web

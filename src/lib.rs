@@ -25,12 +25,15 @@ pub mod cookie;
 pub mod csrf;
 pub mod date;
 pub mod error;
+pub mod expiry;
 pub mod id;
 #[cfg(feature = "tools")]
 pub mod inspect;
 mod json_text;
 pub mod options;
 pub mod random;
+#[cfg(all(feature = "tower", not(target_arch = "wasm32")))]
+pub mod server;
 pub mod session;
 pub mod signing;
 mod suggest;

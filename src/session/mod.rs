@@ -6,12 +6,14 @@
 
 mod decision;
 mod delta;
-mod expiry;
 mod grace;
 mod hashed;
 mod record;
 mod transport;
 mod users;
+
+// the expiry rules are both session kinds' (src/expiry.rs); `super::expiry` still names them here
+use crate::expiry;
 
 pub use decision::{CookieId, Facts, Input, Output, Phase, Session, SessionOptions};
 pub use delta::{apply, delta, Ops};

@@ -1,4 +1,6 @@
-//! The expiry rules, as pure functions of (record times, now, timeouts).
+//! The expiry rules, as pure functions of (record times, now, timeouts): used by both session kinds
+//! (server-side [`crate::session`] and client-side [`crate::client`]) and by every front door (the
+//! Express middleware, cookie-session, the Rust tower layer), so they sit beside both, not in one.
 //!
 //! - **Cookie expiry** (express-session's): a record whose `cookie.expires` is at or before `now` is
 //!   over. Touching sets `expires = now + originalMaxAge` (no expiry when `originalMaxAge` is null).
@@ -14,7 +16,7 @@
 //! express-session, or before the timeouts were turned on) starts both clocks at the request that
 //! first reads it.
 
-use super::record::CookieTimes;
+use crate::session::CookieTimes;
 use serde::{Deserialize, Serialize};
 
 /// Why a session is over.

@@ -1,0 +1,132 @@
+//! An axum API beside the Express demo (examples-node/server.js), sharing its login: the same
+//! cookie (`connect.sid`, the same secrets), the same Redis records (prefix `demo:`), the same
+//! timeouts and per-user index. Sign in on the demo, then call this API with the same cookie.
+//!
+//! ```text
+//! REDIS_URL=redis://127.0.0.1:6379 SESSION_SECRET='…' node examples-node/server.js        # :3000
+//! REDIS_URL=redis://127.0.0.1:6379 SESSION_SECRET='…' PORT=3100 \
+//!   cargo run --example axum-api --features tower,redis                                     # :3100
+//! ```
+//! Routes: `GET /api/me` (the user, and the API's call count in the session; `?mark=k` sets `mark:k`), `GET /api/csrf` (a
+//! token for the POSTs, header `x-csrf-token`), `POST /api/logout` (this session ends),
+//! `POST /api/logout-everywhere` (every session of the user ends, on both servers).
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use session_core::server::{CookieConfig, MemoryStore, RedisStore, Session, SessionConfig, SessionLayer, SessionStore};
+use std::collections::HashMap;
+
+/// The demo's options (examples-node/server.js), so both servers decide alike.
+fn config() -> SessionConfig {
+    let secrets: Vec<String> =
+        std::env::var("SESSION_SECRET").unwrap_or_default().split_whitespace().map(str::to_owned).collect();
+    if secrets.is_empty() {
+        eprintln!("axum-api: SESSION_SECRET must be set (the Express demo's secret, to share its login)");
+        std::process::exit(2);
+    }
+    let mut cookie = CookieConfig::default();
+    cookie.max_age = Some(30.0 * 60.0 * 1000.0);
+    cookie.same_site = Some("lax".into());
+    // SESSION_IDLE_TIMEOUT_MS: a shorter idle timeout (the interop test's)
+    let idle =
+        std::env::var("SESSION_IDLE_TIMEOUT_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(20.0 * 60.0 * 1000.0);
+    SessionConfig::new(secrets)
+        .resave(false)
+        .save_uninitialized(false)
+        .user_key("user")
+        .cookie(cookie)
+        .idle_timeout(idle)
+        .absolute_timeout(8.0 * 60.0 * 60.0 * 1000.0)
+}
+
+async fn me(session: Session, Query(q): Query<HashMap<String, String>>) -> Json<Value> {
+    let user: Option<String> = session.get("user").await;
+    if let (Some(_), Some(mark)) = (&user, q.get("mark")) {
+        // `?mark=k`: sets `marks.k`-style key `mark:k` (the interop test's overlapping writes)
+        let _ = session.insert(&format!("mark:{mark}"), true).await;
+    }
+    let calls: u64 = session.get("apiCalls").await.unwrap_or(0);
+    if user.is_some() {
+        // a change the Express side keeps: each server writes only what it changed (a delta)
+        let _ = session.insert("apiCalls", calls + 1).await;
+    }
+    Json(
+        json!({ "user": user, "apiCalls": calls + u64::from(user.is_some()), "tag": session_core::id::tag(&session.id()) }),
+    )
+}
+
+async fn csrf(session: Session) -> Json<Value> {
+    Json(json!({ "token": session.csrf_token().await }))
+}
+
+async fn checked(session: &Session, headers: &HeaderMap) -> Result<(), StatusCode> {
+    let token = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+    if session.verify_csrf(token).await {
+        Ok(())
+    } else {
+        Err(StatusCode::FORBIDDEN)
+    }
+}
+
+async fn logout(session: Session, headers: HeaderMap) -> Result<Json<Value>, StatusCode> {
+    checked(&session, &headers).await?;
+    session.destroy().await;
+    Ok(Json(json!({ "ok": true })))
+}
+
+async fn logout_everywhere<St: SessionStore>(
+    State(store): State<St>,
+    session: Session,
+    headers: HeaderMap,
+) -> Result<Json<Value>, StatusCode> {
+    checked(&session, &headers).await?;
+    let Some(user) = session.get::<String>("user").await else { return Err(StatusCode::UNAUTHORIZED) };
+    let ended = store.destroy_user(&user, None).await.map_err(|_| StatusCode::SERVICE_UNAVAILABLE)?;
+    Ok(Json(json!({ "ended": ended })))
+}
+
+fn app<St: SessionStore>(store: St) -> Router {
+    let layer = SessionLayer::new(store.clone(), config()).unwrap_or_else(|e| {
+        eprintln!("axum-api: {e}");
+        std::process::exit(2);
+    });
+    Router::new()
+        .route("/api/me", get(me))
+        .route("/api/csrf", get(csrf))
+        .route("/api/logout", post(logout))
+        .route("/api/logout-everywhere", post(logout_everywhere::<St>))
+        .with_state(store)
+        .layer(layer)
+}
+
+#[tokio::main]
+async fn main() {
+    let port: u16 = std::env::var("PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3100);
+    let router = match std::env::var("REDIS_URL") {
+        Ok(url) => match RedisStore::connect(&url).await {
+            Ok(store) => app(store.prefix("demo:")),
+            Err(e) => {
+                eprintln!("axum-api: {e}");
+                std::process::exit(1);
+            }
+        },
+        Err(_) => {
+            eprintln!("axum-api: no REDIS_URL: a MemoryStore of its own (no login shared with the demo)");
+            app(MemoryStore::default())
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("axum-api: cannot listen on {port}: {e}");
+            std::process::exit(1);
+        }
+    };
+    println!("axum-api: http://127.0.0.1:{}/api/me", listener.local_addr().map(|a| a.port()).unwrap_or(port));
+    if let Err(e) = axum::serve(listener, router).await {
+        eprintln!("axum-api: {e}");
+    }
+}

@@ -1,0 +1,354 @@
+//! Cookie-session mode: the whole session in the cookie, as `session-core/cookie-session` keeps it
+//! (cookie-session's signed cookies, or session-core's sealed ones), so an Express app on
+//! `session-core/cookie-session` and an axum app with the same keys read and write each other's
+//! cookies. Two core calls per request, as the Node middleware makes them:
+//! [`ClientSession::load`] and [`ClientSession::commit`].
+
+use super::cache;
+use crate::client::{ClientOptions, ClientSession, CommitInput, CommitOptions, CookieAttrs, Loaded};
+use crate::error::Error;
+use http::{HeaderValue, Request, Response, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
+
+type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+/// The options of [`CookieSessionLayer`]: `session-core/cookie-session`'s, and the keys (the
+/// first signs or seals, all verify or open).
+///
+/// ```
+/// use session_core::server::CookieSessionConfig;
+/// let config = CookieSessionConfig::new(["key one", "key two"]).encrypt(true).max_age(86_400_000.0);
+/// # let _ = config;
+/// ```
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct CookieSessionConfig {
+    keys: Vec<Vec<u8>>,
+    /// The core's options (name, algorithm, signed, encrypt, timeouts, migrateSigned).
+    pub options: ClientOptions,
+    /// The cookie's attributes (`maxAge`, `sameSite`, …), as cookie-session's options.
+    pub cookie: CookieAttrs,
+    /// Trust `X-Forwarded-Proto` for "is this request secure".
+    pub trust_proxy: bool,
+    /// `Vary: Cookie` and `Cache-Control: no-cache="Set-Cookie"`.
+    pub cache_headers: bool,
+    clock: Option<Clock>,
+}
+
+impl fmt::Debug for CookieSessionConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CookieSessionConfig")
+            .field("keys", &self.keys.len())
+            .field("options", &self.options)
+            .field("cookie", &self.cookie)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CookieSessionConfig {
+    /// cookie-session's defaults (cookie `session`, signed with keygrip's sha1) and these keys.
+    pub fn new<I: IntoIterator<Item = S>, S: AsRef<[u8]>>(keys: I) -> Self {
+        CookieSessionConfig {
+            keys: keys.into_iter().map(|k| k.as_ref().to_vec()).collect(),
+            options: ClientOptions::default(),
+            cookie: CookieAttrs::default(),
+            trust_proxy: false,
+            cache_headers: true,
+            clock: None,
+        }
+    }
+    /// The cookie's name (default `session`).
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.options.name = name.into();
+        self
+    }
+    /// Seal the session (session-core's encrypted mode) instead of signing a readable body.
+    pub fn encrypt(mut self, on: bool) -> Self {
+        self.options.encrypt = on;
+        self
+    }
+    /// The cookie's `maxAge`, ms.
+    pub fn max_age(mut self, ms: f64) -> Self {
+        self.cookie.max_age = Some(ms);
+        self
+    }
+    /// The cookie's attributes.
+    pub fn cookie(mut self, attrs: CookieAttrs) -> Self {
+        self.cookie = attrs;
+        self
+    }
+    /// The idle timeout, ms (encrypted mode: it travels sealed in the cookie).
+    pub fn idle_timeout(mut self, ms: f64) -> Self {
+        self.options.timeouts.idle_timeout = Some(ms);
+        self
+    }
+    /// The absolute timeout, ms (encrypted mode).
+    pub fn absolute_timeout(mut self, ms: f64) -> Self {
+        self.options.timeouts.absolute_timeout = Some(ms);
+        self
+    }
+    /// The clock, ms since the epoch (default: the system clock).
+    pub fn clock(mut self, now: impl Fn() -> i64 + Send + Sync + 'static) -> Self {
+        self.clock = Some(Arc::new(now));
+        self
+    }
+    fn now(&self) -> i64 {
+        match &self.clock {
+            Some(c) => c(),
+            None => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis().min(i64::MAX as u128) as i64),
+        }
+    }
+}
+
+/// A [`tower_layer::Layer`] giving every request a [`CookieSession`].
+pub struct CookieSessionLayer {
+    shared: Arc<Shared>,
+}
+
+impl Clone for CookieSessionLayer {
+    fn clone(&self) -> Self {
+        CookieSessionLayer { shared: self.shared.clone() }
+    }
+}
+
+impl fmt::Debug for CookieSessionLayer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CookieSessionLayer").field("config", &self.shared.config).finish()
+    }
+}
+
+struct Shared {
+    core: ClientSession,
+    config: CookieSessionConfig,
+}
+
+impl CookieSessionLayer {
+    /// Checks the options (the error names the one at fault) and makes the layer.
+    pub fn new(config: CookieSessionConfig) -> Result<CookieSessionLayer, Error> {
+        let core = ClientSession::new(config.options.clone(), &config.keys)?;
+        Ok(CookieSessionLayer { shared: Arc::new(Shared { core, config }) })
+    }
+}
+
+impl<S> tower_layer::Layer<S> for CookieSessionLayer {
+    type Service = CookieSessionService<S>;
+    fn layer(&self, inner: S) -> Self::Service {
+        CookieSessionService { shared: self.shared.clone(), inner }
+    }
+}
+
+/// The service [`CookieSessionLayer`] wraps around the app.
+pub struct CookieSessionService<S> {
+    shared: Arc<Shared>,
+    inner: S,
+}
+
+impl<S: Clone> Clone for CookieSessionService<S> {
+    fn clone(&self) -> Self {
+        CookieSessionService { shared: self.shared.clone(), inner: self.inner.clone() }
+    }
+}
+
+impl<S: fmt::Debug> fmt::Debug for CookieSessionService<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CookieSessionService").field("inner", &self.inner).finish_non_exhaustive()
+    }
+}
+
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+impl<S, B, RB> tower_service::Service<Request<B>> for CookieSessionService<S>
+where
+    S: tower_service::Service<Request<B>, Response = Response<RB>> + Clone + Send + 'static,
+    S::Future: Send,
+    B: Send + 'static,
+    RB: Default + Send + 'static,
+{
+    type Response = Response<RB>;
+    type Error = S::Error;
+    type Future = BoxFuture<Result<Response<RB>, S::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut req: Request<B>) -> Self::Future {
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let shared = self.shared.clone();
+        Box::pin(async move {
+            let secure = super::layer::is_secure(&req, shared.config.trust_proxy);
+            let header = req
+                .headers()
+                .get_all(http::header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect::<Vec<_>>()
+                .join("; ");
+            let loaded = shared.core.load(&header, shared.config.now());
+            let session = CookieSession {
+                state: Arc::new(Mutex::new(ClientState {
+                    loaded,
+                    data: None,
+                    dirty: false,
+                    accessed: false,
+                    unset: false,
+                })),
+            };
+            req.extensions_mut().insert(session.clone());
+            let mut res = inner.call(req).await?;
+            commit(&shared, &session, secure, &mut res);
+            Ok(res)
+        })
+    }
+}
+
+fn commit<RB: Default>(shared: &Shared, session: &CookieSession, secure: bool, res: &mut Response<RB>) {
+    let config = &shared.config;
+    if config.cache_headers {
+        cache::apply(res.headers_mut(), false);
+    }
+    let st = session.lock();
+    if !st.accessed {
+        return;
+    }
+    let json = match (&st.data, st.dirty) {
+        (Some(map), true) => serde_json::to_string(map).unwrap_or_else(|_| "{}".into()),
+        _ => st.loaded.body.clone().unwrap_or_else(|| "{}".into()),
+    };
+    let l = &st.loaded;
+    let input = CommitInput {
+        now: config.now(),
+        secure,
+        accessed: true,
+        unset: st.unset,
+        is_new: l.body.is_none(),
+        raw: l.raw.clone(),
+        original: l.body.as_deref(),
+        session: (!st.unset).then_some(json.as_str()),
+        key_index: l.key_index,
+        clear_sig: l.clear_sig,
+        migrated: l.migrated,
+        created_at: l.created_at,
+        last_seen: l.last_seen,
+        options: CommitOptions { attrs: config.cookie.clone(), signed: None },
+    };
+    let out = match shared.core.commit(&input) {
+        Ok(o) => o,
+        Err(_) => return,
+    };
+    if out.too_large.is_some() {
+        // the session did not fit in a cookie: nothing is sent, and the response says so
+        *res = Response::new(RB::default());
+        *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+        return;
+    }
+    let headers = res.headers_mut();
+    for (_, value) in &out.set_cookies {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            headers.append(http::header::SET_COOKIE, v);
+        }
+    }
+    if config.cache_headers && !out.set_cookies.is_empty() {
+        cache::apply(headers, true);
+    }
+}
+
+#[derive(Debug)]
+struct ClientState {
+    loaded: Loaded,
+    data: Option<Map<String, Value>>,
+    dirty: bool,
+    accessed: bool,
+    unset: bool,
+}
+
+impl ClientState {
+    fn data(&mut self) -> &mut Map<String, Value> {
+        self.accessed = true;
+        if self.data.is_none() {
+            let map = self.loaded.body.as_deref().and_then(|b| serde_json::from_str(b).ok()).unwrap_or_default();
+            self.data = Some(map);
+        }
+        self.data.get_or_insert_with(Map::new)
+    }
+}
+
+/// The cookie session of one request (an axum extractor). Clones share it.
+#[derive(Clone)]
+pub struct CookieSession {
+    state: Arc<Mutex<ClientState>>,
+}
+
+impl fmt::Debug for CookieSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CookieSession").finish_non_exhaustive()
+    }
+}
+
+impl CookieSession {
+    fn lock(&self) -> MutexGuard<'_, ClientState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The value at `key`, when there is one of type `T`.
+    pub async fn get<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
+        self.lock().data().get(key).and_then(|v| T::deserialize(v).ok())
+    }
+
+    /// Sets `key`.
+    pub async fn insert<T: Serialize>(&self, key: &str, value: T) -> Result<(), serde_json::Error> {
+        let v = serde_json::to_value(value)?;
+        let mut st = self.lock();
+        st.unset = false;
+        st.dirty = true;
+        st.data().insert(key.to_owned(), v);
+        Ok(())
+    }
+
+    /// Removes `key`, answering its value when it was a `T`.
+    pub async fn remove<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
+        let mut st = self.lock();
+        st.dirty = true;
+        st.data().shift_remove(key).and_then(|v| T::deserialize(v).ok())
+    }
+
+    /// Ends the session: the cookie is cleared (`req.session = null`).
+    pub async fn destroy(&self) {
+        let mut st = self.lock();
+        st.accessed = true;
+        st.unset = true;
+    }
+
+    /// A fresh CSRF token of the session's secret (kept at `csrfSecret`).
+    pub async fn csrf_token(&self) -> String {
+        let mut st = self.lock();
+        let secret = match st.data().get("csrfSecret") {
+            Some(Value::String(s)) if !s.is_empty() => s.clone(),
+            _ => {
+                let s = crate::csrf::new_secret();
+                st.dirty = true;
+                st.data().insert("csrfSecret".into(), Value::String(s.clone()));
+                s
+            }
+        };
+        crate::csrf::token(&secret)
+    }
+}
+
+impl<S: Send + Sync> axum_core::extract::FromRequestParts<S> for CookieSession {
+    type Rejection = super::SessionMissing;
+
+    async fn from_request_parts(parts: &mut http::request::Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<CookieSession>().cloned().ok_or(super::SessionMissing)
+    }
+}

@@ -1,0 +1,267 @@
+//! The layer's options: express-session's (`name`, `resave`, `saveUninitialized`, `rolling`,
+//! `unset`), session-core's timeouts, the cookie's attributes, and the hooks a test injects (the
+//! clock, the id generator). A builder over a `#[non_exhaustive]` struct: options are added without
+//! breaking code that builds one.
+
+use crate::error::Error;
+use crate::session::{SessionOptions, Timeouts};
+use std::fmt;
+use std::sync::Arc;
+
+/// The cookie's attributes for new sessions, as express-session's `cookie` option.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CookieConfig {
+    /// `maxAge` in ms; `None`: a browser-session cookie (express-session's default).
+    pub max_age: Option<f64>,
+    /// `Some(false)` is written to the record as given (as express-session writes `secure: false`).
+    pub secure: Option<bool>,
+    pub http_only: bool,
+    pub domain: Option<String>,
+    pub path: String,
+    /// `"lax"`, `"strict"`, `"none"`, or `None`.
+    pub same_site: Option<String>,
+    pub partitioned: Option<bool>,
+    /// `"low"`, `"medium"`, `"high"`, or `None`.
+    pub priority: Option<String>,
+}
+
+impl Default for CookieConfig {
+    fn default() -> Self {
+        CookieConfig {
+            max_age: None,
+            secure: None,
+            http_only: true,
+            domain: None,
+            path: "/".into(),
+            same_site: None,
+            partitioned: None,
+            priority: None,
+        }
+    }
+}
+
+impl CookieConfig {
+    /// The record's `cookie` object of a new session, as `Cookie#toJSON()` writes it (express-session's
+    /// key order, absent keys left out; `expires` is set by the core when the session is touched).
+    pub(crate) fn record_json(&self) -> String {
+        let mut out = String::from("{\"cookie\":{");
+        let mut push = |k: &str, v: String| {
+            if !out.ends_with('{') {
+                out.push(',');
+            }
+            out.push('"');
+            out.push_str(k);
+            out.push_str("\":");
+            out.push_str(&v);
+        };
+        let text = |s: &str| serde_json::Value::String(s.to_owned()).to_string();
+        // f64's Display prints what JavaScript prints for the values a max age takes (86400000, 1.5)
+        push("originalMaxAge", self.max_age.map_or("null".into(), |m| format!("{m}")));
+        if let Some(p) = self.partitioned {
+            push("partitioned", p.to_string());
+        }
+        if let Some(p) = &self.priority {
+            push("priority", text(p));
+        }
+        push("expires", "null".into());
+        if let Some(on) = self.secure {
+            push("secure", on.to_string());
+        }
+        push("httpOnly", self.http_only.to_string());
+        if let Some(d) = &self.domain {
+            push("domain", text(d));
+        }
+        push("path", text(&self.path));
+        if let Some(s) = &self.same_site {
+            push("sameSite", text(s));
+        }
+        out.push_str("}}");
+        out
+    }
+}
+
+type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+type GenId = Arc<dyn Fn() -> String + Send + Sync>;
+
+/// Everything [`super::SessionLayer`] needs: secrets (the first signs, all verify) and options.
+///
+/// ```
+/// use session_core::server::SessionConfig;
+/// let config = SessionConfig::new(["new secret", "old secret"])
+///     .name("sid")
+///     .max_age(86_400_000.0)
+///     .idle_timeout(1_800_000.0)
+///     .resave(false)
+///     .save_uninitialized(false)
+///     .user_key("user");
+/// # let _ = config;
+/// ```
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct SessionConfig {
+    pub(crate) secrets: Vec<Vec<u8>>,
+    /// The core's options (the cookie name, resave, saveUninitialized, rolling, unset, timeouts).
+    pub session: SessionOptions,
+    pub cookie: CookieConfig,
+    /// `Vary: Cookie` and `Cache-Control: no-cache="Set-Cookie"` (as the Express middleware's `cacheHeaders`).
+    pub cache_headers: bool,
+    /// Trust `X-Forwarded-Proto` for "is this request secure" (express-session's `proxy: true`).
+    pub trust_proxy: bool,
+    /// The data key naming the session's user (the Express middleware's `user` option, as
+    /// `(req) => req.session[key]`): turns on the per-user index when the store keeps one.
+    pub user_key: Option<String>,
+    pub(crate) clock: Option<Clock>,
+    pub(crate) genid: Option<GenId>,
+}
+
+impl fmt::Debug for SessionConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // never the secrets' bytes
+        f.debug_struct("SessionConfig")
+            .field("secrets", &self.secrets.len())
+            .field("session", &self.session)
+            .field("cookie", &self.cookie)
+            .field("cache_headers", &self.cache_headers)
+            .field("trust_proxy", &self.trust_proxy)
+            .field("user_key", &self.user_key)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SessionConfig {
+    /// A configuration with express-session's defaults and these secrets (newest first).
+    pub fn new<I, S>(secrets: I) -> SessionConfig
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<[u8]>,
+    {
+        SessionConfig {
+            secrets: secrets.into_iter().map(|s| s.as_ref().to_vec()).collect(),
+            session: SessionOptions::default(),
+            cookie: CookieConfig::default(),
+            cache_headers: true,
+            trust_proxy: false,
+            user_key: None,
+            clock: None,
+            genid: None,
+        }
+    }
+
+    /// The cookie's name (default `connect.sid`).
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.session.name = name.into();
+        self
+    }
+    /// Save unmodified sessions back (default true, as express-session).
+    pub fn resave(mut self, on: bool) -> Self {
+        self.session.resave = on;
+        self
+    }
+    /// Store and send new sessions nothing was put in (default true, as express-session).
+    pub fn save_uninitialized(mut self, on: bool) -> Self {
+        self.session.save_uninitialized = on;
+        self
+    }
+    /// Send the cookie on every response (default false).
+    pub fn rolling(mut self, on: bool) -> Self {
+        self.session.rolling = on;
+        self
+    }
+    /// The idle timeout, ms.
+    pub fn idle_timeout(mut self, ms: f64) -> Self {
+        self.session.timeouts.idle_timeout = Some(ms);
+        self
+    }
+    /// The absolute timeout, ms.
+    pub fn absolute_timeout(mut self, ms: f64) -> Self {
+        self.session.timeouts.absolute_timeout = Some(ms);
+        self
+    }
+    /// How stale `lastSeen` may get before a request writes it (default: a tenth of the idle timeout, at most 60 s).
+    pub fn touch_after(mut self, ms: f64) -> Self {
+        self.session.timeouts.touch_after = Some(ms);
+        self
+    }
+    /// All the timeouts at once.
+    pub fn timeouts(mut self, t: Timeouts) -> Self {
+        self.session.timeouts = t;
+        self
+    }
+    /// The cookie's `maxAge`, ms.
+    pub fn max_age(mut self, ms: f64) -> Self {
+        self.cookie.max_age = Some(ms);
+        self
+    }
+    /// The cookie's attributes.
+    pub fn cookie(mut self, cookie: CookieConfig) -> Self {
+        self.cookie = cookie;
+        self
+    }
+    /// See [`SessionConfig::cache_headers`].
+    pub fn cache_headers(mut self, on: bool) -> Self {
+        self.cache_headers = on;
+        self
+    }
+    /// See [`SessionConfig::trust_proxy`].
+    pub fn trust_proxy(mut self, on: bool) -> Self {
+        self.trust_proxy = on;
+        self
+    }
+    /// See [`SessionConfig::user_key`].
+    pub fn user_key(mut self, key: impl Into<String>) -> Self {
+        self.user_key = Some(key.into());
+        self
+    }
+    /// The clock, ms since the epoch (default: the system clock). For tests and recorded scenarios.
+    pub fn clock(mut self, now: impl Fn() -> i64 + Send + Sync + 'static) -> Self {
+        self.clock = Some(Arc::new(now));
+        self
+    }
+    /// The id generator (express-session's `genid`; default [`crate::generate_session_id`]).
+    pub fn genid(mut self, f: impl Fn() -> String + Send + Sync + 'static) -> Self {
+        self.genid = Some(Arc::new(f));
+        self
+    }
+
+    /// Checks every option; the error names the one at fault.
+    pub fn validate(&self) -> Result<(), Error> {
+        self.session.validate()?;
+        if self.secrets.is_empty() {
+            return Err(Error::invalid("secret", "at least one secret is required"));
+        }
+        if let Some(m) = self.cookie.max_age {
+            if !m.is_finite() {
+                return Err(Error::invalid("cookie.maxAge", "must be a finite number of milliseconds"));
+            }
+        }
+        crate::cookie::serialize_cookie(
+            &self.session.name,
+            "",
+            &crate::cookie::SerializeOptions {
+                path: Some(self.cookie.path.clone()),
+                domain: self.cookie.domain.clone(),
+                same_site: self.cookie.same_site.clone(),
+                priority: self.cookie.priority.clone(),
+                ..Default::default()
+            },
+        )?;
+        Ok(())
+    }
+
+    pub(crate) fn now(&self) -> i64 {
+        match &self.clock {
+            Some(c) => c(),
+            None => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis().min(i64::MAX as u128) as i64),
+        }
+    }
+
+    pub(crate) fn new_id(&self) -> String {
+        match &self.genid {
+            Some(g) => g(),
+            None => crate::generate_session_id(),
+        }
+    }
+}

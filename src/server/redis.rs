@@ -1,0 +1,344 @@
+//! RedisStore for the layer (feature `redis`): the layout, scripts and rules of `session-core/redis`
+//! (js/redis/store.js, users.js), so a Node app and a Rust app share sessions in one Redis or Redis
+//! Cluster:
+//! - `<prefix><id>` → the record's JSON text, its TTL from the record's deadline (else `ttl`);
+//! - writes through the same Lua scripts (js/redis/write.lua, touch.lua: the very files the Node
+//!   store reads), each refusing to run past its deadline by Redis's clock; a loaded session is only
+//!   updated while its key exists (`XX`), a new one created (`NX`);
+//! - a loaded session's changes merged into the record as Redis holds it (the core's
+//!   [`crate::session::apply`], then a compare-and-set), retried on a lost race;
+//! - the per-user index: `<prefix>user:{<user>}` (a sorted set of ids by expiry) and
+//!   `<prefix>user:{<user>}:info` (`s:<id>`, `i:<id>`, `!out`), as js/redis/users.js keeps them.
+
+use super::store::{SessionStore, StoreError, UserInfo, UserState};
+use redis::aio::ConnectionManager;
+use redis::cluster_async::ClusterConnection;
+use redis::{Cmd, FromRedisValue};
+use std::fmt;
+use std::time::Duration;
+
+/// The write script, byte for byte the Node store's (see js/redis/scripts.js for its replies).
+pub const WRITE_SCRIPT: &str = include_str!("../../js/redis/write.lua");
+/// The touch script, byte for byte the Node store's.
+pub const TOUCH_SCRIPT: &str = include_str!("../../js/redis/touch.lua");
+
+const WRITTEN: i64 = 1;
+const LATE: i64 = -1;
+const GONE: i64 = -2;
+const EXISTS: i64 = -3;
+
+#[derive(Clone)]
+enum Conn {
+    Single(ConnectionManager),
+    Cluster(ClusterConnection),
+}
+
+/// See the module documentation. Cheap to clone (one multiplexed connection).
+#[derive(Clone)]
+pub struct RedisStore {
+    conn: Conn,
+    prefix: String,
+    ttl_secs: f64,
+    operation_timeout: Duration,
+    retries: u32,
+}
+
+impl fmt::Debug for RedisStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // the settings only, never the URL (it may hold a password)
+        f.debug_struct("RedisStore")
+            .field("cluster", &matches!(self.conn, Conn::Cluster(_)))
+            .field("prefix", &self.prefix)
+            .field("ttl_secs", &self.ttl_secs)
+            .field("operation_timeout", &self.operation_timeout)
+            .field("retries", &self.retries)
+            .finish()
+    }
+}
+
+fn unavailable(e: redis::RedisError) -> StoreError {
+    let m = e.to_string();
+    if m.starts_with("WRONGTYPE") || m.contains("WRONGTYPE") {
+        StoreError::Record(format!("Redis: {m}"))
+    } else {
+        StoreError::Unavailable(format!("Redis: {m}"))
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+impl RedisStore {
+    /// A store on one Redis server (`redis://host:port/db`), reconnecting as needed.
+    pub async fn connect(url: &str) -> Result<RedisStore, StoreError> {
+        let client = redis::Client::open(url).map_err(unavailable)?;
+        let conn = client.get_connection_manager().await.map_err(unavailable)?;
+        Ok(RedisStore::with(Conn::Single(conn)))
+    }
+
+    /// A store on a Redis Cluster, from some of its nodes.
+    pub async fn connect_cluster<I: IntoIterator<Item = S>, S: AsRef<str>>(nodes: I) -> Result<RedisStore, StoreError> {
+        let nodes: Vec<String> = nodes.into_iter().map(|s| s.as_ref().to_owned()).collect();
+        let client = redis::cluster::ClusterClient::new(nodes).map_err(unavailable)?;
+        let conn = client.get_async_connection().await.map_err(unavailable)?;
+        Ok(RedisStore::with(Conn::Cluster(conn)))
+    }
+
+    fn with(conn: Conn) -> RedisStore {
+        RedisStore {
+            conn,
+            prefix: "sess:".into(),
+            ttl_secs: 86_400.0,
+            operation_timeout: Duration::from_millis(1000),
+            retries: 10,
+        }
+    }
+
+    /// The keys' prefix (default `sess:`, as connect-redis and `session-core/redis`).
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = prefix.into();
+        self
+    }
+
+    /// The TTL, seconds, of a record without an expiry of its own (default one day).
+    pub fn ttl(mut self, secs: f64) -> Self {
+        if secs.is_finite() && secs > 0.0 {
+            self.ttl_secs = secs;
+        }
+        self
+    }
+
+    /// The bound of each command (default 1000 ms); a write script refuses to run after it.
+    pub fn operation_timeout(mut self, t: Duration) -> Self {
+        self.operation_timeout = t;
+        self
+    }
+
+    /// How often a merge that lost a race is retried (default 10).
+    pub fn retries(mut self, n: u32) -> Self {
+        self.retries = n;
+        self
+    }
+
+    async fn query<T: FromRedisValue + Send>(&self, cmd: &Cmd) -> Result<T, StoreError> {
+        let run = async {
+            match &self.conn {
+                Conn::Single(c) => cmd.query_async(&mut c.clone()).await,
+                Conn::Cluster(c) => cmd.query_async(&mut c.clone()).await,
+            }
+        };
+        match tokio::time::timeout(self.operation_timeout, run).await {
+            Ok(r) => r.map_err(unavailable),
+            Err(_) => Err(StoreError::Timeout(format!(
+                "Redis did not answer within {} ms",
+                self.operation_timeout.as_millis()
+            ))),
+        }
+    }
+
+    /// ms the record should live: from its deadline, else `ttl` (js/redis/store.js `_px`).
+    fn px(&self, record: &str, deadline: Option<i64>) -> i64 {
+        let d = deadline.or_else(|| {
+            crate::session::Record::parse(record)
+                .ok()
+                .and_then(|r| crate::session::deadline(&r.times(), &crate::session::Timeouts::default()))
+        });
+        match d {
+            Some(d) => d - now_ms(),
+            None => (self.ttl_secs * 1000.0).ceil() as i64,
+        }
+    }
+
+    fn ttl_ms(&self) -> i64 {
+        (self.ttl_secs * 1000.0) as i64
+    }
+
+    async fn script(&self, script: &str, key: &str, args: &[&str]) -> Result<i64, StoreError> {
+        let deadline = now_ms() + self.operation_timeout.as_millis() as i64;
+        let mut cmd = redis::cmd("EVAL");
+        cmd.arg(script).arg(1).arg(key).arg(deadline);
+        for a in args {
+            cmd.arg(*a);
+        }
+        let n: i64 = self.query(&cmd).await?;
+        if n == LATE {
+            return Err(StoreError::Timeout(format!(
+                "the write to {key} reached Redis after its deadline and was refused"
+            )));
+        }
+        Ok(n)
+    }
+
+    async fn write(
+        &self,
+        id: &str,
+        text: &str,
+        deadline: Option<i64>,
+        mode: &str,
+        expected: &str,
+    ) -> Result<i64, StoreError> {
+        let key = format!("{}{id}", self.prefix);
+        let px = self.px(text, deadline).to_string();
+        let n = self.script(WRITE_SCRIPT, &key, &[mode, text, &px, expected]).await?;
+        if n == EXISTS {
+            return Err(StoreError::Conflict(format!("a session already exists at {key} (id collision)")));
+        }
+        Ok(n)
+    }
+
+    fn user_keys(&self, user: &str) -> (String, String) {
+        let base = format!("{}user:{{{user}}}", self.prefix);
+        let info = format!("{base}:info");
+        (base, info)
+    }
+
+    async fn extend(&self, user: &str, at_least: i64) -> Result<(), StoreError> {
+        let (ids, info) = self.user_keys(user);
+        let top: Vec<String> = self.query(redis::cmd("ZRANGE").arg(&ids).arg(-1).arg(-1).arg("WITHSCORES")).await?;
+        let score = top.get(1).and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0) as i64;
+        let until = score.max(now_ms() + at_least);
+        let _: i64 = self.query(redis::cmd("PEXPIREAT").arg(&ids).arg(until)).await?;
+        let _: i64 = self.query(redis::cmd("PEXPIREAT").arg(&info).arg(until)).await?;
+        Ok(())
+    }
+
+    /// The user's live session ids (dead entries pruned), as js/redis/users.js `live`.
+    async fn live(&self, user: &str) -> Result<Vec<String>, StoreError> {
+        let (ids, info) = self.user_keys(user);
+        let _: i64 = self.query(redis::cmd("ZREMRANGEBYSCORE").arg(&ids).arg("-inf").arg(now_ms())).await?;
+        let list: Vec<String> = self.query(redis::cmd("ZRANGE").arg(&ids).arg(0).arg(-1)).await?;
+        let mut live = Vec::new();
+        let mut dead = Vec::new();
+        for id in list {
+            let n: i64 = self.query(redis::cmd("EXISTS").arg(format!("{}{id}", self.prefix))).await?;
+            if n == 1 {
+                live.push(id);
+            } else {
+                dead.push(id);
+            }
+        }
+        if !dead.is_empty() {
+            self.forget(&ids, &info, &dead).await?;
+        }
+        Ok(live)
+    }
+
+    async fn forget(&self, ids: &str, info: &str, list: &[String]) -> Result<(), StoreError> {
+        let _: i64 = self.query(redis::cmd("ZREM").arg(ids).arg(list)).await?;
+        let fields: Vec<String> = list.iter().flat_map(|id| [format!("s:{id}"), format!("i:{id}")]).collect();
+        let _: i64 = self.query(redis::cmd("HDEL").arg(info).arg(fields)).await?;
+        Ok(())
+    }
+}
+
+impl SessionStore for RedisStore {
+    async fn load(&self, id: &str) -> Result<Option<String>, StoreError> {
+        self.query(redis::cmd("GET").arg(format!("{}{id}", self.prefix))).await
+    }
+
+    async fn save(&self, id: &str, record: &str, deadline: Option<i64>, existing: bool) -> Result<(), StoreError> {
+        // GONE (a loaded session destroyed or expired meanwhile) is dropped, as the Node store drops it
+        self.write(id, record, deadline, if existing { "XX" } else { "NX" }, "").await.map(|_| ())
+    }
+
+    fn merges(&self) -> bool {
+        true
+    }
+
+    async fn merge(
+        &self,
+        id: &str,
+        base: &str,
+        delta: &str,
+        record: &str,
+        deadline: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let key = format!("{}{id}", self.prefix);
+        // first try: the record as loaded is still there (the compare-and-set says), merged = `record`
+        let mut known = Some((base.to_owned(), record.to_owned()));
+        for attempt in 0..=self.retries {
+            let (stored, text) = match known.take() {
+                Some(k) => k,
+                None => {
+                    let Some(stored): Option<String> = self.query(redis::cmd("GET").arg(&key)).await? else {
+                        return Ok(()); // gone: nothing is revived
+                    };
+                    let text = crate::session::apply(&stored, delta)
+                        .map_err(|e| StoreError::Record(format!("the record at {key} cannot take the changes: {e}")))?;
+                    (stored, text)
+                }
+            };
+            match self.write(id, &text, deadline, "CAS", &stored).await? {
+                WRITTEN | GONE => return Ok(()),
+                _ => {}
+            }
+            let wait = (2u64 << attempt.min(6)).min(200);
+            tokio::time::sleep(Duration::from_millis(wait)).await;
+        }
+        Err(StoreError::Conflict(format!("the session at {key} kept changing: gave up after {} retries", self.retries)))
+    }
+
+    async fn touch(&self, id: &str, record: &str, _deadline: Option<i64>) -> Result<(), StoreError> {
+        // as the Node store's touch: the TTL from the record's own expiry (js/redis/store.js `_touch`)
+        let key = format!("{}{id}", self.prefix);
+        let px = self.px(record, None).to_string();
+        self.script(TOUCH_SCRIPT, &key, &[&px]).await.map(|_| ())
+    }
+
+    async fn destroy(&self, id: &str) -> Result<(), StoreError> {
+        let _: i64 = self.query(redis::cmd("DEL").arg(format!("{}{id}", self.prefix))).await?;
+        Ok(())
+    }
+
+    fn indexes_users(&self) -> bool {
+        true
+    }
+
+    async fn index_user(&self, user: &str, id: &str, info: &UserInfo) -> Result<(), StoreError> {
+        let (ids, meta) = self.user_keys(user);
+        let score = info.expires.unwrap_or_else(|| now_ms() + self.ttl_ms());
+        let ua = info.user_agent.replace('|', "/");
+        let _: i64 = self.query(redis::cmd("HSETNX").arg(&meta).arg(format!("s:{id}")).arg(info.since)).await?;
+        let _: i64 = self
+            .query(redis::cmd("HSET").arg(&meta).arg(format!("i:{id}")).arg(format!("{}|{ua}", info.last_seen)))
+            .await?;
+        let _: i64 = self.query(redis::cmd("ZADD").arg(&ids).arg(score).arg(id)).await?;
+        self.extend(user, 0).await
+    }
+
+    async fn user_state(&self, user: &str, id: &str) -> Result<UserState, StoreError> {
+        let (_, meta) = self.user_keys(user);
+        let v: Vec<Option<String>> =
+            self.query(redis::cmd("HMGET").arg(&meta).arg(format!("s:{id}")).arg("!out")).await?;
+        let since = v.first().cloned().flatten().and_then(|s| s.parse::<f64>().ok()).map(|f| f as i64);
+        let (before, kept) = match v.get(1).cloned().flatten() {
+            Some(out) => {
+                let (b, k) = out.split_once('|').unwrap_or((&out, ""));
+                (b.parse::<f64>().ok().map(|f| f as i64), k == id)
+            }
+            None => (None, false),
+        };
+        Ok(UserState { since, before, kept })
+    }
+
+    async fn destroy_user(&self, user: &str, except: Option<&str>) -> Result<usize, StoreError> {
+        let (ids, meta) = self.user_keys(user);
+        let list = self.live(user).await?;
+        let kept = except
+            .map(|e| {
+                list.iter().find(|id| *id == e || crate::id::tag(id) == e).cloned().unwrap_or_else(|| e.to_owned())
+            })
+            .unwrap_or_default();
+        let _: i64 = self.query(redis::cmd("HSET").arg(&meta).arg("!out").arg(format!("{}|{kept}", now_ms()))).await?;
+        let ending: Vec<String> = list.into_iter().filter(|id| *id != kept).collect();
+        for id in &ending {
+            let _: i64 = self.query(redis::cmd("DEL").arg(format!("{}{id}", self.prefix))).await?;
+        }
+        if !ending.is_empty() {
+            self.forget(&ids, &meta, &ending).await?;
+        }
+        self.extend(user, self.ttl_ms()).await?;
+        Ok(ending.len())
+    }
+}

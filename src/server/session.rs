@@ -1,0 +1,269 @@
+//! The handler's session: a cheap handle on the request's session state, put in the request's
+//! extensions by the layer and taken by handlers as an axum extractor. The data is the record's data
+//! part, read as JSON only when first asked for, and written back only when changed: a request that
+//! does not touch its session hands the core the record's text as it came.
+
+use super::config::SessionConfig;
+use crate::session::Record;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// The session of one request. Clones share it.
+///
+/// ```
+/// # async fn handler(session: session_core::server::Session) {
+/// let visits: u64 = session.get("visits").await.unwrap_or(0);
+/// session.insert("visits", visits + 1).await.unwrap();
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Session {
+    pub(crate) state: Arc<Mutex<State>>,
+    pub(crate) config: Arc<SessionConfig>,
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // the tag, never the id (an id is a login)
+        f.debug_struct("Session").field("tag", &crate::id::tag(&self.lock().id)).finish_non_exhaustive()
+    }
+}
+
+/// The per-request state the layer decides from (the Express middleware's `RequestState`).
+#[derive(Debug)]
+pub(crate) struct State {
+    /// `req.sessionID` (and `req.session.id`).
+    pub id: String,
+    /// The id when the session was loaded or generated.
+    pub original_id: String,
+    /// The record: its `cookie` object, and its data part as text when `data` is `None`; `None`
+    /// while it is `original` as loaded, not yet read (a request that only reads its data never
+    /// cuts the record into members).
+    pub record: Option<Record>,
+    pub data: Option<Map<String, Value>>,
+    /// `data` was changed since it was read (else the record's data text is still the data).
+    pub dirty: bool,
+    /// The record as loaded (`{}` for a new session; the session as it was, once destroyed).
+    pub original: String,
+    /// The record as last saved (the loaded one when `resave` is off).
+    pub saved: Option<String>,
+    pub from_store: bool,
+    pub destroyed: bool,
+    /// Records to remove before the response (a regenerated or destroyed session's).
+    pub to_destroy: Vec<String>,
+}
+
+impl State {
+    /// A new session under `id`: the configured cookie, no data.
+    pub fn fresh(config: &SessionConfig, id: String) -> State {
+        let record = Record::parse(&config.cookie.record_json())
+            .unwrap_or_else(|_| Record { cookie: vec![("originalMaxAge".into(), "null".into())], data: "{}".into() });
+        State {
+            original_id: id.clone(),
+            id,
+            record: Some(record),
+            data: None,
+            dirty: false,
+            original: "{}".into(),
+            saved: None,
+            from_store: false,
+            destroyed: false,
+            to_destroy: Vec::new(),
+        }
+    }
+
+    /// `JSON.stringify(req.session)`: the cookie, then the data.
+    pub fn json(&mut self) -> String {
+        if self.record.is_none() && !self.dirty {
+            return self.original.clone(); // as loaded, untouched
+        }
+        let data = match &self.data {
+            Some(map) if self.dirty => Some(serde_json::to_string(map).unwrap_or_else(|_| "{}".into())),
+            _ => None,
+        };
+        let record = self.record_mut();
+        match data {
+            Some(data) => Record { cookie: record.cookie.clone(), data }.to_json(),
+            None => record.to_json(),
+        }
+    }
+
+    /// The record cut into its members (read from `original` on first use).
+    pub fn record_mut(&mut self) -> &mut Record {
+        let original = &self.original;
+        self.record.get_or_insert_with(|| {
+            Record::parse(original).unwrap_or_else(|_| Record { cookie: Vec::new(), data: "{}".into() })
+        })
+    }
+
+    /// The data part's text.
+    fn data_text(&self) -> std::borrow::Cow<'_, str> {
+        match &self.record {
+            Some(r) => std::borrow::Cow::Borrowed(r.data.as_str()),
+            None => crate::session::data_part(&self.original)
+                .map_or(std::borrow::Cow::Borrowed("{}"), std::borrow::Cow::Owned),
+        }
+    }
+
+    fn data_mut(&mut self) -> &mut Map<String, Value> {
+        self.dirty = true;
+        self.data_read()
+    }
+
+    fn data_read(&mut self) -> &mut Map<String, Value> {
+        if self.data.is_none() {
+            let map = serde_json::from_str(&self.data_text()).unwrap_or_default();
+            self.data = Some(map);
+        }
+        self.data.get_or_insert_with(Map::new)
+    }
+
+    pub fn value(&mut self, key: &str) -> Option<&Value> {
+        // a plain key (written as is by JSON.stringify) that is not in the text is not there: no need to read it
+        let plain = !key.is_empty() && key.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\');
+        if self.data.is_none() && plain && !self.data_text().contains(key) {
+            return None;
+        }
+        self.data_read().get(key)
+    }
+}
+
+impl Session {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The session id (`req.sessionID`). Never show it on a page or in a log: it is a login.
+    /// [`crate::id::tag`] names a session safely.
+    pub fn id(&self) -> String {
+        self.lock().id.clone()
+    }
+
+    /// The value at `key`, when there is one of type `T`.
+    pub async fn get<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
+        let mut st = self.lock();
+        st.value(key).and_then(|v| T::deserialize(v).ok())
+    }
+
+    /// The value at `key` as JSON.
+    pub async fn get_value(&self, key: &str) -> Option<Value> {
+        self.lock().value(key).cloned()
+    }
+
+    /// Sets `key` (`req.session[key] = value`). `cookie` is the record's own and is refused.
+    pub async fn insert<T: Serialize>(&self, key: &str, value: T) -> Result<(), serde_json::Error> {
+        if key == "cookie" {
+            return Err(serde::ser::Error::custom("`cookie` is the session's own key"));
+        }
+        let v = serde_json::to_value(value)?;
+        let mut st = self.lock();
+        if st.destroyed {
+            return Ok(());
+        }
+        st.data_mut().insert(key.to_owned(), v);
+        Ok(())
+    }
+
+    /// Removes `key`, answering its value when it was a `T`.
+    pub async fn remove<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
+        let mut st = self.lock();
+        st.value(key)?;
+        st.data_mut().shift_remove(key).and_then(|v| T::deserialize(v).ok())
+    }
+
+    /// Resets the cookie's expiry (`req.session.touch()`).
+    pub async fn touch(&self) {
+        let now = self.config.now();
+        let mut st = self.lock();
+        let record = st.record_mut();
+        let e = crate::session::touched_expires(record.times().original_max_age, now);
+        record.set_expires(e);
+    }
+
+    /// A new session under a new id, empty; the old record is removed (`req.session.regenerate()`,
+    /// the fix for session fixation: call it at sign-in).
+    pub async fn regenerate(&self) {
+        let id = self.config.new_id();
+        let mut st = self.lock();
+        let old = std::mem::replace(&mut st.id, id);
+        st.to_destroy.push(old);
+        let fresh = State::fresh(&self.config, String::new());
+        st.record = fresh.record;
+        st.data = None;
+        st.dirty = false;
+        st.destroyed = false;
+    }
+
+    /// Ends the session: the record is removed and the browser's cookie expired
+    /// (`req.session.destroy()`).
+    pub async fn destroy(&self) {
+        let mut st = self.lock();
+        if st.destroyed {
+            return;
+        }
+        st.original = st.json(); // its cookie's attributes, to expire the browser's copy
+        st.destroyed = true;
+        let id = st.id.clone();
+        st.to_destroy.push(id);
+    }
+
+    /// Whether [`Session::destroy`] was called.
+    pub fn is_destroyed(&self) -> bool {
+        self.lock().destroyed
+    }
+
+    /// A fresh CSRF token of the session's secret (`req.csrfToken()`; the secret, made on first use,
+    /// is kept at `csrfSecret` as csurf and `session-core/express` keep it, so tokens verify on both).
+    pub async fn csrf_token(&self) -> String {
+        let mut st = self.lock();
+        let secret = match st.value("csrfSecret") {
+            Some(Value::String(s)) if !s.is_empty() => s.clone(),
+            _ => {
+                let s = crate::csrf::new_secret();
+                st.data_mut().insert("csrfSecret".into(), Value::String(s.clone()));
+                s
+            }
+        };
+        crate::csrf::token(&secret)
+    }
+
+    /// Whether `token` is a token of the session's CSRF secret.
+    pub async fn verify_csrf(&self, token: &str) -> bool {
+        let mut st = self.lock();
+        match st.value("csrfSecret") {
+            Some(Value::String(s)) => crate::csrf::verify(s, token),
+            _ => false,
+        }
+    }
+}
+
+/// The rejection of the [`Session`] extractor: the handler is not behind [`super::SessionLayer`].
+#[derive(Debug, Clone, Copy)]
+pub struct SessionMissing;
+
+impl fmt::Display for SessionMissing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("no session on this request: is the handler behind session_core::server::SessionLayer?")
+    }
+}
+
+impl std::error::Error for SessionMissing {}
+
+impl axum_core::response::IntoResponse for SessionMissing {
+    fn into_response(self) -> axum_core::response::Response {
+        let mut res = axum_core::response::Response::new(axum_core::body::Body::from(self.to_string()));
+        *res.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
+        res
+    }
+}
+
+impl<S: Send + Sync> axum_core::extract::FromRequestParts<S> for Session {
+    type Rejection = SessionMissing;
+
+    async fn from_request_parts(parts: &mut http::request::Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Session>().cloned().ok_or(SessionMissing)
+    }
+}

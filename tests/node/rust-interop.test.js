@@ -1,0 +1,175 @@
+'use strict'
+// One login across Node and Rust (issue 14): the Express demo (examples-node/server.js, session-core/
+// express + session-core/redis) and the axum API (examples-rust/axum-api.rs, the Rust tower layer and
+// RedisStore) on one real redis-server started here. The axum binary is built by `cargo test
+// --features tower,redis --all-targets` (make test-rust), at target/debug/examples/axum-api.
+const { test, before, after } = require('node:test')
+const assert = require('node:assert')
+const path = require('node:path')
+const fs = require('node:fs')
+const { spawn } = require('node:child_process')
+const request = require('supertest')
+const { dir } = require('./pkg')
+const { RedisStore } = require(path.join(dir, 'redis'))
+const { standalone, freePort } = require('./redis-servers')
+const createApp = require(path.join(__dirname, '..', '..', 'examples-node', 'server.js'))
+
+const SECRET = 'the-demo-secret-shared-by-both-servers-0123'
+const BIN = path.join(__dirname, '..', '..', 'target', 'debug', 'examples', 'axum-api')
+const tokenOf = (res) => res.text.match(/name="_csrf" value="([^"]+)"/)[1]
+const pairOf = (res) => (res.headers['set-cookie'] || []).map((c) => c.split(';')[0]).find((c) => c.startsWith('connect.sid='))
+const idOf = (pair) => decodeURIComponent(pair.split('=')[1]).slice(2).split('.')[0]
+
+let redis, client, store, express, rust, rustUrl
+
+before(async () => {
+  assert.ok(fs.existsSync(BIN), `${BIN} is built by make test-rust (cargo test --features tower,redis --all-targets)`)
+  redis = await standalone()
+  const Redis = require('ioredis5')
+  client = new Redis({ host: '127.0.0.1', port: redis.port, lazyConnect: true })
+  await client.connect()
+  store = new RedisStore({ client, prefix: 'demo:' })
+  express = createApp({ secret: SECRET, store })
+  ;[rust, rustUrl] = await startRust({ SESSION_SECRET: SECRET })
+})
+
+const others = []
+/** The axum example on a free port with `env` (and this test's Redis): [child, base URL]. */
+async function startRust (env) {
+  const port = await freePort()
+  const child = spawn(BIN, [], { env: { ...process.env, REDIS_URL: redis.url, PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  others.push(child)
+  await new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('axum-api did not start')), 20000)
+    child.stdout.on('data', (d) => { if (String(d).includes('axum-api: http')) { clearTimeout(t); resolve() } })
+    child.once('exit', (code) => reject(new Error('axum-api exited with ' + code)))
+  })
+  return [child, `http://127.0.0.1:${port}`]
+}
+
+/** A plain Express app on session-core/express + this test's RedisStore (the demo's layout and user index). */
+function expressApp (options) {
+  const express = require('express5')
+  const session = require(path.join(dir, 'express'))
+  const a = express()
+  a.use(session({ store, resave: false, saveUninitialized: false, user: (req) => req.session.user, cookie: { maxAge: 30 * 60 * 1000, sameSite: 'lax' }, ...options }))
+  a.get('/login', (req, res) => { req.session.user = req.query.user; res.json({ ok: true }) })
+  a.get('/me', (req, res) => res.json({ user: req.session.user || null }))
+  return a
+}
+
+after(async () => {
+  for (const c of others) c.kill()
+  if (client) client.disconnect()
+  if (redis) await redis.stop()
+})
+
+/** Signs in on the Express demo: the cookie pair of the signed-in session. */
+async function signIn (user, password) {
+  const login = await request(express).get('/login').expect(200)
+  const first = pairOf(login)
+  const r = await request(express).post('/login').set('Cookie', first).type('form')
+    .send({ user, password, _csrf: tokenOf(login) }).expect(302)
+  return pairOf(r) || first
+}
+
+const api = (p, cookie, init = {}, base = rustUrl) => fetch(base + p, { ...init, headers: { cookie, ...(init.headers || {}) } })
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+async function rustPost (p, cookie) {
+  const { token } = await (await api('/api/csrf', cookie)).json()
+  return api(p, cookie, { method: 'POST', headers: { 'x-csrf-token': token } })
+}
+
+test('signed in on Express, the axum API sees the same user', async () => {
+  const cookie = await signIn('alice', 'wonderland')
+  const me = await (await api('/api/me', cookie)).json()
+  assert.strictEqual(me.user, 'alice')
+  const page = await request(express).get('/profile').set('Cookie', cookie).expect(200)
+  assert.match(page.text, /Profile of alice/)
+  assert.match(page.text, new RegExp(me.tag))
+})
+
+test('overlapping writes from both servers are all kept (delta merge on both sides)', async () => {
+  const cookie = await signIn('alice', 'wonderland')
+  const id = idOf(cookie)
+  const before = JSON.parse(await client.get('demo:' + id))
+  const rounds = 8
+  const calls = []
+  for (let i = 0; i < rounds; i++) {
+    calls.push(request(express).get('/').set('Cookie', cookie).expect(200)) // visits + 1 (Node)
+    calls.push(api('/api/me?mark=' + i, cookie).then((r) => assert.strictEqual(r.status, 200))) // mark:i (Rust)
+  }
+  await Promise.all(calls)
+  const now = JSON.parse(await client.get('demo:' + id))
+  assert.strictEqual(now.user, 'alice')
+  for (let i = 0; i < rounds; i++) assert.strictEqual(now['mark:' + i], true, `the Rust write mark:${i} kept`)
+  assert.ok(now.visits >= (before.visits || 0) + 1, 'the Node writes kept')
+})
+
+test('sign out on the axum API ends the session on Express too', async () => {
+  const cookie = await signIn('bob', 'builder')
+  const r = await rustPost('/api/logout', cookie)
+  assert.strictEqual(r.status, 200)
+  assert.match(r.headers.get('set-cookie'), /Expires=Thu, 01 Jan 1970 00:00:00 GMT/)
+  assert.strictEqual(await client.get('demo:' + idOf(cookie)), null)
+  const page = await request(express).get('/').set('Cookie', cookie).expect(200)
+  assert.match(page.text, /You are not signed in/)
+})
+
+test('sign out everywhere from either side ends every session of the user on both', async () => {
+  const a = await signIn('alice', 'wonderland')
+  const b = await signIn('alice', 'wonderland')
+  await api('/api/me', b) // indexed by the Rust side too
+  const r = await rustPost('/api/logout-everywhere', a)
+  assert.strictEqual(r.status, 200)
+  for (const c of [a, b]) {
+    assert.strictEqual((await (await api('/api/me', c)).json()).user, null)
+    assert.match((await request(express).get('/').set('Cookie', c).expect(200)).text, /You are not signed in/)
+  }
+  // and from the Express side: the Rust API sees it
+  const c = await signIn('bob', 'builder')
+  assert.strictEqual((await (await api('/api/me', c)).json()).user, 'bob')
+  assert.ok(await store.destroyUser('bob') >= 1) // the Node store's sign out everywhere
+  assert.strictEqual((await (await api('/api/me', c)).json()).user, null)
+})
+
+test('an idle timeout passed on one side is enforced by the other', async () => {
+  const IDLE = 1500
+  const [, url] = await startRust({ SESSION_SECRET: SECRET, SESSION_IDLE_TIMEOUT_MS: String(IDLE) })
+  const app = expressApp({ secret: SECRET, idleTimeout: IDLE })
+  // signed in on Express, idle past the timeout: the Rust side ends it
+  const a = pairOf(await request(app).get('/login?user=alice').expect(200))
+  assert.strictEqual((await (await api('/api/me', a, {}, url)).json()).user, 'alice')
+  // the key's TTL (the idle deadline) would end it in Redis itself: kept longer, so the rule decides
+  await client.pexpire('demo:' + idOf(a), 60000)
+  await sleep(IDLE + 300)
+  assert.strictEqual((await (await api('/api/me', a, {}, url)).json()).user, null)
+  assert.strictEqual((await request(app).get('/me').set('Cookie', a).expect(200)).body.user, null)
+  // seen last by the Rust side, idle past the timeout: Express ends it
+  const b = pairOf(await request(app).get('/login?user=bob').expect(200))
+  await sleep(400)
+  assert.strictEqual((await (await api('/api/me', b, {}, url)).json()).user, 'bob')
+  assert.strictEqual((await request(app).get('/me').set('Cookie', b).expect(200)).body.user, 'bob')
+  await client.pexpire('demo:' + idOf(b), 60000)
+  await sleep(IDLE + 300)
+  assert.strictEqual((await request(app).get('/me').set('Cookie', b).expect(200)).body.user, null)
+})
+
+test('a cookie signed by an older secret is re-signed the same way by both', async () => {
+  const [, url] = await startRust({ SESSION_SECRET: 'newer-secret ' + SECRET })
+  const old = expressApp({ secret: SECRET })
+  const rotated = expressApp({ secret: ['newer-secret', SECRET] })
+  const cookie = pairOf(await request(old).get('/login?user=carol').expect(200))
+  const fromRust = await api('/api/me', cookie, {}, url)
+  assert.strictEqual((await fromRust.json()).user, 'carol')
+  const fromNode = await request(rotated).get('/me').set('Cookie', cookie).expect(200)
+  const rustSet = fromRust.headers.get('set-cookie')
+  const nodeSet = fromNode.headers['set-cookie'][0]
+  assert.ok(rustSet && nodeSet, 'both re-sign')
+  assert.notStrictEqual(rustSet.split(';')[0], cookie, 're-signed')
+  assert.strictEqual(rustSet.split(';')[0], nodeSet.split(';')[0], 'the same cookie value')
+  // the same attributes (Expires moves with the clock of each request)
+  const attrs = (c) => c.split('; ').slice(1).map((a) => a.replace(/^Expires=.*/, 'Expires'))
+  assert.deepStrictEqual(attrs(rustSet), attrs(nodeSet))
+})
