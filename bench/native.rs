@@ -111,6 +111,8 @@ fn client_request(core: &ClientSession, header: &str, changed: &str, now: i64) -
         migrated: loaded.migrated,
         created_at: loaded.created_at,
         last_seen: loaded.last_seen,
+        issued_at: loaded.issued_at,
+        present: loaded.present,
         options: Default::default(),
     };
     core.commit(&input).expect("a valid commit input")
@@ -132,6 +134,8 @@ fn client_cookie(core: &ClientSession) -> String {
         migrated: false,
         created_at: None,
         last_seen: None,
+        issued_at: None,
+        present: 0,
         options: Default::default(),
     };
     let out = core.commit(&first).expect("a valid commit input");

@@ -179,6 +179,9 @@ pub fn client_load(data: &[u8]) {
         ClientOptions::default(),
         ClientOptions { encrypt: true, ..Default::default() },
         ClientOptions { signed: false, ..Default::default() },
+        // issue 16: the signed frame (issue time, deflate) and chunks; sealed and deflated
+        ClientOptions { not_before: true, compress: Some(Default::default()), chunk: true, ..Default::default() },
+        ClientOptions { encrypt: true, compress: Some(Default::default()), chunk: true, ..Default::default() },
     ];
     for h in texts(data) {
         for opts in modes.clone() {
@@ -198,6 +201,8 @@ pub fn client_load(data: &[u8]) {
                 migrated: loaded.migrated,
                 created_at: loaded.created_at,
                 last_seen: loaded.last_seen,
+                issued_at: loaded.issued_at,
+                present: loaded.present,
                 unset: false,
                 options: Default::default(),
             };

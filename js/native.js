@@ -370,7 +370,7 @@ function decision (sc, input) {
 }
 
 /** Answer flags of a client-side load (src/wasm/client.rs). */
-const LOADED = { BODY: 1, RAW: 2, REASON: 4, KEY_INDEX: 8, CLEAR_SIG: 16, MIGRATED: 32, CREATED_AT: 64, LAST_SEEN: 128 }
+const LOADED = { BODY: 1, RAW: 2, REASON: 4, KEY_INDEX: 8, CLEAR_SIG: 16, MIGRATED: 32, CREATED_AT: 64, LAST_SEEN: 128, ISSUED_AT: 256, PRESENT: 512 }
 
 /** Input flags of a client-side commit. */
 const COMMIT = {
@@ -391,7 +391,9 @@ const COMMIT = {
   HTTP_ONLY_ON: 1 << 14,
   PARTITIONED: 1 << 15,
   SIGNED_SET: 1 << 16,
-  SIGNED_ON: 1 << 17
+  SIGNED_ON: 1 << 17,
+  ISSUED_AT: 1 << 18,
+  PRESENT: 1 << 19
 }
 
 /** Answer flags of a client-side commit. */
@@ -406,7 +408,7 @@ function clientLoad (cc, header, now) {
 
 /**
  * A client-side commit. `c` holds the strings (raw, original, session, path, domain, sameSite,
- * priority) and numbers (now, keyIndex, createdAt, lastSeen, maxAge, expires); `flags` are COMMIT
+ * priority) and numbers (now, keyIndex, createdAt, lastSeen, maxAge, expires, issuedAt, present); `flags` are COMMIT
  * flags saying which numbers are there. Returns COMMITTED flags; `num(0)` cookies, then `out()`
  * name and Set-Cookie value of each (or, too large, the cookie's name and `num(1)` its size).
  */
@@ -426,6 +428,8 @@ function clientCommit (cc, flags, c) {
   nums[10] = put(c.domain)
   nums[11] = put(c.sameSite)
   nums[12] = put(c.priority)
+  nums[13] = c.issuedAt
+  nums[14] = c.present
   return cc.commit(flags)
 }
 
@@ -441,6 +445,8 @@ function clientLoadObject (cc, header, now) {
   if (bits & LOADED.MIGRATED) o.migrated = true
   if (bits & LOADED.CREATED_AT) o.createdAt = num(1)
   if (bits & LOADED.LAST_SEEN) o.lastSeen = num(2)
+  if (bits & LOADED.ISSUED_AT) o.issuedAt = num(3)
+  if (bits & LOADED.PRESENT) o.present = num(4)
   return o
 }
 
@@ -468,11 +474,15 @@ function clientCommitObject (cc, input) {
   on(o.partitioned === true, COMMIT.PARTITIONED)
   on(o.signed != null, COMMIT.SIGNED_SET)
   on(o.signed === true, COMMIT.SIGNED_ON)
+  on(input.issuedAt != null, COMMIT.ISSUED_AT)
+  on(input.present != null, COMMIT.PRESENT)
   const bits = clientCommit(cc, flags, {
     now: input.now,
     keyIndex: input.keyIndex,
     createdAt: input.createdAt,
     lastSeen: input.lastSeen,
+    issuedAt: input.issuedAt,
+    present: input.present,
     maxAge: o.maxAge,
     expires: o.expires,
     raw: input.raw ?? null,

@@ -275,10 +275,12 @@ const kinds = {
     return c
   },
   client () {
-    const options = pick([{ name: 'session' }, { name: 'session', encrypt: true }, { name: 'session', signed: false }, { name: 'session', algorithm: 'sha256' }])
+    const options = pick([{ name: 'session' }, { name: 'session', encrypt: true }, { name: 'session', signed: false }, { name: 'session', algorithm: 'sha256' },
+      { name: 'session', notBefore: true, compress: true, chunk: true }, { name: 'session', encrypt: true, compress: true, chunk: true }])
     const keys = SECRETS
     let h = header()
     if (chance(0.3)) h = 'session=' + Buffer.from(JSON.stringify(value(0))).toString('base64') + (chance(0.5) ? '; session.sig=' + str(27) : '')
+    else if (chance(0.2)) h = 'session.0=sv1.' + Buffer.from(JSON.stringify({ i: below(1e6), d: value(0) })).toString('base64url') + '; session.1=' + str(10) + (chance(0.5) ? '; session=' + str(5) : '')
     const c = { options, keys, op: 'load', input: { header: h, now: NOW } }
     const core = new (native.client().ClientSessionCore)(JSON.stringify(options), keys, undefined)
     c.expected = native.clientLoadObject(core, h, NOW)

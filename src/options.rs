@@ -13,7 +13,7 @@
 //! name is refused with the closest known name ("did you mean"); `allowUnknownOptions: true` lets
 //! deliberate extras through.
 
-use crate::client::{ClientOptions, MigrateSigned};
+use crate::client::{ClientOptions, Compress, MigrateSigned};
 use crate::cookie::{serialize_cookie, SerializeOptions};
 use crate::error::Error;
 use crate::session::{SessionOptions, Timeouts};
@@ -69,6 +69,9 @@ pub const COOKIE_SESSION_OPTIONS: &[&str] = &[
     "signed",
     "encrypt",
     "migrateSigned",
+    "notBefore",
+    "compress",
+    "chunk",
     "algorithm",
     "idleTimeout",
     "absoluteTimeout",
@@ -718,7 +721,55 @@ pub fn cookie_session_options(options: &Value) -> Result<ClientOptions, Error> {
     if migrate_signed.is_some() && !encrypt {
         return Err(Error::option("migrateSigned", "needs encrypt: true (it reads old signed cookies to seal them)"));
     }
-    Ok(ClientOptions { name, algorithm, signed, encrypt, timeouts: timeouts(&f)?, migrate_signed })
+    // issue 16: revocable and big client sessions
+    let not_before = match get("notBefore") {
+        Some(v) => {
+            function("notBefore", v)?;
+            true
+        }
+        None => false,
+    };
+    let compress = match get("compress") {
+        None | Some(Value::Bool(false)) => None,
+        Some(Value::Bool(true)) => Some(Compress::default()),
+        Some(v) => {
+            let m = plain(v).ok_or_else(|| bad("compress", "true, false or { secretFields }", v))?;
+            known_names(m, &["secretFields"], "compress.", false)?;
+            let fields = match m.get("secretFields").filter(|k| !k.is_null()) {
+                None => Vec::new(),
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .map(|x| x.as_str().map(str::to_owned))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| Error::option("compress.secretFields", "must be an array of field names"))?,
+                Some(x) => return Err(bad("compress.secretFields", "an array of field names", x)),
+            };
+            Some(Compress { secret_fields: fields })
+        }
+    };
+    let chunk = flag(&f, "chunk", false)?;
+    if !signed && !encrypt {
+        if not_before {
+            return Err(Error::option(
+                "notBefore",
+                "needs signed or encrypted cookies (an unsigned issue time could be forged)",
+            ));
+        }
+        if compress.is_some() {
+            return Err(Error::option("compress", "needs signed or encrypted cookies"));
+        }
+    }
+    Ok(ClientOptions {
+        name,
+        algorithm,
+        signed,
+        encrypt,
+        timeouts: timeouts(&f)?,
+        migrate_signed,
+        not_before,
+        compress,
+        chunk,
+    })
 }
 
 #[cfg(test)]

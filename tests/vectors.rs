@@ -33,6 +33,7 @@ const FILES: &[(&str, &str)] = &[
     ("keygrip", include_str!("vectors/keygrip.json")),
     ("seal", include_str!("vectors/seal.json")),
     ("client", include_str!("vectors/client.json")),
+    ("client-frames", include_str!("vectors/client-frames.json")),
     ("inspect", include_str!("vectors/inspect.json")),
     ("audit", include_str!("vectors/audit.json")),
 ];

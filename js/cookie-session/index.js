@@ -2,8 +2,9 @@
 /**
  * session-core/cookie-session: a drop-in for cookie-session 2.x (the whole session in a signed
  * cookie, same options, same cookies both ways), plus an encrypted mode (`encrypt: true`: the
- * session sealed with XChaCha20-Poly1305, idle/absolute timeouts inside the seal) and a size budget
- * that never loses a session silently. Reading, signing, sealing and the write decision are the Rust
+ * session sealed with XChaCha20-Poly1305, idle/absolute timeouts inside the seal), a size budget
+ * that never loses a session silently, revocable sessions (`notBefore`) and big ones (`compress`,
+ * `chunk`). Reading, signing, sealing, the revocation rule and the write decision are the Rust
  * core's; this file is the request/response glue.
  */
 
@@ -19,6 +20,7 @@ const redact = require('../redact')
 
 const { ClientSessionCore, checkCookieSessionOptions } = native.client()
 const { LOADED, COMMIT, COMMITTED } = native
+const MAX_CHUNKS = 3 // src/client/chunks.rs
 
 function cookieSession (options) {
   const opts = options || {}
@@ -46,6 +48,8 @@ function cookieSession (options) {
   const migrateKeys = migrate && typeof migrate === 'object' && migrate.keys != null ? [].concat(migrate.keys) : undefined
   const core = new ClientSessionCore(coreOptions, keys, migrateKeys)
   const encrypt = Boolean(opts.encrypt)
+  const notBefore = typeof opts.notBefore === 'function' ? opts.notBefore : null
+  const chunk = Boolean(opts.chunk)
   if (!base.signed && !encrypt) unprotected.count++ // csrf() refuses such a cookie (./csrf.js)
   // the production checks (src/checks.rs): warned once each, or thrown with checks: 'throw'
   checks.atConstruction('cookie-session', opts, described, keys, opts.keys != null ? 'keys' : 'secret')
@@ -54,6 +58,8 @@ function cookieSession (options) {
   return function _cookieSession (req, res, next) {
     let sess // undefined: not accessed; false: unset; else the Session
     let clearSig = false // the request's signature cookie is to be cleared (the core says when)
+    let present = 0 // chunk: the session's cookies in the request (the core expires the unused ones)
+    let pre // notBefore: the session read (and checked) before next()
     req.sessionOptions = Object.create(base)
 
     Object.defineProperty(req, 'session', {
@@ -62,15 +68,16 @@ function cookieSession (options) {
       get () {
         if (sess) return sess
         if (sess === false) return null
-        return (sess = load())
+        return (sess = pre || load())
       },
       set (val) {
         if (val == null) {
-          if (sess === undefined) load() // learns whether a left-over .sig is to be expired too
+          if (sess === undefined && !pre) load() // learns whether a left-over .sig is to be expired too
           sess = false
           return val
         }
         if (typeof val === 'object') {
+          if (chunk && sess === undefined && !pre) load() // learns which chunk cookies to expire
           sess = Session.create(val, core)
           return sess
         }
@@ -82,6 +89,7 @@ function cookieSession (options) {
       const header = req.headers.cookie
       const bits = native.clientLoad(core, typeof header === 'string' ? header : '', Date.now())
       clearSig = Boolean(bits & LOADED.CLEAR_SIG)
+      present = bits & LOADED.PRESENT ? native.num(4) : 0
       let reason = bits & LOADED.REASON ? native.out(2, false) : undefined
       if (bits & LOADED.MIGRATED) debug('signed session read (migrateSigned): it will be sealed, and %s.sig cleared', name)
       if (bits & LOADED.BODY) {
@@ -92,6 +100,7 @@ function cookieSession (options) {
           keyIndex: bits & LOADED.KEY_INDEX ? native.num(0) : undefined,
           createdAt: bits & LOADED.CREATED_AT ? native.num(1) : undefined,
           lastSeen: bits & LOADED.LAST_SEEN ? native.num(2) : undefined,
+          issuedAt: bits & LOADED.ISSUED_AT ? native.num(3) : undefined,
           migrated: Boolean(bits & LOADED.MIGRATED)
         }
         try {
@@ -130,7 +139,11 @@ function cookieSession (options) {
         if (ctx.keyIndex != null) flags |= COMMIT.KEY_INDEX
         if (ctx.createdAt != null) flags |= COMMIT.CREATED_AT
         if (ctx.lastSeen != null) flags |= COMMIT.LAST_SEEN
+        if (ctx.issuedAt != null) flags |= COMMIT.ISSUED_AT
+        if (present) flags |= COMMIT.PRESENT
         c.now = Date.now()
+        c.issuedAt = ctx.issuedAt
+        c.present = present
         c.keyIndex = ctx.keyIndex
         c.createdAt = ctx.createdAt
         c.lastSeen = ctx.lastSeen
@@ -155,8 +168,11 @@ function cookieSession (options) {
     }
 
     function tooLarge ([cookieName, size]) {
-      const err = new Error(`session cookie "${cookieName}" would be ${size} bytes; browsers drop cookies over 4096 bytes ` +
-        '(name and value), so the session was not sent. Keep less in the session, or use a server-side store.')
+      const budget = chunk
+        ? `; chunk: true spreads it over at most ${MAX_CHUNKS} cookies of 4096 bytes each (name and value)${opts.compress ? ', after compress' : ''}`
+        : '; browsers drop cookies over 4096 bytes (name and value)'
+      const err = new Error(`session cookie "${cookieName}" would be ${size} bytes${budget}, ` +
+        'so the session was not sent. Keep less in the session, or use a server-side store.')
       err.code = 'ERR_SESSION_COOKIE_TOO_LARGE'
       err.size = size
       err.cookie = cookieName
@@ -203,7 +219,36 @@ function cookieSession (options) {
       return _write.apply(this, arguments)
     }
 
+    if (notBefore === null) return next()
+    // notBefore: the session is read now, and the app's cut-off for it looked up before the app
+    // runs (a Promise is awaited; a plain value or a Date keeps the request synchronous).
+    const loaded = load()
+    if (loaded.isNew) {
+      pre = loaded
+      return next()
+    }
+    let cut
+    try {
+      cut = notBefore(loaded, req)
+    } catch (err) {
+      return next(err)
+    }
+    if (cut !== null && typeof cut === 'object' && typeof cut.then === 'function') {
+      cut.then((c) => { pre = checked(loaded, c); next() }, (err) => next(err || new Error('notBefore rejected')))
+      return
+    }
+    pre = checked(loaded, cut)
     next()
+  }
+
+  /** The session read, or a new one when the core's rule says notBefore revoked it. */
+  function checked (loaded, cut) {
+    const ms = cut instanceof Date ? cut.getTime() : typeof cut === 'number' ? cut : cut == null ? undefined : NaN
+    if (!ClientSessionCore.revoked(loaded._ctx.issuedAt, ms)) return loaded
+    debug('new session (revoked: issued at %s, notBefore %s)', loaded._ctx.issuedAt ?? 'no time', ms)
+    const fresh = Session.create(undefined, core)
+    fresh._ctx.reason = 'revoked'
+    return fresh
   }
 }
 
@@ -234,6 +279,8 @@ function commitFields (so) {
     keyIndex: undefined,
     createdAt: undefined,
     lastSeen: undefined,
+    issuedAt: undefined,
+    present: 0,
     raw: null,
     original: null,
     session: null
@@ -277,7 +324,8 @@ Session.fromCookie = function fromCookie (obj, loaded, core) {
     keyIndex: loaded.keyIndex,
     migrated: loaded.migrated,
     createdAt: loaded.createdAt,
-    lastSeen: loaded.lastSeen
+    lastSeen: loaded.lastSeen,
+    issuedAt: loaded.issuedAt
   }, obj)
 }
 

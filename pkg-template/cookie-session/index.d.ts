@@ -1,5 +1,6 @@
 // Types for session-core/cookie-session: cookie-session 2.x's API, plus the encrypted mode, the
-// idle/absolute timeouts (encrypted mode) and the onError hook of the size budget.
+// idle/absolute timeouts (encrypted mode), the onError hook of the size budget, and revocable
+// (notBefore) and big (compress, chunk) sessions.
 import type { RequestHandler, Request, Response } from 'express'
 import type { Inherited } from '../request'
 
@@ -55,7 +56,29 @@ declare namespace cookieSession {
      * signed cookie is still accepted: turn it off after your longest session lifetime.
      */
     migrateSigned?: boolean | { keys?: Array<string | Buffer>, algorithm?: 'sha1' | 'sha256' }
-    /** Called instead of the default 500 when the session would not fit in 4096 bytes. */
+    /**
+     * Revocable sessions: the time (ms since the epoch, or a Date; a Promise of either) before which
+     * no cookie of this session counts — the user's last password change, a "sign out everywhere".
+     * Called once per request that carries a session, before your routes; a session issued before
+     * it is treated as absent (a new empty one). Return null/undefined for no cut-off. A cookie
+     * without an issue time (cookie-session's, or written before this option) counts as issued at 0.
+     * Signed cookies then carry session-core's frame (`sv1.`), which cookie-session cannot read.
+     */
+    notBefore?: (session: cookieSession.SessionFlags & Record<string, any>, req: Request) => number | Date | null | undefined | Promise<number | Date | null | undefined>
+    /**
+     * Deflate the session inside the signed or sealed value when that makes it shorter (a small
+     * signed session stays cookie-session's own value). `csrfSecret`, and the top-level fields named
+     * in `secretFields`, stay outside the deflated part, so the cookie's length never depends on
+     * them beside data an attacker can influence. Inflated only after the signature or seal
+     * verifies, never beyond 64 KB.
+     */
+    compress?: boolean | { secretFields?: string[] }
+    /**
+     * Split a value over 4096 bytes into `<name>.0`, `<name>.1`, … (at most 3 cookies, about 12 KB,
+     * under Node's 16 KB header limit), verified as one; stale chunks are expired when it shrinks.
+     */
+    chunk?: boolean
+    /** Called instead of the default 500 when the session would not fit in 4096 bytes (3 cookies of 4096 bytes with `chunk`). */
     onError?: (err: Error & { code: 'ERR_SESSION_COOKIE_TOO_LARGE', size: number, cookie: string }, req: Request, res: Response) => void
     /** Replace earlier Set-Cookie headers for the same cookie (default true). */
     overwrite?: boolean

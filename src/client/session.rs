@@ -5,14 +5,19 @@
 //! tests/vectors/client.json), so every build runs the same decision.
 
 use super::base64::{base64_encode, node_base64_decode};
+use super::chunks::{self, MAX_CHUNKS};
 use super::cookies::{find_cookie, set_cookie_header, CookieAttrs};
+use super::frame::{self, read_frame, write_frame, Compress, SIGNED_PREFIX};
 use super::keygrip::{Algorithm, Keygrip};
 use super::migrate::{self, MigrateSigned, SIGNED_NOT_MIGRATING};
 use super::seal::{open, seal, SealKey, PREFIX};
 use crate::error::Error;
 use crate::session::{ended, CookieTimes, Timeouts};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+use std::borrow::Cow;
 
 /// Browsers drop a cookie whose name and value together exceed this many bytes.
 pub const COOKIE_BUDGET: usize = 4096;
@@ -36,6 +41,17 @@ pub struct ClientOptions {
     /// that verifies, seal it and expire its `.sig` (see [`MigrateSigned`]). Off by default.
     #[serde(deserialize_with = "migrate::deserialize")]
     pub migrate_signed: Option<MigrateSigned>,
+    /// The app gives a `notBefore` cut-off (see [`super::revoke`]): every cookie written carries
+    /// its issue time (a signed one then in session-core's frame, `sv1.`, which cookie-session
+    /// cannot read). Off by default.
+    pub not_before: bool,
+    /// Deflate the session inside the value when that makes it shorter, the secret fields apart
+    /// (see [`super::frame`]). Off by default.
+    #[serde(deserialize_with = "frame::deserialize_compress")]
+    pub compress: Option<Compress>,
+    /// Split a value too long for one cookie over `<name>.0`, `<name>.1`, … (see
+    /// [`super::chunks`]). Off by default.
+    pub chunk: bool,
 }
 
 impl Default for ClientOptions {
@@ -47,6 +63,9 @@ impl Default for ClientOptions {
             encrypt: false,
             timeouts: Timeouts::default(),
             migrate_signed: None,
+            not_before: false,
+            compress: None,
+            chunk: false,
         }
     }
 }
@@ -80,6 +99,18 @@ pub struct Loaded {
     pub created_at: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_seen: Option<i64>,
+    /// When the cookie was issued (ms), as its frame says; `None` for a cookie without one (it
+    /// counts as issued at 0: see [`super::revoked`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issued_at: Option<i64>,
+    /// With `chunk`: which of the session's cookies the request carried (see
+    /// [`super::chunks::present`]), for the commit to expire the ones it no longer uses.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub present: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// What the response's decision reads.
@@ -116,6 +147,13 @@ pub struct CommitInput<'a> {
     pub created_at: Option<i64>,
     #[serde(default)]
     pub last_seen: Option<i64>,
+    /// The loaded session's issue time ([`Loaded::issued_at`]), kept when it is written again
+    /// (with `notBefore`; a new session is issued at `now`).
+    #[serde(default)]
+    pub issued_at: Option<i64>,
+    /// [`Loaded::present`] (with `chunk`).
+    #[serde(default)]
+    pub present: u32,
     /// `req.sessionOptions`: the cookie attributes, and `signed` per request.
     #[serde(default)]
     pub options: CommitOptions,
@@ -157,18 +195,6 @@ pub struct ClientSession {
     pub options: ClientOptions,
     keygrip: Option<Keygrip>,
     seal_keys: Vec<SealKey>,
-}
-
-#[derive(Deserialize)]
-struct Sealed<'a> {
-    #[serde(default)]
-    c: Option<i64>,
-    #[serde(default)]
-    s: Option<i64>,
-    #[serde(default)]
-    e: Option<i64>,
-    #[serde(borrow)]
-    d: &'a RawValue,
 }
 
 impl ClientSession {
@@ -217,6 +243,21 @@ impl ClientSession {
             ));
         }
         options.timeouts.validate()?;
+        if !options.signed && !options.encrypt {
+            if options.not_before {
+                return Err(Error::invalid(
+                    "notBefore",
+                    "needs signed or encrypted cookies (an unsigned issue time could be forged)",
+                ));
+            }
+            if options.compress.is_some() {
+                return Err(Error::invalid("compress", "needs signed or encrypted cookies"));
+            }
+        }
+        #[cfg(not(feature = "client"))]
+        if options.compress.is_some() {
+            return Err(Error::invalid("compress", "needs session-core's `client` feature (the deflate crate)"));
+        }
         let keygrip = match (&options.migrate_signed, options.encrypt) {
             (None, _) => Keygrip::new(keys, alg),
             (Some(_), false) => {
@@ -256,25 +297,37 @@ impl ClientSession {
     pub fn load(&self, header: &str, now: i64) -> Loaded {
         let name = &self.options.name;
         let mut out = Loaded::default();
-        let Some(value) = find_cookie(header, name).filter(|v| !v.is_empty()) else {
-            out.reason = Some("no cookie");
-            return out;
+        let value = if self.options.chunk {
+            out.present = chunks::present(header, name);
+            chunks::read(header, name)
+        } else {
+            match find_cookie(header, name).filter(|v| !v.is_empty()) {
+                Some(v) if name.len() + v.len() > COOKIE_BUDGET => Err(()),
+                v => Ok(v.map(Cow::Borrowed)),
+            }
         };
-        if name.len() + value.len() > COOKIE_BUDGET {
-            out.reason = Some("oversized");
-            return out;
-        }
+        let value = match value {
+            Ok(Some(v)) => v,
+            Ok(None) => {
+                out.reason = Some("no cookie");
+                return out;
+            }
+            Err(()) => {
+                out.reason = Some("oversized");
+                return out;
+            }
+        };
         if self.options.encrypt {
-            self.load_encrypted(header, value, now, &mut out);
+            self.load_encrypted(header, &value, now, &mut out);
             return out;
         }
         if self.options.signed {
             let sig = find_cookie(header, &format!("{name}.sig")).filter(|s| !s.is_empty());
-            if !self.verify_signed(sig, value, &mut out) {
+            if !self.verify_signed(sig, &value, &mut out) {
                 return out;
             }
         }
-        read_body(value, &mut out);
+        read_body(&value, self.options.signed, &mut out);
         out
     }
 
@@ -292,7 +345,7 @@ impl ClientSession {
                 (None, Some(_)) => out.reason = Some(SIGNED_NOT_MIGRATING),
                 (Some(_), sig) => {
                     if self.verify_signed(sig, value, out) {
-                        read_body(value, out);
+                        read_body(value, true, out);
                         out.raw = None;
                         out.migrated = out.body.is_some();
                     }
@@ -307,20 +360,29 @@ impl ClientSession {
                 return;
             }
         };
-        let Ok(sealed) = serde_json::from_slice::<Sealed>(&plain) else {
-            out.reason = Some("not json");
-            return;
+        // the seal opened: only now is the frame read (and inflated, within its limit)
+        let frame = match read_frame(&plain) {
+            Ok(f) => f,
+            Err(why) => {
+                out.reason = Some(why);
+                return;
+            }
         };
-        let times =
-            CookieTimes { expires: sealed.e, original_max_age: None, created_at: sealed.c, last_seen: sealed.s };
+        let times = CookieTimes {
+            expires: frame.expires,
+            original_max_age: None,
+            created_at: frame.created_at,
+            last_seen: frame.last_seen,
+        };
         if let Some(why) = ended(&times, now, &self.options.timeouts) {
             out.reason = Some(why.as_str());
             return;
         }
-        out.body = Some(sealed.d.get().to_owned());
+        out.body = Some(frame.body);
         out.key_index = Some(index);
-        out.created_at = sealed.c;
-        out.last_seen = sealed.s;
+        out.created_at = frame.created_at;
+        out.last_seen = frame.last_seen;
+        out.issued_at = frame.issued_at;
     }
 
     /// cookie-session's check: `<name>.sig` must be keygrip's signature of `<name>=<value>` under
@@ -344,11 +406,17 @@ impl ClientSession {
         }
     }
 
+    /// Whether a signed cookie is written in session-core's frame (`notBefore` or `compress`).
+    fn framed(&self) -> bool {
+        self.options.not_before || self.options.compress.is_some()
+    }
+
     /// cookie-session's `isChanged`: new, or different from what the cookie held — the body text in
-    /// signed mode (`raw` against base64 of `json`), the session JSON in encrypted mode (`original`).
+    /// signed mode (`raw` against base64 of `json`), the session JSON in encrypted mode and with
+    /// `notBefore` or `compress` (`original`).
     pub fn is_changed(&self, is_new: bool, raw: Option<&str>, original: Option<&str>, json: &str) -> bool {
         is_new
-            || if self.options.encrypt {
+            || if self.options.encrypt || self.framed() {
                 original != Some(json)
             } else {
                 raw != Some(base64_encode(json.as_bytes()).as_str())
@@ -376,6 +444,9 @@ impl ClientSession {
             let mut changed = input.is_new;
             let mut created = input.created_at;
             let mut seen = input.last_seen;
+            // notBefore: a session is issued when first written, and keeps that time
+            let issued = o.not_before.then(|| if input.is_new { input.now } else { input.issued_at.unwrap_or(0) });
+            let framed = signed && self.framed();
             let value = if o.encrypt {
                 changed |= self.is_changed(false, None, input.original, json);
                 if o.timeouts.enabled() {
@@ -389,6 +460,9 @@ impl ClientSession {
                     }
                 }
                 None
+            } else if framed {
+                changed |= self.is_changed(false, None, input.original, json);
+                None
             } else {
                 let encoded = base64_encode(json.as_bytes());
                 changed |= input.raw.as_deref() != Some(encoded.as_str());
@@ -399,19 +473,24 @@ impl ClientSession {
             if ((!input.is_new || populated) && changed) || (resign && !input.is_new) {
                 let value = match value {
                     Some(v) => v,
+                    None if !o.encrypt => {
+                        let (frame, deflated) = write_frame("", issued, json, o.compress.as_ref())?;
+                        if !o.not_before && !deflated {
+                            base64_encode(json.as_bytes()) // cookie-session's own value: it still reads it
+                        } else {
+                            format!("{SIGNED_PREFIX}{}", URL_SAFE_NO_PAD.encode(frame))
+                        }
+                    }
                     None => {
                         let expires = match attrs.max_age.filter(|m| m.is_finite() && *m != 0.0) {
                             Some(m) => crate::date::js_time(input.now as f64 + m),
                             None => attrs.expires.and_then(crate::date::js_time),
                         };
-                        let payload = format!(
-                            "{{\"c\":{},\"s\":{},\"e\":{},\"d\":{json}}}",
-                            opt_num(created),
-                            opt_num(seen),
-                            opt_num(expires)
-                        );
+                        let head =
+                            format!("\"c\":{},\"s\":{},\"e\":{},", opt_num(created), opt_num(seen), opt_num(expires));
+                        let (payload, _) = write_frame(&head, issued, json, o.compress.as_ref())?;
                         let key = self.seal_keys.first().ok_or_else(|| Error::invalid("keys", ".keys required."))?;
-                        seal(key, name, payload.as_bytes())?
+                        seal(key, name, &payload)?
                     }
                 };
                 cookies.push((name.clone(), value));
@@ -441,6 +520,34 @@ impl ClientSession {
             // the signed cookie's `.sig`, useless beside a sealed value: expired with it
             cookies.push((sig_name, String::new()));
         }
+        if o.chunk {
+            // after signing: the signature covers the whole value, whatever the split
+            let (n0, v0) = cookies.remove(0);
+            let mut front = Vec::new();
+            let mut used = 0; // chunk cookies written
+            let mut stale = Vec::new();
+            if !v0.is_empty() && n0.len() + v0.len() > COOKIE_BUDGET {
+                let Some(parts) = chunks::split(&n0, &v0) else {
+                    out.too_large = Some((n0.clone(), n0.len() + v0.len()));
+                    return Ok(out);
+                };
+                used = parts.len();
+                front = parts;
+                if input.present & 1 != 0 {
+                    stale.push((n0, String::new()));
+                }
+            } else {
+                front.push((n0, v0));
+            }
+            for k in used..MAX_CHUNKS {
+                if input.present & (1 << (k + 1)) != 0 {
+                    stale.push((chunks::chunk_name(name, k), String::new()));
+                }
+            }
+            front.append(&mut cookies);
+            front.append(&mut stale);
+            cookies = front;
+        }
         for (n, v) in &cookies {
             if !v.is_empty() && n.len() + v.len() > COOKIE_BUDGET {
                 out.too_large = Some((n.clone(), n.len() + v.len()));
@@ -462,8 +569,24 @@ impl ClientSession {
     }
 }
 
-/// A signed (or plain) cookie's value: base64 of the session's JSON text.
-fn read_body(value: &str, out: &mut Loaded) {
+/// A signed (or plain) cookie's value: base64 of the session's JSON text, or, when its signature
+/// verified (`authenticated`), session-core's frame (`sv1.`).
+fn read_body(value: &str, authenticated: bool, out: &mut Loaded) {
+    if let Some(b64) = value.strip_prefix(SIGNED_PREFIX).filter(|_| authenticated) {
+        let frame = URL_SAFE_NO_PAD.decode(b64).map_err(|_| "not json").and_then(|b| read_frame(&b));
+        match frame {
+            Ok(f) => {
+                out.body = Some(f.body);
+                out.issued_at = f.issued_at;
+                out.raw = Some(value.to_owned());
+            }
+            Err(why) => {
+                out.reason = Some(why);
+                out.key_index = None;
+            }
+        }
+        return;
+    }
     let text = String::from_utf8_lossy(&node_base64_decode(value)).into_owned();
     if serde_json::from_str::<&RawValue>(&text).is_err() {
         out.reason = Some("not json");

@@ -240,6 +240,8 @@ fn commit<RB: Default>(shared: &Shared, session: &CookieSession, secure: bool, r
         migrated: l.migrated,
         created_at: l.created_at,
         last_seen: l.last_seen,
+        issued_at: l.issued_at,
+        present: l.present,
         options: CommitOptions { attrs: config.cookie.clone(), signed: None },
     };
     let out = match shared.core.commit(&input) {

@@ -10,8 +10,8 @@ use crate::client::{CommitInput, CommitOptions, CookieAttrs};
 use crate::error::Error;
 use wasm_bindgen::prelude::*;
 
-/// Answer flags of [`ClientSessionCore::load`]; numbers: 0 key index, 1 createdAt, 2 lastSeen;
-/// strings: the body (JSON text), the raw cookie value, the reason there is no session.
+/// Answer flags of [`ClientSessionCore::load`]; numbers: 0 key index, 1 createdAt, 2 lastSeen,
+/// 3 issuedAt, 4 the session's cookies present (`chunk`); strings: the body (JSON text), the raw cookie value, the reason there is no session.
 pub mod loaded {
     pub const BODY: u32 = 1;
     pub const RAW: u32 = 1 << 1;
@@ -21,6 +21,8 @@ pub mod loaded {
     pub const MIGRATED: u32 = 1 << 5;
     pub const CREATED_AT: u32 = 1 << 6;
     pub const LAST_SEEN: u32 = 1 << 7;
+    pub const ISSUED_AT: u32 = 1 << 8;
+    pub const PRESENT: u32 = 1 << 9;
 }
 
 /// Input flags of [`ClientSessionCore::commit`].
@@ -43,6 +45,8 @@ pub mod commit {
     pub const PARTITIONED: u32 = 1 << 15;
     pub const SIGNED_SET: u32 = 1 << 16;
     pub const SIGNED_ON: u32 = 1 << 17;
+    pub const ISSUED_AT: u32 = 1 << 18;
+    pub const PRESENT: u32 = 1 << 19;
 }
 
 /// Answer flags of [`ClientSessionCore::commit`]; numbers: 0 how many cookies, 1 the oversized
@@ -112,6 +116,8 @@ impl ClientSessionCore {
                 (l.key_index.map(|i| i as i64), loaded::KEY_INDEX, 0),
                 (l.created_at, loaded::CREATED_AT, 1),
                 (l.last_seen, loaded::LAST_SEEN, 2),
+                (l.issued_at, loaded::ISSUED_AT, 3),
+                ((l.present != 0).then_some(i64::from(l.present)), loaded::PRESENT, 4),
             ] {
                 if let Some(v) = v {
                     bits |= bit;
@@ -124,8 +130,8 @@ impl ClientSessionCore {
     }
 
     /// The response's decision. The numbers array holds, in slots 0-5: now, the key index,
-    /// createdAt, lastSeen, maxAge, expires (each read only when its flag says so), and in slots
-    /// 6-12 the lengths of the strings in the input buffer: the raw cookie value, the session as
+    /// createdAt, lastSeen, maxAge, expires, in slot 13 issuedAt and in slot 14 the cookies present
+    /// (each read only when its flag says so), and in slots 6-12 the lengths of the strings in the input buffer: the raw cookie value, the session as
     /// read, `req.session` now, path, domain, sameSite, priority (-1 absent). `flags` are
     /// [`commit`] flags. Returns [`committed`] flags.
     pub fn commit(&self, flags: u32) -> Result<u32, JsValue> {
@@ -151,6 +157,8 @@ impl ClientSessionCore {
                 migrated: has(commit::MIGRATED),
                 created_at: opt(commit::CREATED_AT, 2).map(|v| v as i64),
                 last_seen: opt(commit::LAST_SEEN, 3).map(|v| v as i64),
+                issued_at: opt(commit::ISSUED_AT, 13).map(|v| v as i64),
+                present: opt(commit::PRESENT, 14).map_or(0, |v| v as u32),
                 options: CommitOptions {
                     attrs: CookieAttrs {
                         path: path.map(str::to_owned),
@@ -190,6 +198,13 @@ impl ClientSessionCore {
     #[wasm_bindgen(js_name = isChanged)]
     pub fn is_changed(&self, is_new: bool, raw: Option<String>, original: Option<String>, json: &str) -> bool {
         self.inner.is_changed(is_new, raw.as_deref(), original.as_deref(), json)
+    }
+
+    /// `notBefore`'s rule (see [`crate::client::revoked`]): whether the session read, issued at
+    /// `issuedAt` (absent: 0), is revoked by the app's cut-off `notBefore` (absent: none; NaN: a
+    /// bad cut-off, which revokes).
+    pub fn revoked(issued_at: Option<f64>, not_before: Option<f64>) -> bool {
+        crate::client::revoked(issued_at.map(|v| v as i64), not_before)
     }
 
     /// The sealing keys' ids, in order (encrypted mode).

@@ -19,8 +19,9 @@ use wasm_bindgen::prelude::*;
 pub(super) const NUMS: usize = 32;
 /// Slot of the output buffer's address in the numbers array; the strings' lengths follow it.
 pub(super) const OUT_PTR: usize = 16;
-/// How many strings an answer can carry.
-pub(super) const OUT_STRINGS: usize = 8;
+/// How many strings an answer can carry (slots 17-31: a chunked client-side commit answers with
+/// up to 7 cookies, each a name and a `Set-Cookie` value).
+pub(super) const OUT_STRINGS: usize = 15;
 
 pub(super) struct Io {
     /// Where JS writes the call's strings (always full length: zeroed, then written over).
@@ -60,16 +61,13 @@ impl Io {
         strings: impl IntoIterator<Item = Option<&'s str>>,
     ) {
         output.clear();
-        let mut lens = [0usize; OUT_STRINGS];
-        for (slot, s) in lens.iter_mut().zip(strings) {
+        for (i, s) in strings.into_iter().take(OUT_STRINGS).enumerate() {
             let s = s.unwrap_or("");
             output.extend_from_slice(s.as_bytes());
-            *slot = s.len();
+            nums[OUT_PTR + 1 + i] = s.len() as f64;
         }
+        // (after the writes: the buffer may have moved while it grew)
         nums[OUT_PTR] = output.as_ptr() as usize as f64;
-        for (i, n) in lens.iter().enumerate() {
-            nums[OUT_PTR + 1 + i] = *n as f64;
-        }
     }
 }
 

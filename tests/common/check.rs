@@ -223,7 +223,14 @@ pub fn check(file: &str, case: &Value) -> Result<(), String> {
                 Err(e) => serde_json::json!({ "error": e.as_str() }),
             }
         }
-        "client" => {
+        "client-frames" if s(&case["op"]) == "revoked" => {
+            let cut = match &case["notBefore"] {
+                Value::Null => None,
+                v => Some(number(v).ok_or("notBefore")?),
+            };
+            session_core::client::revoked(case["issuedAt"].as_i64(), cut).into()
+        }
+        "client" | "client-frames" => {
             let opts: ClientOptions = serde_json::from_value(case["options"].clone()).map_err(|e| e.to_string())?;
             let keys = strings(&case["keys"]);
             let core = match case.get("signedKeys") {

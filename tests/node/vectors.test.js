@@ -43,6 +43,12 @@ const runners = {
     const got = c.op === 'load' ? native.clientLoadObject(core, c.input.header, c.input.now) : unseal(native.clientCommitObject(core, c.input), c.keys)
     assert.deepStrictEqual(got, c.expected)
   },
+  // issue 16: the notBefore rule (a static of the class), and load/commit with notBefore, compress, chunk
+  'client-frames': (c) => {
+    if (c.op !== 'revoked') return runners.client(c)
+    const cut = c.notBefore === null ? undefined : num(c.notBefore)
+    assert.strictEqual(wasm.ClientSessionCore.revoked(c.issuedAt ?? undefined, cut), c.expected)
+  },
   // a token with a given salt (the test build), and verification as the middleware calls it
   csrf: (c) => {
     if (c.op === 'token') assert.strictEqual(testApi.csrfTokenWithSalt(c.secret, c.salt), c.expected)
