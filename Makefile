@@ -52,6 +52,9 @@ test-rust: system-deps
 	$(NULLFIX) cargo test $(RUST_FEATURES) --all-targets 2>&1 | tee $(LOGS)/rust.log
 	$(NULLFIX) cargo test $(RUST_FEATURES) --doc 2>&1 | tail -n 3
 	$(NULLFIX) cargo test $(RUST_FEATURES) --test vectors -- --nocapture 2>&1 | tee $(LOGS)/rust-vectors.log
+	@# the axum API the interop test runs (tests/node/rust-interop.test.js): cargo test builds it, but
+	@# only cargo build puts it at target/debug/examples/axum-api
+	$(NULLFIX) cargo build --quiet $(RUST_FEATURES) --example axum-api
 
 test-wasm: tools
 	@mkdir -p $(LOGS)

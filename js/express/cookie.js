@@ -61,7 +61,15 @@ class Cookie {
     if (ms && typeof ms !== 'number' && !(ms instanceof Date)) {
       throw new TypeError('maxAge must be a number or Date')
     }
-    this.expires = typeof ms === 'number' ? new Date(Date.now() + ms) : ms
+    if (typeof ms !== 'number') {
+      this.expires = ms
+      return
+    }
+    // express-session reads the clock again for originalMaxAge, which can come out a millisecond
+    // short (999 for 1000) when the clock ticks between the two readings: the record keeps what
+    // was asked for instead
+    this._expires = new Date(Date.now() + ms)
+    this.originalMaxAge = ms
   }
 
   /** The time left, in milliseconds. */
