@@ -42,7 +42,7 @@ export const OUT = {
 }
 
 /** Answer flags of a client-side load (js/native.js LOADED). */
-export const LOADED = { BODY: 1, RAW: 2, REASON: 4, KEY_INDEX: 8, CLEAR_SIG: 16, MIGRATED: 32, CREATED_AT: 64, LAST_SEEN: 128 }
+export const LOADED = { BODY: 1, RAW: 2, REASON: 4, KEY_INDEX: 8, CLEAR_SIG: 16, MIGRATED: 32, CREATED_AT: 64, LAST_SEEN: 128, ISSUED_AT: 256, PRESENT: 512 }
 
 /** Input flags of a client-side commit (js/native.js COMMIT). */
 export const COMMIT = {
@@ -63,7 +63,9 @@ export const COMMIT = {
   HTTP_ONLY_ON: 1 << 14,
   PARTITIONED: 1 << 15,
   SIGNED_SET: 1 << 16,
-  SIGNED_ON: 1 << 17
+  SIGNED_ON: 1 << 17,
+  ISSUED_AT: 1 << 18,
+  PRESENT: 1 << 19
 }
 
 /** Answer flags of a client-side commit (js/native.js COMMITTED). */
@@ -75,6 +77,7 @@ const encoder = new TextEncoder()
 const utf8 = new TextDecoder('utf-8')
 const latin1 = new TextDecoder('latin1')
 
+const GRACE = ['over', 'read-only', 'conflict']
 const len = (s) => (typeof s === 'string' ? s.length : 0)
 
 /** The crossing over one initialised glue (the web target's exports). */
@@ -129,9 +132,9 @@ export function crossing (glue) {
     out,
     num,
     /** The verified session id in a Cookie header: the secret's index (id in `out(0)`), or -1. */
-    cookieId (sc, header) {
+    cookieId (sc, header, bare = false) {
       begin(header.length)
-      return sc.cookieId(put(header), false)
+      return sc.cookieId(put(header), bare)
     },
     /** Why a loaded record is over: 0 (not), 1 expired, 2 idle, 3 absolute. */
     ended (sc, record, now) {
@@ -163,6 +166,8 @@ export function crossing (glue) {
       setNum(5, c.expires)
       const strings = [c.raw, c.original, c.session, c.path, c.domain, c.sameSite, c.priority]
       for (let i = 0; i < strings.length; i++) setNum(6 + i, put(strings[i]))
+      setNum(13, c.issuedAt)
+      setNum(14, c.present)
       return cc.commit(flags)
     },
     csrfToken (secret) {
@@ -188,6 +193,44 @@ export function crossing (glue) {
       const c = put(inc)
       glue.deltaSlot(a, b, c, put(push))
       return out(0)
+    },
+    // ---- issue 16's server options (src/wasm/front.rs; js/native.js storeKeys ... csrfExempt) ----
+    /** The store keys of `id`: `{ key, legacy, grace, hashable }` (src/session/hashed.rs). */
+    storeKeys (id, hash) {
+      begin(id.length)
+      const bits = glue.keysSlot(put(id), Boolean(hash), false)
+      return { key: out(0), legacy: bits & 2 ? out(1) : null, grace: out(2), hashable: Boolean(bits & 1) }
+    },
+    /** The tombstone of `record` regenerated at `now` (JSON text), or null when it is no record. */
+    tombstone (record, now, grace) {
+      begin(record.length)
+      return glue.graceSlot(put(record), -1, now, grace) === 3 ? out(0) : null
+    },
+    /** What a request with `method` gets from a tombstone: 'over', 'read-only' or 'conflict'. */
+    grace (record, method, now, window) {
+      begin(record.length + method.length)
+      const a = put(record)
+      return GRACE[glue.graceSlot(a, put(method), now, window)]
+    },
+    /** A header request's `{ header: true, id }`, or null for a cookie request (src/session/transport.rs). */
+    carrier (cookieHeader, name, idHeader) {
+      begin(len(cookieHeader) + name.length + len(idHeader))
+      const a = put(cookieHeader)
+      const b = put(name)
+      if (glue.transportSlot(0, a, b, put(idHeader), 0) === 0) return null
+      const id = out(0)
+      return { header: true, id: id === '' ? null : id }
+    },
+    /** A header request's response: `{ setCookie, idHeader, noStore, vary }`. */
+    respond (setCookie, name, cacheHeaders) {
+      begin(len(setCookie) + name.length)
+      const a = put(setCookie)
+      const bits = glue.transportSlot(1, a, put(name), -1, 1 | (cacheHeaders ? 2 : 0))
+      return { setCookie: Boolean(bits & 1), idHeader: bits & 2 ? out(0) : null, noStore: Boolean(bits & 4), vary: Boolean(bits & 8) }
+    },
+    /** Is a request exempt from the CSRF check (src/csrf.rs exempt)? */
+    csrfExempt (sessionCookieSent, idHeaderSent) {
+      return glue.transportSlot(2, -1, -1, -1, (sessionCookieSent ? 1 : 0) | (idHeaderSent ? 2 : 0)) === 1
     },
     tag (id) {
       begin(id.length)
