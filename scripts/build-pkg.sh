@@ -61,6 +61,19 @@ cp LICENSE README.md pkg/
 # file it shares, is written out again as a module (the same code; only its export line differs).
 sed -e "/^'use strict'$/d" -e 's/^module\.exports = { describeOptions }$/export { describeOptions }/' js/options.js > pkg/web/options.js
 grep -q '^export { describeOptions }$' pkg/web/options.js || { echo "build-pkg: js/options.js's export line changed: update the web copy's sed" >&2; exit 1; }
+# The crossing's flag tables: js/native.js's block between its `// ---- flags: begin/end ----` lines,
+# each `const NAME = {` exported (one source for the Node and the web crossing).
+{ echo '// Written by scripts/build-pkg.sh from js/native.js (its flags block): do not edit.'
+  sed -n '/^\/\/ ---- flags: begin ----$/,/^\/\/ ---- flags: end ----$/p' js/native.js | sed -e 's/^const \([A-Z_]*\) = /export const \1 = /'; } > pkg/web/flags.js
+for t in IN OUT LOADED COMMIT COMMITTED; do
+  grep -q "^export const $t = " pkg/web/flags.js || { echo "build-pkg: js/native.js's flags block has no $t: update scripts/build-pkg.sh" >&2; exit 1; }
+done
+# cookie-session's commit fields (js/cookie-session/index.js, between its commitFields markers)
+{ echo '// Written by scripts/build-pkg.sh from js/cookie-session/index.js (commitFields): do not edit.'
+  echo "import { COMMIT } from './flags.js'"
+  echo
+  sed -n '/^\/\/ ---- commitFields: begin ----$/,/^\/\/ ---- commitFields: end ----$/p' js/cookie-session/index.js | sed -e 's/^function commitFields /export function commitFields /'; } > pkg/web/commit-fields.js
+grep -q '^export function commitFields (so) {$' pkg/web/commit-fields.js || { echo "build-pkg: js/cookie-session's commitFields block changed: update scripts/build-pkg.sh" >&2; exit 1; }
 node scripts/build-inspector.js
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
 node -e '

@@ -252,9 +252,11 @@ function cookieSession (options) {
   }
 }
 
+// ---- commitFields: begin ----
 /**
  * The cookie attributes of `req.sessionOptions` (own or inherited) for the core's commit: the
- * strings and numbers, and the COMMIT flags that say which are there.
+ * strings and numbers, and the COMMIT flags that say which are there. (scripts/build-pkg.sh writes
+ * this function out again as session-core/web's commit-fields.js: one source for both.)
  */
 function commitFields (so) {
   let flags = 0
@@ -286,6 +288,7 @@ function commitFields (so) {
     session: null
   }
 }
+// ---- commitFields: end ----
 
 /** https, as the `cookies` package sees it: Express's req.protocol, or a TLS socket. */
 function isSecure (req) {

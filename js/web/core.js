@@ -6,70 +6,13 @@
  * Nothing here runs at import time but the making of an encoder and a decoder.
  */
 
+// The flag tables are js/native.js's, written out as ./flags.js by scripts/build-pkg.sh (one source).
+import { IN, OUT, LOADED, COMMIT, COMMITTED } from './flags.js'
+
+export { IN, OUT, LOADED, COMMIT, COMMITTED }
+
 const NUMS = 32
 const OUT_PTR = 16 // the output buffer's address; the answer's string lengths follow
-
-/** Input flags of decide (js/native.js IN). */
-export const IN = {
-  SECURE: 1,
-  COOKIE_PRESENT: 1 << 1,
-  COOKIE_MATCHES: 1 << 2,
-  COOKIE_OLD_SECRET: 1 << 3,
-  SAME_ORIGINAL_ID: 1 << 4,
-  SAVED_IS_ORIGINAL: 1 << 5,
-  DESTROYED: 1 << 6,
-  TOUCHED: 1 << 7,
-  STORE_TOUCH: 1 << 8,
-  WANT_RECORD: 1 << 9,
-  WANT_DELTA: 1 << 10
-}
-
-/** Answer flags of decide (js/native.js OUT). */
-export const OUT = {
-  SAVE: 1,
-  TOUCH: 1 << 1,
-  DESTROY: 1 << 2,
-  TOUCHED: 1 << 3,
-  COOKIE_SKIPPED: 1 << 4,
-  EXPIRES: 1 << 5,
-  EXPIRES_NULL: 1 << 6,
-  CREATED_AT: 1 << 7,
-  LAST_SEEN: 1 << 8,
-  DEADLINE: 1 << 9,
-  SET_COOKIE: 1 << 10,
-  RECORD: 1 << 11,
-  DELTA: 1 << 12
-}
-
-/** Answer flags of a client-side load (js/native.js LOADED). */
-export const LOADED = { BODY: 1, RAW: 2, REASON: 4, KEY_INDEX: 8, CLEAR_SIG: 16, MIGRATED: 32, CREATED_AT: 64, LAST_SEEN: 128, ISSUED_AT: 256, PRESENT: 512 }
-
-/** Input flags of a client-side commit (js/native.js COMMIT). */
-export const COMMIT = {
-  SECURE: 1,
-  ACCESSED: 1 << 1,
-  UNSET: 1 << 2,
-  IS_NEW: 1 << 3,
-  CLEAR_SIG: 1 << 4,
-  MIGRATED: 1 << 5,
-  KEY_INDEX: 1 << 6,
-  CREATED_AT: 1 << 7,
-  LAST_SEEN: 1 << 8,
-  MAX_AGE: 1 << 9,
-  EXPIRES: 1 << 10,
-  SECURE_SET: 1 << 11,
-  SECURE_ON: 1 << 12,
-  HTTP_ONLY_SET: 1 << 13,
-  HTTP_ONLY_ON: 1 << 14,
-  PARTITIONED: 1 << 15,
-  SIGNED_SET: 1 << 16,
-  SIGNED_ON: 1 << 17,
-  ISSUED_AT: 1 << 18,
-  PRESENT: 1 << 19
-}
-
-/** Answer flags of a client-side commit (js/native.js COMMITTED). */
-export const COMMITTED = { WROTE: 1, SKIPPED_INSECURE: 2, TOO_LARGE: 4 }
 
 export const PHASE = { headers: 0, end: 1, both: 2 }
 
@@ -78,6 +21,7 @@ const utf8 = new TextDecoder('utf-8')
 const latin1 = new TextDecoder('latin1')
 
 const GRACE = ['over', 'read-only', 'conflict']
+const NOT_HEADER = Object.freeze({ header: false, id: null })
 const len = (s) => (typeof s === 'string' ? s.length : 0)
 
 /** The crossing over one initialised glue (the web target's exports). */
@@ -201,10 +145,21 @@ export function crossing (glue) {
       const bits = glue.keysSlot(put(id), Boolean(hash), false)
       return { key: out(0), legacy: bits & 2 ? out(1) : null, grace: out(2), hashable: Boolean(bits & 1) }
     },
-    /** The tombstone of `record` regenerated at `now` (JSON text), or null when it is no record. */
+    /** `sessionsOf`'s `current` / `destroyUser`'s `except` as a hashing store must see it. */
+    indexArg (value, hash) {
+      begin(value.length)
+      glue.keysSlot(put(value), Boolean(hash), true)
+      return out(0)
+    },
+    /** The tombstone of `record` regenerated at `now` (JSON text); throws ERR_SESSION_CORE_BAD_RECORD. */
     tombstone (record, now, grace) {
       begin(record.length)
-      return glue.graceSlot(put(record), -1, now, grace) === 3 ? out(0) : null
+      if (glue.graceSlot(put(record), -1, now, grace) !== 3) {
+        const err = new Error('session record is unreadable: not a session record')
+        err.code = 'ERR_SESSION_CORE_BAD_RECORD'
+        throw err
+      }
+      return out(0)
     },
     /** What a request with `method` gets from a tombstone: 'over', 'read-only' or 'conflict'. */
     grace (record, method, now, window) {
@@ -212,20 +167,20 @@ export function crossing (glue) {
       const a = put(record)
       return GRACE[glue.graceSlot(a, put(method), now, window)]
     },
-    /** A header request's `{ header: true, id }`, or null for a cookie request (src/session/transport.rs). */
+    /** A header request's `{ header: true, id }`, a cookie request's `{ header: false }` (src/session/transport.rs). */
     carrier (cookieHeader, name, idHeader) {
       begin(len(cookieHeader) + name.length + len(idHeader))
       const a = put(cookieHeader)
       const b = put(name)
-      if (glue.transportSlot(0, a, b, put(idHeader), 0) === 0) return null
+      if (glue.transportSlot(0, a, b, put(idHeader), 0) === 0) return NOT_HEADER
       const id = out(0)
       return { header: true, id: id === '' ? null : id }
     },
-    /** A header request's response: `{ setCookie, idHeader, noStore, vary }`. */
-    respond (setCookie, name, cacheHeaders) {
+    /** The response's transport: `{ setCookie, idHeader, noStore, vary }`. */
+    respond (headerRequest, setCookie, name, cacheHeaders) {
       begin(len(setCookie) + name.length)
       const a = put(setCookie)
-      const bits = glue.transportSlot(1, a, put(name), -1, 1 | (cacheHeaders ? 2 : 0))
+      const bits = glue.transportSlot(1, a, put(name), -1, (headerRequest ? 1 : 0) | (cacheHeaders ? 2 : 0))
       return { setCookie: Boolean(bits & 1), idHeader: bits & 2 ? out(0) : null, noStore: Boolean(bits & 4), vary: Boolean(bits & 8) }
     },
     /** Is a request exempt from the CSRF check (src/csrf.rs exempt)? */

@@ -13,6 +13,7 @@
 import { crossing, IN, OUT, LOADED, COMMIT, COMMITTED, PHASE } from './core.js'
 import { describeOptions } from './options.js'
 import { MemoryStore, kRecord } from './memory.js'
+import { commitFields } from './commit-fields.js' // js/cookie-session's, written out by scripts/build-pkg.sh
 
 const kState = Symbol('session-core.web')
 const ENDED = [undefined, 'expired', 'idle', 'absolute']
@@ -98,6 +99,7 @@ export function makeWeb (load) {
       cc: new ClientSessionCore(checked, keys, migrateKeys),
       name: opts.name || 'session',
       fields: commitFields(so),
+      overwrite: so.overwrite,
       proxy: opts.proxy,
       protected: so.signed !== false || Boolean(opts.encrypt),
       cacheHeaders: opts.cacheHeaders !== false,
@@ -144,7 +146,7 @@ export function makeWeb (load) {
     const idHeader = cfg.header === null ? null : headerOf(cfg.header, request)
     const carried = idHeader === null ? null : x.carrier(header, cfg.name, headerValue(request, idHeader))
     let index = -1
-    if (carried !== null) {
+    if (carried !== null && carried.header) {
       st.idHeader = idHeader
       if (carried.id !== null) index = x.cookieId(cfg.sc, carried.id, true)
     } else if (header) {
@@ -281,7 +283,10 @@ export function makeWeb (load) {
         // regenerateGrace: the old record's tombstone first, under its own key (requests in flight
         // with the old id read it, read-only, for the window); then the regenerate as always
         const now = Date.now()
-        const tomb = x.tombstone(st.saved !== null ? st.saved : st.original, now, cfg.grace)
+        let tomb = null
+        try {
+          tomb = x.tombstone(st.saved !== null ? st.saved : st.original, now, cfg.grace)
+        } catch (e) {} // a stored text that is no record: regenerated without grace
         if (tomb !== null) await writeRecord(cfg, x.storeKeys(st.id, cfg.hashIds).grace, tomb, now + cfg.grace)
       }
       await callStore(cfg.store, 'destroy', [keyOf(cfg, st.id)])
@@ -331,7 +336,7 @@ export function makeWeb (load) {
       if (cfg.own) await cfg.store.touch(key, record, { deadline })
       else await callStore(cfg.store, 'touch', [key, JSON.parse(record)])
     }
-    if (st.idHeader !== null) return withIdHeader(response, st.idHeader, x.respond(setCookie, cfg.name, cfg.cacheHeaders))
+    if (st.idHeader !== null) return withIdHeader(response, st.idHeader, x.respond(true, setCookie, cfg.name, cfg.cacheHeaders))
     return withHeaders(response, setCookie === null ? [] : [setCookie], cfg.cacheHeaders, null)
   }
 
@@ -455,7 +460,7 @@ export function makeWeb (load) {
         cookies.push(x.out(2 * i + 1))
       }
     }
-    return withHeaders(response, cookies, cfg.cacheHeaders, cfg.fields.overwrite ? names : null)
+    return withHeaders(response, cookies, cfg.cacheHeaders, cfg.overwrite ? names : null)
   }
 
   // ---- CSRF (src/csrf.rs: csurf's tokens, the secret in the session) --------------------------
@@ -621,30 +626,6 @@ function newCookie (cfg, secure) {
   if (c.secure === 'auto') c.secure = secure
   if (c.sameSite === 'auto') c.sameSite = secure ? 'none' : 'lax'
   return c
-}
-
-/** cookie-session's attributes for the core's commit (js/cookie-session commitFields). */
-function commitFields (so) {
-  let flags = 0
-  const maxAge = typeof so.maxAge === 'number' ? so.maxAge : so.maxAge ? NaN : undefined
-  if (maxAge !== undefined) flags |= COMMIT.MAX_AGE
-  const expires = so.expires instanceof Date ? so.expires.valueOf() : undefined
-  if (expires !== undefined) flags |= COMMIT.EXPIRES
-  if (so.secure !== undefined) flags |= COMMIT.SECURE_SET | (so.secure ? COMMIT.SECURE_ON : 0)
-  if (so.httpOnly !== undefined) flags |= COMMIT.HTTP_ONLY_SET | (so.httpOnly ? COMMIT.HTTP_ONLY_ON : 0)
-  if (so.partitioned) flags |= COMMIT.PARTITIONED
-  if (so.signed !== undefined) flags |= COMMIT.SIGNED_SET | (so.signed ? COMMIT.SIGNED_ON : 0)
-  const text = (v) => (typeof v === 'string' ? v : v == null || v === false || v === '' ? null : String(v))
-  return {
-    flags,
-    overwrite: so.overwrite,
-    maxAge,
-    expires,
-    path: text(so.path),
-    domain: text(so.domain),
-    sameSite: so.sameSite === true ? 'strict' : text(so.sameSite),
-    priority: text(so.priority)
-  }
 }
 
 /**

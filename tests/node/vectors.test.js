@@ -21,6 +21,7 @@ function options (o) {
   return out
 }
 
+const { issue16Runners } = require('./issue16-runners')
 const unseal = (out, keys) => require('./unseal').unseal(testApi, out, keys)
 
 const sessionCore = (c) => new SessionCore(JSON.stringify(c.options), c.options.secrets)
@@ -42,12 +43,6 @@ const runners = {
     // the lean calls the middleware makes, each vector translated to them (js/native.js)
     const got = c.op === 'load' ? native.clientLoadObject(core, c.input.header, c.input.now) : unseal(native.clientCommitObject(core, c.input), c.keys)
     assert.deepStrictEqual(got, c.expected)
-  },
-  // issue 16: the notBefore rule (a static of the class), and load/commit with notBefore, compress, chunk
-  'client-frames': (c) => {
-    if (c.op !== 'revoked') return runners.client(c)
-    const cut = c.notBefore === null ? undefined : num(c.notBefore)
-    assert.strictEqual(wasm.ClientSessionCore.revoked(c.issuedAt ?? undefined, cut), c.expected)
   },
   // a token with a given salt (the test build), and verification as the middleware calls it
   csrf: (c) => {
@@ -72,31 +67,6 @@ const runners = {
     assert.deepStrictEqual(got, c.expected)
   },
   users: (c) => assert.strictEqual(native.signedOut(c.since ?? null, c.before ?? null, Boolean(c.kept)), c.expected),
-  // issue 16's server-side rules, through the calls the Express middleware makes (js/native.js)
-  hashids: (c) => {
-    if (c.op === 'index') return assert.strictEqual(native.indexArg(c.value, c.hashIds), c.expected)
-    const k = native.storeKeys(c.id, c.hashIds)
-    assert.deepStrictEqual({ key: k.key, legacy: k.legacy, grace: k.grace, hashable: k.hashable }, c.expected)
-  },
-  grace: (c) => {
-    if (c.op === 'grace') return assert.strictEqual(native.grace(c.record, c.method, c.now, c.grace), c.expected)
-    let got
-    try {
-      got = native.tombstone(c.record, c.now, c.grace)
-    } catch (e) {
-      if (!e.code) throw e
-      got = { error: e.code }
-    }
-    assert.deepStrictEqual(got, c.expected)
-  },
-  transport: (c) => {
-    if (c.op === 'carrier') {
-      const got = native.carrier(c.cookie ?? undefined, c.cookieName, c.header ?? undefined)
-      return assert.deepStrictEqual({ header: got.header, id: got.id }, c.expected)
-    }
-    if (c.op === 'respond') return assert.deepStrictEqual(native.respond(c.headerRequest, c.setCookie, c.cookieName, c.cacheHeaders), c.expected)
-    assert.strictEqual(native.csrfExempt(c.cookieSent, c.headerSent), c.expected)
-  },
   ended: (c) => assert.strictEqual(native.ended(sessionCore(c), JSON.stringify(c.record), c.now) || null, c.expected),
   parse: (c) => assert.deepStrictEqual({ ...sc.parseCookie(c.header) }, c.expected),
   serialize: (c) => {
@@ -117,6 +87,9 @@ const runners = {
     assert.strictEqual(sc.unsign(c.input, c.secrets), c.expected && c.expected.value)
   }
 }
+
+// issue 16's rules, through the calls the Express middleware makes (js/native.js; ./issue16-runners.js)
+Object.assign(runners, issue16Runners(native, wasm.ClientSessionCore, (c) => runners.client(c)))
 
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
 const counts = []
