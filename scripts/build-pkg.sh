@@ -68,12 +68,20 @@ grep -q '^export { describeOptions }$' pkg/web/options.js || { echo "build-pkg: 
 for t in IN OUT LOADED COMMIT COMMITTED; do
   grep -q "^export const $t = " pkg/web/flags.js || { echo "build-pkg: js/native.js's flags block has no $t: update scripts/build-pkg.sh" >&2; exit 1; }
 done
-# cookie-session's commit fields (js/cookie-session/index.js, between its commitFields markers)
-{ echo '// Written by scripts/build-pkg.sh from js/cookie-session/index.js (commitFields): do not edit.'
+# Functions session-core/web shares with the Node drop-ins, written out from their one source: each
+# between `// ---- NAME: begin ----` and `// ---- NAME: end ----` lines of its file, exported.
+block() { # <file> <function name>
+  sed -n "/^\/\/ ---- $2: begin ----\$/,/^\/\/ ---- $2: end ----\$/p" "$1" | sed -e "s/^function $2 /export function $2 /"
+}
+{ echo '// Written by scripts/build-pkg.sh from js/cookie-session/index.js and js/express/session.js: do not edit.'
   echo "import { COMMIT } from './flags.js'"
   echo
-  sed -n '/^\/\/ ---- commitFields: begin ----$/,/^\/\/ ---- commitFields: end ----$/p' js/cookie-session/index.js | sed -e 's/^function commitFields /export function commitFields /'; } > pkg/web/commit-fields.js
-grep -q '^export function commitFields (so) {$' pkg/web/commit-fields.js || { echo "build-pkg: js/cookie-session's commitFields block changed: update scripts/build-pkg.sh" >&2; exit 1; }
+  block js/cookie-session/index.js commitFields
+  block js/cookie-session/index.js tooLargeError
+  block js/express/session.js regeneratedError; } > pkg/web/shared.js
+for f in commitFields tooLargeError regeneratedError; do
+  grep -q "^export function $f (" pkg/web/shared.js || { echo "build-pkg: the $f block is gone from its file: update scripts/build-pkg.sh" >&2; exit 1; }
+done
 node scripts/build-inspector.js
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
 node -e '

@@ -13,13 +13,13 @@
 import { crossing, IN, OUT, LOADED, COMMIT, COMMITTED, PHASE } from './core.js'
 import { describeOptions } from './options.js'
 import { MemoryStore, kRecord } from './memory.js'
-import { commitFields } from './commit-fields.js' // js/cookie-session's, written out by scripts/build-pkg.sh
+// js/cookie-session's and js/express's, written out as modules by scripts/build-pkg.sh (one source)
+import { commitFields, tooLargeError, regeneratedError } from './shared.js'
 
 const kState = Symbol('session-core.web')
 const ENDED = [undefined, 'expired', 'idle', 'absolute']
 const SAFE = ['GET', 'HEAD', 'OPTIONS']
 const TOKEN_HEADERS = ['csrf-token', 'xsrf-token', 'x-csrf-token', 'x-xsrf-token']
-const MAX_CHUNKS = 3 // src/client/chunks.rs
 
 export function makeWeb (load) {
   let x = null // the crossing, once the glue is loaded
@@ -438,19 +438,7 @@ export function makeWeb (load) {
     c.original = ctx.json
     c.session = unset ? null : JSON.stringify(sess)
     const bits = x.clientCommit(cfg.cc, flags, c)
-    if (bits & COMMITTED.TOO_LARGE) {
-      const name = x.out(0)
-      const size = x.num(1)
-      const budget = cfg.chunk
-        ? `; chunk: true spreads it over at most ${MAX_CHUNKS} cookies of 4096 bytes each (name and value)${cfg.compress ? ', after compress' : ''}`
-        : '; browsers drop cookies over 4096 bytes (name and value)'
-      const err = new Error(`session cookie "${name}" would be ${size} bytes${budget}, ` +
-        'so the session was not sent. Keep less in the session, or use a server-side store.')
-      err.code = 'ERR_SESSION_COOKIE_TOO_LARGE'
-      err.size = size
-      err.cookie = name
-      throw err
-    }
+    if (bits & COMMITTED.TOO_LARGE) throw tooLargeError(x.out(0), x.num(1), cfg.chunk, cfg.compress)
     const cookies = []
     const names = []
     if (!(bits & COMMITTED.SKIPPED_INSECURE)) {
@@ -562,16 +550,6 @@ function isTombstone (text) {
   } catch (e) {
     return false
   }
-}
-
-/** The error of a write to a regenerated session inside the grace window (409). */
-function regeneratedError () {
-  const err = new Error('this session was regenerated (a sign-in): it is read-only here; retry with the new session')
-  err.code = 'ESESSIONREGENERATED'
-  err.status = 409
-  err.statusCode = 409
-  err.expose = true
-  return err
 }
 
 /**

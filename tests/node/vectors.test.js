@@ -7,7 +7,6 @@ const path = require('node:path')
 const sc = require('./pkg')
 const native = require(path.join(sc.dir, 'native'))
 const wasm = native.client() // the client side (ClientSessionCore)
-const testApi = require('./test-build') // the test-only exports (seal with a nonce, raw keygrip, csrf salt)
 const { SessionCore } = native.lean() // the Express build (js/native.js crosses into it)
 
 const dir = path.join(__dirname, '..', 'vectors')
@@ -21,8 +20,7 @@ function options (o) {
   return out
 }
 
-const { issue16Runners } = require('./issue16-runners')
-const unseal = (out, keys) => require('./unseal').unseal(testApi, out, keys)
+const { sharedRunners } = require('./vector-runners')
 
 const sessionCore = (c) => new SessionCore(JSON.stringify(c.options), c.options.secrets)
 
@@ -30,42 +28,6 @@ const runners = {
   // the report text itself must match, byte for byte
   inspect: (c) => assert.strictEqual(native.tools().inspectJson(c.header, JSON.stringify(c.options)), c.expected),
   audit: (c) => assert.strictEqual(native.tools().auditJson(c.header, JSON.stringify(c.options)), c.expected),
-  keygrip: (c) => {
-    assert.strictEqual(testApi.keygripSign(c.keys, c.algorithm, c.data), c.expected)
-    for (const [digest, index] of c.verify) assert.strictEqual(testApi.keygripIndex(c.keys, c.algorithm, c.data, digest), index)
-  },
-  seal: (c) => {
-    if (c.op === 'seal') assert.strictEqual(testApi.sealWithNonce(c.secret, c.cookie, c.payload, Buffer.from(c.nonce, 'hex')), c.expected)
-    else assert.deepStrictEqual(JSON.parse(testApi.openSealed(c.keys, c.cookie, c.value)), c.expected)
-  },
-  client: (c) => {
-    const core = new wasm.ClientSessionCore(JSON.stringify(c.options), c.keys, c.signedKeys)
-    // the lean calls the middleware makes, each vector translated to them (js/native.js)
-    const got = c.op === 'load' ? native.clientLoadObject(core, c.input.header, c.input.now) : unseal(native.clientCommitObject(core, c.input), c.keys)
-    assert.deepStrictEqual(got, c.expected)
-  },
-  // a token with a given salt (the test build), and verification as the middleware calls it
-  csrf: (c) => {
-    if (c.op === 'token') assert.strictEqual(testApi.csrfTokenWithSalt(c.secret, c.salt), c.expected)
-    else assert.strictEqual(native.csrfVerify(c.secret, c.token), c.expected)
-  },
-  // the same function the middleware calls once per response: JSON text in, JSON text out
-  // the lean call the middleware makes, each vector translated to it (js/native.js)
-  decide: (c) => assert.deepStrictEqual(native.decision(sessionCore(c), c.input), c.expected),
-  // the store's merge (native.applyDelta), an explicit save's delta (native.delta), the tag
-  delta: (c) => {
-    let got
-    try {
-      if (c.op === 'apply') got = native.applyDelta(c.stored, c.delta)
-      else if (c.op === 'delta') got = native.delta(c.base, c.now, c.inc ?? null, c.push ?? null)
-      else if (c.op === 'tag') got = native.tag(c.id)
-      else throw new Error(`unknown op ${c.op}`)
-    } catch (e) {
-      if (!e.code) throw e
-      got = { error: e.code }
-    }
-    assert.deepStrictEqual(got, c.expected)
-  },
   users: (c) => assert.strictEqual(native.signedOut(c.since ?? null, c.before ?? null, Boolean(c.kept)), c.expected),
   ended: (c) => assert.strictEqual(native.ended(sessionCore(c), JSON.stringify(c.record), c.now) || null, c.expected),
   parse: (c) => assert.deepStrictEqual({ ...sc.parseCookie(c.header) }, c.expected),
@@ -88,8 +50,9 @@ const runners = {
   }
 }
 
-// issue 16's rules, through the calls the Express middleware makes (js/native.js; ./issue16-runners.js)
-Object.assign(runners, issue16Runners(native, wasm.ClientSessionCore, (c) => runners.client(c)))
+// keygrip, seal, client, csrf, decide, delta and issue 16's: through the calls the middlewares make
+// (js/native.js), as session-core/web's runner runs them over its crossing (./vector-runners.js)
+Object.assign(runners, sharedRunners({ x: native, SessionCore, ClientSessionCore: wasm.ClientSessionCore }))
 
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
 const counts = []

@@ -10,9 +10,7 @@ const fs = require('node:fs')
 const path = require('node:path')
 const { pathToFileURL } = require('node:url')
 const { dir: pkgDir } = require('./pkg')
-const testApi = require('./test-build')
-const { issue16Runners } = require('./issue16-runners')
-const unseal = (out, keys) => require('./unseal').unseal(testApi, out, keys)
+const { sharedRunners } = require('./vector-runners')
 
 const dir = path.join(__dirname, '..', 'vectors')
 const url = (f) => pathToFileURL(path.join(pkgDir, f)).href
@@ -28,46 +26,10 @@ test('web vectors', async (t) => {
   assert.deepStrictEqual([IN, OUT, LOADED, COMMIT, COMMITTED], [native.IN, native.OUT, native.LOADED, native.COMMIT, native.COMMITTED])
 
   const sessionCore = (c) => new glue.SessionCore(JSON.stringify(c.options), c.options.secrets)
-  // the vector translations are js/native.js's, run over this crossing (the calls session.js makes)
-  const decision = (sc, input) => native.decision(sc, input, x)
-  const clientLoad = (cc, header, now) => native.clientLoadObject(cc, header, now, x)
-  const clientCommit = (cc, input) => native.clientCommitObject(cc, input, x)
-
   const num = (v) => (typeof v === 'string' ? Number(v) : v)
   const runners = {
     inspect: (c) => assert.strictEqual(glue.inspectJson(c.header, JSON.stringify(c.options)), c.expected),
     audit: (c) => assert.strictEqual(glue.auditJson(c.header, JSON.stringify(c.options)), c.expected),
-    keygrip: (c) => {
-      assert.strictEqual(testApi.keygripSign(c.keys, c.algorithm, c.data), c.expected)
-      for (const [digest, index] of c.verify) assert.strictEqual(testApi.keygripIndex(c.keys, c.algorithm, c.data, digest), index)
-    },
-    seal: (c) => {
-      if (c.op === 'seal') assert.strictEqual(testApi.sealWithNonce(c.secret, c.cookie, c.payload, Buffer.from(c.nonce, 'hex')), c.expected)
-      else assert.deepStrictEqual(JSON.parse(testApi.openSealed(c.keys, c.cookie, c.value)), c.expected)
-    },
-    client: (c) => {
-      const cc = new glue.ClientSessionCore(JSON.stringify(c.options), c.keys, c.signedKeys)
-      const got = c.op === 'load' ? clientLoad(cc, c.input.header, c.input.now) : unseal(clientCommit(cc, c.input), c.keys)
-      assert.deepStrictEqual(got, c.expected)
-    },
-    csrf: (c) => {
-      if (c.op === 'token') assert.strictEqual(testApi.csrfTokenWithSalt(c.secret, c.salt), c.expected)
-      else assert.strictEqual(x.csrfVerify(c.secret, c.token), c.expected)
-    },
-    decide: (c) => assert.deepStrictEqual(decision(sessionCore(c), c.input), c.expected),
-    delta: (c) => {
-      let got
-      try {
-        if (c.op === 'apply') got = x.applyDelta(c.stored, c.delta)
-        else if (c.op === 'delta') got = x.delta(c.base, c.now, c.inc ?? null, c.push ?? null)
-        else if (c.op === 'tag') got = x.tag(c.id)
-        else throw new Error(`unknown op ${c.op}`)
-      } catch (e) {
-        if (!e.code) throw e
-        got = { error: e.code }
-      }
-      assert.deepStrictEqual(got, c.expected)
-    },
     users: (c) => {
       const ms = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : NaN)
       assert.strictEqual(glue.signedOut(ms(c.since ?? null), ms(c.before ?? null), Boolean(c.kept)), c.expected)
@@ -93,8 +55,9 @@ test('web vectors', async (t) => {
     }
   }
 
-  // issue 16's rules (./issue16-runners.js), over this crossing
-  Object.assign(runners, issue16Runners(x, glue.ClientSessionCore, (c) => runners.client(c)))
+  // keygrip, seal, client, csrf, decide, delta and issue 16's: the package runner's, over this
+  // crossing (./vector-runners.js; the translations are js/native.js's, given this crossing)
+  Object.assign(runners, sharedRunners({ x, web: x, SessionCore: glue.SessionCore, ClientSessionCore: glue.ClientSessionCore }))
 
   const counts = []
   let total = 0
