@@ -290,6 +290,19 @@ test('session-core/web and /hono: issue 16 on Node', async (t) => {
     assert.deepStrictEqual(setCookies(r), [])
   })
 
+  await t.test('the options are checked by the core as the drop-ins check them; hashIds refuses short ids', async () => {
+    const { getSession } = await import(path.join(dir, 'web', 'index.node.js'))
+    const req = new Request(url + '/')
+    const field = (options, name) => assert.rejects(getSession(req, options), (e) => e instanceof TypeError && e.field === name)
+    await field({ secret: SECRET, regenerateGrace: 'soon' }, 'regenerateGrace')
+    await field({ secret: SECRET, hashIds: 1 }, 'hashIds')
+    await field({ secret: SECRET, header: 5 }, 'header')
+    await field({ kind: 'client', keys: KEYS, notBefore: 5 }, 'notBefore')
+    await field({ kind: 'client', keys: KEYS, chunk: 'yes' }, 'chunk')
+    await field({ kind: 'client', signed: false, compress: true }, 'compress')
+    await assert.rejects(getSession(req, { secret: SECRET, hashIds: true, genid: () => 'short' }), (e) => e.code === 'ERR_SESSION_CORE_SHORT_ID')
+  })
+
   await t.test('compress + chunk: the cookie-session drop-in\'s cookies are read by Hono, and the other way round', async () => {
     const jar = new Jar()
     await call(jar, `${exUrl}/big/fill?n=700&tag=ex&pad=4000`)
