@@ -4,6 +4,7 @@
 // crossings have the same calls, and js/native.js's translators (decision, clientLoadObject,
 // clientCommitObject) take either, so one translation serves both runners.
 const assert = require('node:assert')
+const fs = require('node:fs')
 const path = require('node:path')
 const { dir } = require('./pkg')
 const testApi = require('./test-build') // the test-only exports (seal with a nonce, raw keygrip, csrf salt)
@@ -90,4 +91,33 @@ function sharedRunners ({ x, web, SessionCore, ClientSessionCore }) {
   return runners
 }
 
-module.exports = { sharedRunners }
+/**
+ * Every file of tests/vectors/ as a test named `<label>: <file>` (made with `testFn`), each case by
+ * its file's runner. Returns `done` (every test settled) and the `<label>: … total=N` line that
+ * scripts/check-counts.sh reads.
+ */
+function runFiles (testFn, label, runners) {
+  const vectors = path.join(__dirname, '..', 'vectors')
+  const counts = []
+  const tests = []
+  let total = 0
+  for (const file of fs.readdirSync(vectors).filter((f) => f.endsWith('.json')).sort()) {
+    const name = file.replace(/\.json$/, '')
+    const doc = JSON.parse(fs.readFileSync(path.join(vectors, file), 'utf8'))
+    tests.push(testFn(`${label}: ${file}`, () => {
+      const run = runners[name]
+      assert.ok(run, `no runner for ${file} (${label})`)
+      assert.strictEqual(doc.cases.length, doc.count)
+      const failures = []
+      for (const c of doc.cases) {
+        try { run(c) } catch (e) { failures.push(`${c.name}: ${e.message.split('\n')[0]}`) }
+      }
+      assert.deepStrictEqual(failures, [])
+    }))
+    counts.push(`${name}=${doc.cases.length}`)
+    total += doc.cases.length
+  }
+  return { done: Promise.all(tests), line: `${label}: ${counts.join(' ')} total=${total}` }
+}
+
+module.exports = { sharedRunners, runFiles }

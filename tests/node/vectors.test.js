@@ -2,14 +2,12 @@
 // The shared vectors (tests/vectors/*.json) through the npm package's public API.
 const test = require('node:test')
 const assert = require('node:assert')
-const fs = require('node:fs')
 const path = require('node:path')
 const sc = require('./pkg')
 const native = require(path.join(sc.dir, 'native'))
 const wasm = native.client() // the client side (ClientSessionCore)
 const { SessionCore } = native.lean() // the Express build (js/native.js crosses into it)
 
-const dir = path.join(__dirname, '..', 'vectors')
 const num = (v) => (typeof v === 'string' ? Number(v) : v)
 
 function options (o) {
@@ -20,7 +18,7 @@ function options (o) {
   return out
 }
 
-const { sharedRunners } = require('./vector-runners')
+const { sharedRunners, runFiles } = require('./vector-runners')
 
 const sessionCore = (c) => new SessionCore(JSON.stringify(c.options), c.options.secrets)
 
@@ -54,23 +52,5 @@ const runners = {
 // (js/native.js), as session-core/web's runner runs them over its crossing (./vector-runners.js)
 Object.assign(runners, sharedRunners({ x: native, SessionCore, ClientSessionCore: wasm.ClientSessionCore }))
 
-const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
-const counts = []
-let total = 0
-for (const file of files) {
-  const name = file.replace(/\.json$/, '')
-  const doc = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'))
-  const run = runners[name]
-  test(`vectors: ${file}`, () => {
-    assert.ok(run, `no Node runner for ${file}`)
-    assert.strictEqual(doc.cases.length, doc.count)
-    const failures = []
-    for (const c of doc.cases) {
-      try { run(c) } catch (e) { failures.push(`${c.name}: ${e.message.split('\n')[0]}`) }
-    }
-    assert.deepStrictEqual(failures, [])
-  })
-  counts.push(`${name}=${doc.cases.length}`)
-  total += doc.cases.length
-}
-test.after(() => console.log(`vectors: ${counts.join(' ')} total=${total}`))
+const { line } = runFiles(test, 'vectors', runners)
+test.after(() => console.log(line))

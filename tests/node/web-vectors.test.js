@@ -6,13 +6,11 @@
 // (scripts/check-counts.sh reads the `web vectors:` line).
 const test = require('node:test')
 const assert = require('node:assert')
-const fs = require('node:fs')
 const path = require('node:path')
 const { pathToFileURL } = require('node:url')
 const { dir: pkgDir } = require('./pkg')
-const { sharedRunners } = require('./vector-runners')
+const { sharedRunners, runFiles } = require('./vector-runners')
 
-const dir = path.join(__dirname, '..', 'vectors')
 const url = (f) => pathToFileURL(path.join(pkgDir, f)).href
 
 test('web vectors', async (t) => {
@@ -59,23 +57,7 @@ test('web vectors', async (t) => {
   // crossing (./vector-runners.js; the translations are js/native.js's, given this crossing)
   Object.assign(runners, sharedRunners({ x, web: x, SessionCore: glue.SessionCore, ClientSessionCore: glue.ClientSessionCore }))
 
-  const counts = []
-  let total = 0
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
-    const name = file.replace(/\.json$/, '')
-    const doc = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'))
-    await t.test(`web vectors: ${file}`, () => {
-      const run = runners[name]
-      assert.ok(run, `no web runner for ${file}`)
-      assert.strictEqual(doc.cases.length, doc.count)
-      const failures = []
-      for (const c of doc.cases) {
-        try { run(c) } catch (e) { failures.push(`${c.name}: ${e.message.split('\n')[0]}`) }
-      }
-      assert.deepStrictEqual(failures, [])
-    })
-    counts.push(`${name}=${doc.cases.length}`)
-    total += doc.cases.length
-  }
-  console.log(`web vectors: ${counts.join(' ')} total=${total}`)
+  const { done, line } = runFiles((name, fn) => t.test(name, fn), 'web vectors', runners)
+  await done
+  console.log(line)
 })
