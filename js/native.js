@@ -295,12 +295,10 @@ function csrfExempt (sessionCookieSent, idHeaderSent) {
   return clientB().glue.transportSlot(2, -1, -1, -1, (sessionCookieSent ? 1 : 0) | (idHeaderSent ? 2 : 0)) === 1
 }
 
-function typeError (field, reason) {
-  const e = new TypeError(`argument ${field} ${reason}`)
-  e.code = 'ERR_SESSION_CORE_INVALID_' + field.toUpperCase()
-  return e
-}
-
+// ---- flags: begin ----
+// The crossing's flag tables, the one source of both crossings: scripts/build-pkg.sh writes this
+// block out again as session-core/web's flags.js (an ES module, for js/web/core.js). Plain
+// `const NAME = {...}` tables only, between these two marker lines.
 /** Input flags of decide. */
 const IN = {
   SECURE: 1,
@@ -333,42 +331,6 @@ const OUT = {
   DELTA: 1 << 12
 }
 
-/** A decision as a plain object in the vector format of decide.json (tests and tools). */
-function decision (sc, input) {
-  const s = (v) => (v === null || v === undefined ? null : JSON.stringify(v))
-  const cookie = typeof input.cookieId === 'string'
-  let flags = 0
-  if (input.secure) flags |= IN.SECURE
-  if (cookie) flags |= IN.COOKIE_PRESENT
-  if (cookie && input.cookieId === input.sessionId) flags |= IN.COOKIE_MATCHES
-  if (input.cookieSecretIndex > 0) flags |= IN.COOKIE_OLD_SECRET
-  if ((input.originalId ?? null) === (input.id ?? null)) flags |= IN.SAME_ORIGINAL_ID
-  const original = s(input.original)
-  const saved = s(input.saved)
-  if (original !== null && original === saved) flags |= IN.SAVED_IS_ORIGINAL
-  if (input.destroyed) flags |= IN.DESTROYED
-  if (input.touched) flags |= IN.TOUCHED
-  if (input.storeTouch) flags |= IN.STORE_TOUCH
-  if (input.wantRecord !== false) flags |= IN.WANT_RECORD
-  if (input.wantDelta) flags |= IN.WANT_DELTA
-  const phase = { headers: 0, end: 1, both: 2 }[input.phase]
-  const bits = decide(sc, phase, input.now, flags, input.sessionId ?? null, original, saved, s(input.session), input.inc ?? null, input.push ?? null)
-  const out = {}
-  if (bits & OUT.SET_COOKIE) out.setCookie = outA()
-  if (bits & OUT.COOKIE_SKIPPED) out.cookieSkipped = 'insecure'
-  out.save = Boolean(bits & OUT.SAVE)
-  out.touch = Boolean(bits & OUT.TOUCH)
-  out.destroy = Boolean(bits & OUT.DESTROY)
-  out.touched = Boolean(bits & OUT.TOUCHED)
-  if (bits & OUT.EXPIRES) out.expires = bits & OUT.EXPIRES_NULL ? null : num(0)
-  if (bits & OUT.CREATED_AT) out.createdAt = num(1)
-  if (bits & OUT.LAST_SEEN) out.lastSeen = num(2)
-  if (bits & OUT.RECORD) out.record = outB()
-  if (bits & OUT.DEADLINE) out.deadline = num(3)
-  if (bits & OUT.DELTA) out.delta = outC()
-  return out
-}
-
 /** Answer flags of a client-side load (src/wasm/client.rs). */
 const LOADED = { BODY: 1, RAW: 2, REASON: 4, KEY_INDEX: 8, CLEAR_SIG: 16, MIGRATED: 32, CREATED_AT: 64, LAST_SEEN: 128, ISSUED_AT: 256, PRESENT: 512 }
 
@@ -398,6 +360,55 @@ const COMMIT = {
 
 /** Answer flags of a client-side commit. */
 const COMMITTED = { WROTE: 1, SKIPPED_INSECURE: 2, TOO_LARGE: 4 }
+// ---- flags: end ----
+
+function typeError (field, reason) {
+  const e = new TypeError(`argument ${field} ${reason}`)
+  e.code = 'ERR_SESSION_CORE_INVALID_' + field.toUpperCase()
+  return e
+}
+
+/**
+ * The Node crossing's calls, as the vector translators below use them; session-core/web's crossing
+ * (js/web/core.js) has the same, so its vector runner passes its own and the translation is one.
+ */
+const NODE = { decide, clientLoad, clientCommit, out, num }
+
+/** A decision as a plain object in the vector format of decide.json (tests and tools); `x` a crossing. */
+function decision (sc, input, x = NODE) {
+  const s = (v) => (v === null || v === undefined ? null : JSON.stringify(v))
+  const cookie = typeof input.cookieId === 'string'
+  let flags = 0
+  if (input.secure) flags |= IN.SECURE
+  if (cookie) flags |= IN.COOKIE_PRESENT
+  if (cookie && input.cookieId === input.sessionId) flags |= IN.COOKIE_MATCHES
+  if (input.cookieSecretIndex > 0) flags |= IN.COOKIE_OLD_SECRET
+  if ((input.originalId ?? null) === (input.id ?? null)) flags |= IN.SAME_ORIGINAL_ID
+  const original = s(input.original)
+  const saved = s(input.saved)
+  if (original !== null && original === saved) flags |= IN.SAVED_IS_ORIGINAL
+  if (input.destroyed) flags |= IN.DESTROYED
+  if (input.touched) flags |= IN.TOUCHED
+  if (input.storeTouch) flags |= IN.STORE_TOUCH
+  if (input.wantRecord !== false) flags |= IN.WANT_RECORD
+  if (input.wantDelta) flags |= IN.WANT_DELTA
+  const phase = { headers: 0, end: 1, both: 2 }[input.phase]
+  const bits = x.decide(sc, phase, input.now, flags, input.sessionId ?? null, original, saved, s(input.session), input.inc ?? null, input.push ?? null)
+  const o = {}
+  if (bits & OUT.SET_COOKIE) o.setCookie = x.out(0, false)
+  if (bits & OUT.COOKIE_SKIPPED) o.cookieSkipped = 'insecure'
+  o.save = Boolean(bits & OUT.SAVE)
+  o.touch = Boolean(bits & OUT.TOUCH)
+  o.destroy = Boolean(bits & OUT.DESTROY)
+  o.touched = Boolean(bits & OUT.TOUCHED)
+  if (bits & OUT.EXPIRES) o.expires = bits & OUT.EXPIRES_NULL ? null : x.num(0)
+  if (bits & OUT.CREATED_AT) o.createdAt = x.num(1)
+  if (bits & OUT.LAST_SEEN) o.lastSeen = x.num(2)
+  if (bits & OUT.RECORD) o.record = x.out(1, true)
+  if (bits & OUT.DEADLINE) o.deadline = x.num(3)
+  if (bits & OUT.DELTA) o.delta = x.out(2, true)
+  return o
+}
 
 /** What a Cookie header holds for a ClientSessionCore: LOADED flags; strings body, raw, reason. */
 function clientLoad (cc, header, now) {
@@ -433,25 +444,25 @@ function clientCommit (cc, flags, c) {
   return cc.commit(flags)
 }
 
-/** A load as a plain object in the vector format of client.json (tests and tools). */
-function clientLoadObject (cc, header, now) {
-  const bits = clientLoad(cc, header, now)
+/** A load as a plain object in the vector format of client.json (tests and tools); `x` a crossing. */
+function clientLoadObject (cc, header, now, x = NODE) {
+  const bits = x.clientLoad(cc, header, now)
   const o = {}
-  if (bits & LOADED.BODY) o.body = out(0, true)
-  if (bits & LOADED.RAW) o.raw = out(1, true)
-  if (bits & LOADED.REASON) o.reason = out(2, true)
-  if (bits & LOADED.KEY_INDEX) o.keyIndex = num(0)
+  if (bits & LOADED.BODY) o.body = x.out(0, true)
+  if (bits & LOADED.RAW) o.raw = x.out(1, true)
+  if (bits & LOADED.REASON) o.reason = x.out(2, true)
+  if (bits & LOADED.KEY_INDEX) o.keyIndex = x.num(0)
   o.clearSig = Boolean(bits & LOADED.CLEAR_SIG)
   if (bits & LOADED.MIGRATED) o.migrated = true
-  if (bits & LOADED.CREATED_AT) o.createdAt = num(1)
-  if (bits & LOADED.LAST_SEEN) o.lastSeen = num(2)
-  if (bits & LOADED.ISSUED_AT) o.issuedAt = num(3)
-  if (bits & LOADED.PRESENT) o.present = num(4)
+  if (bits & LOADED.CREATED_AT) o.createdAt = x.num(1)
+  if (bits & LOADED.LAST_SEEN) o.lastSeen = x.num(2)
+  if (bits & LOADED.ISSUED_AT) o.issuedAt = x.num(3)
+  if (bits & LOADED.PRESENT) o.present = x.num(4)
   return o
 }
 
 /** A commit from its vector-format input, answered in the vector format of client.json. */
-function clientCommitObject (cc, input) {
+function clientCommitObject (cc, input, x = NODE) {
   const o = input.options || {}
   const s = (v) => (v === null || v === undefined ? null : JSON.stringify(v))
   let flags = 0
@@ -476,7 +487,7 @@ function clientCommitObject (cc, input) {
   on(o.signed === true, COMMIT.SIGNED_ON)
   on(input.issuedAt != null, COMMIT.ISSUED_AT)
   on(input.present != null, COMMIT.PRESENT)
-  const bits = clientCommit(cc, flags, {
+  const bits = x.clientCommit(cc, flags, {
     now: input.now,
     keyIndex: input.keyIndex,
     createdAt: input.createdAt,
@@ -496,10 +507,10 @@ function clientCommitObject (cc, input) {
   const r = { setCookies: [], wrote: Boolean(bits & COMMITTED.WROTE) }
   if (bits & COMMITTED.SKIPPED_INSECURE) r.skipped = 'insecure'
   if (bits & COMMITTED.TOO_LARGE) {
-    r.tooLarge = [out(0, true), num(1)]
+    r.tooLarge = [x.out(0, true), x.num(1)]
     return r
   }
-  for (let i = 0; i < num(0); i++) r.setCookies.push([out(2 * i, true), out(2 * i + 1, true)])
+  for (let i = 0; i < x.num(0); i++) r.setCookies.push([x.out(2 * i, true), x.out(2 * i + 1, true)])
   return r
 }
 

@@ -61,6 +61,27 @@ cp LICENSE README.md pkg/
 # file it shares, is written out again as a module (the same code; only its export line differs).
 sed -e "/^'use strict'$/d" -e 's/^module\.exports = { describeOptions }$/export { describeOptions }/' js/options.js > pkg/web/options.js
 grep -q '^export { describeOptions }$' pkg/web/options.js || { echo "build-pkg: js/options.js's export line changed: update the web copy's sed" >&2; exit 1; }
+# The crossing's flag tables: js/native.js's block between its `// ---- flags: begin/end ----` lines,
+# each `const NAME = {` exported (one source for the Node and the web crossing).
+{ echo '// Written by scripts/build-pkg.sh from js/native.js (its flags block): do not edit.'
+  sed -n '/^\/\/ ---- flags: begin ----$/,/^\/\/ ---- flags: end ----$/p' js/native.js | sed -e 's/^const \([A-Z_]*\) = /export const \1 = /'; } > pkg/web/flags.js
+for t in IN OUT LOADED COMMIT COMMITTED; do
+  grep -q "^export const $t = " pkg/web/flags.js || { echo "build-pkg: js/native.js's flags block has no $t: update scripts/build-pkg.sh" >&2; exit 1; }
+done
+# Functions session-core/web shares with the Node drop-ins, written out from their one source: each
+# between `// ---- NAME: begin ----` and `// ---- NAME: end ----` lines of its file, exported.
+block() { # <file> <function name>
+  sed -n "/^\/\/ ---- $2: begin ----\$/,/^\/\/ ---- $2: end ----\$/p" "$1" | sed -e "s/^function $2 /export function $2 /"
+}
+{ echo '// Written by scripts/build-pkg.sh from js/cookie-session/index.js and js/express/session.js: do not edit.'
+  echo "import { COMMIT } from './flags.js'"
+  echo
+  block js/cookie-session/index.js commitFields
+  block js/cookie-session/index.js tooLargeError
+  block js/express/session.js regeneratedError; } > pkg/web/shared.js
+for f in commitFields tooLargeError regeneratedError; do
+  grep -q "^export function $f (" pkg/web/shared.js || { echo "build-pkg: the $f block is gone from its file: update scripts/build-pkg.sh" >&2; exit 1; }
+done
 node scripts/build-inspector.js
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
 node -e '

@@ -20,7 +20,6 @@ const redact = require('../redact')
 
 const { ClientSessionCore, checkCookieSessionOptions } = native.client()
 const { LOADED, COMMIT, COMMITTED } = native
-const MAX_CHUNKS = 3 // src/client/chunks.rs
 
 function cookieSession (options) {
   const opts = options || {}
@@ -168,14 +167,7 @@ function cookieSession (options) {
     }
 
     function tooLarge ([cookieName, size]) {
-      const budget = chunk
-        ? `; chunk: true spreads it over at most ${MAX_CHUNKS} cookies of 4096 bytes each (name and value)${opts.compress ? ', after compress' : ''}`
-        : '; browsers drop cookies over 4096 bytes (name and value)'
-      const err = new Error(`session cookie "${cookieName}" would be ${size} bytes${budget}, ` +
-        'so the session was not sent. Keep less in the session, or use a server-side store.')
-      err.code = 'ERR_SESSION_COOKIE_TOO_LARGE'
-      err.size = size
-      err.cookie = cookieName
+      const err = tooLargeError(cookieName, size, chunk, Boolean(opts.compress))
       debug(err.message)
       if (opts.onError) {
         opts.onError(err, req, res)
@@ -252,9 +244,28 @@ function cookieSession (options) {
   }
 }
 
+// ---- tooLargeError: begin ----
+const MAX_CHUNKS = 3 // src/client/chunks.rs
+
+/** The error of a session too big for its cookie (or, with chunk, its cookies): never a silent loss. */
+function tooLargeError (cookieName, size, chunk, compress) {
+  const budget = chunk
+    ? `; chunk: true spreads it over at most ${MAX_CHUNKS} cookies of 4096 bytes each (name and value)${compress ? ', after compress' : ''}`
+    : '; browsers drop cookies over 4096 bytes (name and value)'
+  const err = new Error(`session cookie "${cookieName}" would be ${size} bytes${budget}, ` +
+    'so the session was not sent. Keep less in the session, or use a server-side store.')
+  err.code = 'ERR_SESSION_COOKIE_TOO_LARGE'
+  err.size = size
+  err.cookie = cookieName
+  return err
+}
+// ---- tooLargeError: end ----
+
+// ---- commitFields: begin ----
 /**
  * The cookie attributes of `req.sessionOptions` (own or inherited) for the core's commit: the
- * strings and numbers, and the COMMIT flags that say which are there.
+ * strings and numbers, and the COMMIT flags that say which are there. (scripts/build-pkg.sh writes
+ * this function out again in session-core/web's shared.js: one source for both.)
  */
 function commitFields (so) {
   let flags = 0
@@ -286,6 +297,7 @@ function commitFields (so) {
     session: null
   }
 }
+// ---- commitFields: end ----
 
 /** https, as the `cookies` package sees it: Express's req.protocol, or a TLS socket. */
 function isSecure (req) {

@@ -213,7 +213,8 @@ function tombstoneOf (state, sess) {
   }
 }
 
-/** The error of a write to a regenerated session inside the grace window (409). */
+// ---- regeneratedError: begin ----
+/** The error of a write to a regenerated session inside the grace window (409; also session-core/web's, see scripts/build-pkg.sh). */
 function regeneratedError () {
   const err = new Error('this session was regenerated (a sign-in): it is read-only here; retry with the new session')
   err.code = 'ESESSIONREGENERATED'
@@ -222,6 +223,7 @@ function regeneratedError () {
   err.expose = true
   return err
 }
+// ---- regeneratedError: end ----
 
 /** Reports an error the way the method was called: to the callback, or as a rejected Promise. */
 function settle (fn, err, self) {

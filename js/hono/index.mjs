@@ -11,7 +11,14 @@ import { getSession } from 'session-core/web'
 export function session (options) {
   const opts = options || {}
   return async function sessionCore (c, next) {
-    const sess = await getSession(c.req.raw, opts)
+    let sess
+    try {
+      sess = await getSession(c.req.raw, opts)
+    } catch (err) {
+      // regenerateGrace: an unsafe request with a regenerated id (nothing is silently lost)
+      if (err && err.code === 'ESESSIONREGENERATED') return c.text(err.message, 409)
+      throw err
+    }
     c.set('session', sess)
     await next()
     const res = await sess.apply(c.res)

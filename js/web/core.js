@@ -6,68 +6,13 @@
  * Nothing here runs at import time but the making of an encoder and a decoder.
  */
 
+// The flag tables are js/native.js's, written out as ./flags.js by scripts/build-pkg.sh (one source).
+import { IN, OUT, LOADED, COMMIT, COMMITTED } from './flags.js'
+
+export { IN, OUT, LOADED, COMMIT, COMMITTED }
+
 const NUMS = 32
 const OUT_PTR = 16 // the output buffer's address; the answer's string lengths follow
-
-/** Input flags of decide (js/native.js IN). */
-export const IN = {
-  SECURE: 1,
-  COOKIE_PRESENT: 1 << 1,
-  COOKIE_MATCHES: 1 << 2,
-  COOKIE_OLD_SECRET: 1 << 3,
-  SAME_ORIGINAL_ID: 1 << 4,
-  SAVED_IS_ORIGINAL: 1 << 5,
-  DESTROYED: 1 << 6,
-  TOUCHED: 1 << 7,
-  STORE_TOUCH: 1 << 8,
-  WANT_RECORD: 1 << 9,
-  WANT_DELTA: 1 << 10
-}
-
-/** Answer flags of decide (js/native.js OUT). */
-export const OUT = {
-  SAVE: 1,
-  TOUCH: 1 << 1,
-  DESTROY: 1 << 2,
-  TOUCHED: 1 << 3,
-  COOKIE_SKIPPED: 1 << 4,
-  EXPIRES: 1 << 5,
-  EXPIRES_NULL: 1 << 6,
-  CREATED_AT: 1 << 7,
-  LAST_SEEN: 1 << 8,
-  DEADLINE: 1 << 9,
-  SET_COOKIE: 1 << 10,
-  RECORD: 1 << 11,
-  DELTA: 1 << 12
-}
-
-/** Answer flags of a client-side load (js/native.js LOADED). */
-export const LOADED = { BODY: 1, RAW: 2, REASON: 4, KEY_INDEX: 8, CLEAR_SIG: 16, MIGRATED: 32, CREATED_AT: 64, LAST_SEEN: 128 }
-
-/** Input flags of a client-side commit (js/native.js COMMIT). */
-export const COMMIT = {
-  SECURE: 1,
-  ACCESSED: 1 << 1,
-  UNSET: 1 << 2,
-  IS_NEW: 1 << 3,
-  CLEAR_SIG: 1 << 4,
-  MIGRATED: 1 << 5,
-  KEY_INDEX: 1 << 6,
-  CREATED_AT: 1 << 7,
-  LAST_SEEN: 1 << 8,
-  MAX_AGE: 1 << 9,
-  EXPIRES: 1 << 10,
-  SECURE_SET: 1 << 11,
-  SECURE_ON: 1 << 12,
-  HTTP_ONLY_SET: 1 << 13,
-  HTTP_ONLY_ON: 1 << 14,
-  PARTITIONED: 1 << 15,
-  SIGNED_SET: 1 << 16,
-  SIGNED_ON: 1 << 17
-}
-
-/** Answer flags of a client-side commit (js/native.js COMMITTED). */
-export const COMMITTED = { WROTE: 1, SKIPPED_INSECURE: 2, TOO_LARGE: 4 }
 
 export const PHASE = { headers: 0, end: 1, both: 2 }
 
@@ -75,6 +20,8 @@ const encoder = new TextEncoder()
 const utf8 = new TextDecoder('utf-8')
 const latin1 = new TextDecoder('latin1')
 
+const GRACE = ['over', 'read-only', 'conflict']
+const NOT_HEADER = Object.freeze({ header: false, id: null })
 const len = (s) => (typeof s === 'string' ? s.length : 0)
 
 /** The crossing over one initialised glue (the web target's exports). */
@@ -129,9 +76,9 @@ export function crossing (glue) {
     out,
     num,
     /** The verified session id in a Cookie header: the secret's index (id in `out(0)`), or -1. */
-    cookieId (sc, header) {
+    cookieId (sc, header, bare = false) {
       begin(header.length)
-      return sc.cookieId(put(header), false)
+      return sc.cookieId(put(header), bare)
     },
     /** Why a loaded record is over: 0 (not), 1 expired, 2 idle, 3 absolute. */
     ended (sc, record, now) {
@@ -163,6 +110,8 @@ export function crossing (glue) {
       setNum(5, c.expires)
       const strings = [c.raw, c.original, c.session, c.path, c.domain, c.sameSite, c.priority]
       for (let i = 0; i < strings.length; i++) setNum(6 + i, put(strings[i]))
+      setNum(13, c.issuedAt)
+      setNum(14, c.present)
       return cc.commit(flags)
     },
     csrfToken (secret) {
@@ -188,6 +137,55 @@ export function crossing (glue) {
       const c = put(inc)
       glue.deltaSlot(a, b, c, put(push))
       return out(0)
+    },
+    // ---- issue 16's server options (src/wasm/front.rs; js/native.js storeKeys ... csrfExempt) ----
+    /** The store keys of `id`: `{ key, legacy, grace, hashable }` (src/session/hashed.rs). */
+    storeKeys (id, hash) {
+      begin(id.length)
+      const bits = glue.keysSlot(put(id), Boolean(hash), false)
+      return { key: out(0), legacy: bits & 2 ? out(1) : null, grace: out(2), hashable: Boolean(bits & 1) }
+    },
+    /** `sessionsOf`'s `current` / `destroyUser`'s `except` as a hashing store must see it. */
+    indexArg (value, hash) {
+      begin(value.length)
+      glue.keysSlot(put(value), Boolean(hash), true)
+      return out(0)
+    },
+    /** The tombstone of `record` regenerated at `now` (JSON text); throws ERR_SESSION_CORE_BAD_RECORD. */
+    tombstone (record, now, grace) {
+      begin(record.length)
+      if (glue.graceSlot(put(record), -1, now, grace) !== 3) {
+        const err = new Error('session record is unreadable: not a session record')
+        err.code = 'ERR_SESSION_CORE_BAD_RECORD'
+        throw err
+      }
+      return out(0)
+    },
+    /** What a request with `method` gets from a tombstone: 'over', 'read-only' or 'conflict'. */
+    grace (record, method, now, window) {
+      begin(record.length + method.length)
+      const a = put(record)
+      return GRACE[glue.graceSlot(a, put(method), now, window)]
+    },
+    /** A header request's `{ header: true, id }`, a cookie request's `{ header: false }` (src/session/transport.rs). */
+    carrier (cookieHeader, name, idHeader) {
+      begin(len(cookieHeader) + name.length + len(idHeader))
+      const a = put(cookieHeader)
+      const b = put(name)
+      if (glue.transportSlot(0, a, b, put(idHeader), 0) === 0) return NOT_HEADER
+      const id = out(0)
+      return { header: true, id: id === '' ? null : id }
+    },
+    /** The response's transport: `{ setCookie, idHeader, noStore, vary }`. */
+    respond (headerRequest, setCookie, name, cacheHeaders) {
+      begin(len(setCookie) + name.length)
+      const a = put(setCookie)
+      const bits = glue.transportSlot(1, a, put(name), -1, (headerRequest ? 1 : 0) | (cacheHeaders ? 2 : 0))
+      return { setCookie: Boolean(bits & 1), idHeader: bits & 2 ? out(0) : null, noStore: Boolean(bits & 4), vary: Boolean(bits & 8) }
+    },
+    /** Is a request exempt from the CSRF check (src/csrf.rs exempt)? */
+    csrfExempt (sessionCookieSent, idHeaderSent) {
+      return glue.transportSlot(2, -1, -1, -1, (sessionCookieSent ? 1 : 0) | (idHeaderSent ? 2 : 0)) === 1
     },
     tag (id) {
       begin(id.length)

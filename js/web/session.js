@@ -13,6 +13,8 @@
 import { crossing, IN, OUT, LOADED, COMMIT, COMMITTED, PHASE } from './core.js'
 import { describeOptions } from './options.js'
 import { MemoryStore, kRecord } from './memory.js'
+// js/cookie-session's and js/express's, written out as modules by scripts/build-pkg.sh (one source)
+import { commitFields, tooLargeError, regeneratedError } from './shared.js'
 
 const kState = Symbol('session-core.web')
 const ENDED = [undefined, 'expired', 'idle', 'absolute']
@@ -53,6 +55,8 @@ export function makeWeb (load) {
     const { SessionCore, checkExpressOptions } = x.glue
     const { described } = coreOptions(opts)
     const checked = checkExpressOptions(described)
+    // issue 16's options, checked by the core as session-core/express checks them
+    if (opts.hashIds != null || opts.regenerateGrace != null || opts.header != null) x.glue.checkServerOptions(described)
     if (opts.secret == null) throw optionError('secret', 'is required (a string, or a list for rotation)')
     const secrets = [].concat(opts.secret)
     const store = opts.store || new MemoryStore()
@@ -69,7 +73,12 @@ export function makeWeb (load) {
       proxy: opts.proxy,
       resaveOff: opts.resave === false,
       hasTimeouts: opts.idleTimeout != null || opts.absoluteTimeout != null,
-      cacheHeaders: opts.cacheHeaders !== false
+      cacheHeaders: opts.cacheHeaders !== false,
+      // issue 16 (src/session/{hashed,grace,transport}.rs): the store sees base64url(SHA-256(id)),
+      // a regenerated id is served read-only for `grace` ms, the id may come in a request header
+      hashIds: opts.hashIds === true,
+      grace: opts.regenerateGrace > 0 ? opts.regenerateGrace : 0,
+      header: opts.header || null
     }
   }
 
@@ -90,9 +99,13 @@ export function makeWeb (load) {
       cc: new ClientSessionCore(checked, keys, migrateKeys),
       name: opts.name || 'session',
       fields: commitFields(so),
+      overwrite: so.overwrite,
       proxy: opts.proxy,
       protected: so.signed !== false || Boolean(opts.encrypt),
-      cacheHeaders: opts.cacheHeaders !== false
+      cacheHeaders: opts.cacheHeaders !== false,
+      notBefore: typeof opts.notBefore === 'function' ? opts.notBefore : null,
+      chunk: Boolean(opts.chunk),
+      compress: Boolean(opts.compress)
     }
   }
 
@@ -108,12 +121,12 @@ export function makeWeb (load) {
     const cfg = configFor(options)
     const header = request.headers.get('cookie') || ''
     const secure = isSecure(request, cfg.proxy)
-    return cfg.kind === 'client' ? loadClient(cfg, header, secure) : loadServer(cfg, header, secure)
+    return cfg.kind === 'client' ? loadClient(cfg, header, secure, request) : loadServer(cfg, header, secure, request)
   }
 
   // ---- server-side sessions (session-core/express's records) ----------------------------------
 
-  async function loadServer (cfg, header, secure) {
+  async function loadServer (cfg, header, secure, request) {
     const st = {
       cfg,
       secure,
@@ -125,13 +138,24 @@ export function makeWeb (load) {
       saved: null,
       fromStore: false,
       destroyed: false,
-      applied: false
+      applied: false,
+      idHeader: null, // the id header's name, on a header request (the header option)
+      readOnly: false // a regenerated id inside the grace window: no cookie, no store write
     }
-    const index = header ? x.cookieId(cfg.sc, header) : -1
+    // the header option: a request that sent the id header and no session cookie is a header request
+    const idHeader = cfg.header === null ? null : headerOf(cfg.header, request)
+    const carried = idHeader === null ? null : x.carrier(header, cfg.name, headerValue(request, idHeader))
+    let index = -1
+    if (carried !== null && carried.header) {
+      st.idHeader = idHeader
+      if (carried.id !== null) index = x.cookieId(cfg.sc, carried.id, true)
+    } else if (header) {
+      index = x.cookieId(cfg.sc, header)
+    }
     if (index >= 0) {
       st.cookieId = x.out(0, false)
       st.secretIndex = index
-      const text = await getRecord(cfg, st.cookieId)
+      const text = await findRecord(cfg, st, request.method || 'GET')
       if (text !== null) {
         let data = null
         try {
@@ -153,17 +177,65 @@ export function makeWeb (load) {
     return generate(st)
   }
 
-  async function getRecord (cfg, id) {
-    if (cfg.own) return cfg.store[kRecord](id)
-    const rec = await callStore(cfg.store, 'get', [id])
+  async function getRecord (cfg, key) {
+    if (cfg.own) return cfg.store[kRecord](key)
+    const rec = await callStore(cfg.store, 'get', [key])
     if (rec === null || rec === undefined) return null
     return typeof rec === 'string' ? rec : JSON.stringify(rec)
+  }
+
+  /** The store key of a session id: the id, or with hashIds base64url(SHA-256(id)) (the core's). */
+  function keyOf (cfg, id) {
+    return cfg.hashIds ? x.storeKeys(id, true).key : id
+  }
+
+  /**
+   * The record of the cookie's id (as session-core/express finds it): under its key; with hashIds,
+   * a record under the plain id (from before the option) moved to its key; with regenerateGrace,
+   * the tombstone a regenerate left, served read-only (the core's rule: GET and HEAD read the old
+   * data, an unsafe method gets 409 ESESSIONREGENERATED). A tombstone is never a live session.
+   */
+  async function findRecord (cfg, st, method) {
+    const id = st.cookieId
+    let text = await getRecord(cfg, keyOf(cfg, id))
+    if (text !== null && !isTombstone(text)) return text
+    if (!cfg.hashIds && !(cfg.grace > 0)) return null
+    const keys = x.storeKeys(id, cfg.hashIds)
+    if (keys.legacy !== null) {
+      text = await getRecord(cfg, keys.legacy)
+      if (text !== null && !isTombstone(text)) {
+        await writeRecord(cfg, keys.key, text, undefined)
+        await callStore(cfg.store, 'destroy', [keys.legacy])
+        return text
+      }
+    }
+    if (!(cfg.grace > 0)) return null
+    const tomb = await getRecord(cfg, keys.grace)
+    if (tomb === null) return null
+    const rule = x.grace(tomb, String(method), Date.now(), cfg.grace)
+    if (rule === 'over') return null
+    st.readOnly = true
+    if (rule === 'conflict') throw regeneratedError()
+    let data = null
+    try {
+      data = JSON.parse(tomb)
+      delete data.cookie.regenerated
+    } catch (e) {
+      st.readOnly = false
+      return null
+    }
+    return JSON.stringify(data)
   }
 
   /** A new session (a new id, a new cookie) in `st`. */
   async function generate (st, sess) {
     const { cfg } = st
     const id = cfg.genid ? await cfg.genid() : x.glue.generateSessionId()
+    if (cfg.hashIds && !(typeof id === 'string' && x.storeKeys(id, true).hashable)) {
+      const err = new Error('hashIds needs session ids of at least 22 characters (128 random bits): genid gave a shorter one')
+      err.code = 'ERR_SESSION_CORE_SHORT_ID'
+      throw err
+    }
     st.id = st.originalId = id
     st.original = '{}'
     st.saved = null
@@ -188,8 +260,9 @@ export function makeWeb (load) {
     /** Writes the session to the store now. */
     async save () {
       const st = this[kState]
+      if (st.readOnly) throw regeneratedError()
       const text = JSON.stringify(this)
-      await writeRecord(st.cfg, st.id, text, undefined)
+      await writeRecord(st.cfg, keyOf(st.cfg, st.id), text, undefined)
       st.saved = text
       return this
     },
@@ -198,12 +271,25 @@ export function makeWeb (load) {
       const st = this[kState]
       st.destroyed = true
       st.original = JSON.stringify(this)
-      await callStore(st.cfg.store, 'destroy', [st.id])
+      // no grace after destroy(): the record goes, and no tombstone is left
+      await callStore(st.cfg.store, 'destroy', [keyOf(st.cfg, st.id)])
     },
     /** A new id and an empty session (the old record destroyed): after a sign-in. */
     async regenerate () {
       const st = this[kState]
-      await callStore(st.cfg.store, 'destroy', [st.id])
+      if (st.readOnly) throw regeneratedError()
+      const { cfg } = st
+      if (cfg.grace > 0 && st.fromStore && st.originalId === st.id) {
+        // regenerateGrace: the old record's tombstone first, under its own key (requests in flight
+        // with the old id read it, read-only, for the window); then the regenerate as always
+        const now = Date.now()
+        let tomb = null
+        try {
+          tomb = x.tombstone(st.saved !== null ? st.saved : st.original, now, cfg.grace)
+        } catch (e) {} // a stored text that is no record: regenerated without grace
+        if (tomb !== null) await writeRecord(cfg, x.storeKeys(st.id, cfg.hashIds).grace, tomb, now + cfg.grace)
+      }
+      await callStore(cfg.store, 'destroy', [keyOf(cfg, st.id)])
       st.destroyed = false
       await generate(st, this)
       return this
@@ -216,11 +302,13 @@ export function makeWeb (load) {
       return applyServer(st, this, response)
     },
     csrfToken () { return csrfToken(this) },
-    verifyCsrf (request, options) { return verifyCsrf(this, request, options, true) }
+    verifyCsrf (request, options) { return verifyCsrf(this, request, options, true, this[kState].idHeader !== null) }
   })
 
   async function applyServer (st, sess, response) {
     const { cfg } = st
+    // a regenerated id inside the grace window: no cookie, no store write
+    if (st.readOnly) return withHeaders(response, [], st.idHeader === null && cfg.cacheHeaders, null)
     const live = !st.destroyed
     const json = live ? JSON.stringify(sess) : null
     const sid = st.id
@@ -239,14 +327,16 @@ export function makeWeb (load) {
     const setCookie = bits & OUT.SET_COOKIE ? x.out(0, false) : null
     const record = bits & OUT.RECORD ? x.out(1) : json
     const deadline = bits & OUT.DEADLINE ? x.num(3) : undefined
-    if (bits & OUT.DESTROY) await callStore(cfg.store, 'destroy', [sid])
+    const key = keyOf(cfg, sid)
+    if (bits & OUT.DESTROY) await callStore(cfg.store, 'destroy', [key])
     else if (bits & OUT.SAVE) {
-      await writeRecord(cfg, sid, record, deadline)
+      await writeRecord(cfg, key, record, deadline)
       st.saved = record
     } else if (bits & OUT.TOUCH) {
-      if (cfg.own) await cfg.store.touch(sid, record, { deadline })
-      else await callStore(cfg.store, 'touch', [sid, JSON.parse(record)])
+      if (cfg.own) await cfg.store.touch(key, record, { deadline })
+      else await callStore(cfg.store, 'touch', [key, JSON.parse(record)])
     }
+    if (st.idHeader !== null) return withIdHeader(response, st.idHeader, x.respond(true, setCookie, cfg.name, cfg.cacheHeaders))
     return withHeaders(response, setCookie === null ? [] : [setCookie], cfg.cacheHeaders, null)
   }
 
@@ -257,9 +347,11 @@ export function makeWeb (load) {
 
   // ---- client-side sessions (session-core/cookie-session's cookies) ---------------------------
 
-  function loadClient (cfg, header, secure) {
+  async function loadClient (cfg, header, secure, request) {
     const bits = x.clientLoad(cfg.cc, header, Date.now())
-    const ctx = { cfg, secure, isNew: true, raw: null, json: null, keyIndex: undefined, createdAt: undefined, lastSeen: undefined, migrated: false, clearSig: Boolean(bits & LOADED.CLEAR_SIG), unset: false, applied: false }
+    const ctx = { cfg, secure, isNew: true, raw: null, json: null, keyIndex: undefined, createdAt: undefined, lastSeen: undefined, issuedAt: undefined, migrated: false, clearSig: Boolean(bits & LOADED.CLEAR_SIG), unset: false, applied: false }
+    // chunk: how many of the session's cookies came (the core expires the ones a smaller session leaves)
+    ctx.present = bits & LOADED.PRESENT ? x.num(4) : 0
     let data
     if (bits & LOADED.BODY) {
       const body = x.out(0)
@@ -271,6 +363,7 @@ export function makeWeb (load) {
         if (bits & LOADED.KEY_INDEX) ctx.keyIndex = x.num(0)
         if (bits & LOADED.CREATED_AT) ctx.createdAt = x.num(1)
         if (bits & LOADED.LAST_SEEN) ctx.lastSeen = x.num(2)
+        if (bits & LOADED.ISSUED_AT) ctx.issuedAt = x.num(3)
         ctx.migrated = Boolean(bits & LOADED.MIGRATED)
       } catch (e) {
         data = undefined
@@ -279,6 +372,14 @@ export function makeWeb (load) {
     const sess = Object.create(ClientSession.prototype)
     Object.defineProperty(sess, kState, { value: ctx })
     if (data && typeof data === 'object') Object.assign(sess, data)
+    if (cfg.notBefore === null || ctx.isNew) return sess
+    // notBefore: the app's cut-off for this session (a value, a Date or a Promise of one); a cookie
+    // issued before it is treated as absent (the core's rule, ClientSessionCore.revoked)
+    const cut = await cfg.notBefore(sess, request)
+    const ms = cut instanceof Date ? cut.getTime() : typeof cut === 'number' ? cut : cut == null ? undefined : NaN
+    if (!x.glue.ClientSessionCore.revoked(ctx.issuedAt, ms)) return sess
+    for (const k of Object.keys(sess)) delete sess[k]
+    Object.assign(ctx, { isNew: true, raw: null, json: null, keyIndex: undefined, createdAt: undefined, lastSeen: undefined, issuedAt: undefined, migrated: false })
     return sess
   }
 
@@ -299,7 +400,7 @@ export function makeWeb (load) {
       for (const k of Object.keys(this)) delete this[k]
       ctx.unset = false
       ctx.isNew = true
-      ctx.createdAt = ctx.lastSeen = undefined
+      ctx.createdAt = ctx.lastSeen = ctx.issuedAt = undefined
       return this
     },
     async apply (response) {
@@ -325,6 +426,10 @@ export function makeWeb (load) {
     if (ctx.keyIndex != null) flags |= COMMIT.KEY_INDEX
     if (ctx.createdAt != null) flags |= COMMIT.CREATED_AT
     if (ctx.lastSeen != null) flags |= COMMIT.LAST_SEEN
+    if (ctx.issuedAt != null) flags |= COMMIT.ISSUED_AT
+    if (ctx.present) flags |= COMMIT.PRESENT
+    c.issuedAt = ctx.issuedAt
+    c.present = ctx.present
     c.now = Date.now()
     c.keyIndex = ctx.keyIndex
     c.createdAt = ctx.createdAt
@@ -333,16 +438,7 @@ export function makeWeb (load) {
     c.original = ctx.json
     c.session = unset ? null : JSON.stringify(sess)
     const bits = x.clientCommit(cfg.cc, flags, c)
-    if (bits & COMMITTED.TOO_LARGE) {
-      const name = x.out(0)
-      const size = x.num(1)
-      const err = new Error(`session cookie "${name}" would be ${size} bytes; browsers drop cookies over 4096 bytes ` +
-        '(name and value), so the session was not sent. Keep less in the session, or use a server-side store.')
-      err.code = 'ERR_SESSION_COOKIE_TOO_LARGE'
-      err.size = size
-      err.cookie = name
-      throw err
-    }
+    if (bits & COMMITTED.TOO_LARGE) throw tooLargeError(x.out(0), x.num(1), cfg.chunk, cfg.compress)
     const cookies = []
     const names = []
     if (!(bits & COMMITTED.SKIPPED_INSECURE)) {
@@ -352,7 +448,7 @@ export function makeWeb (load) {
         cookies.push(x.out(2 * i + 1))
       }
     }
-    return withHeaders(response, cookies, cfg.cacheHeaders, cfg.fields.overwrite ? names : null)
+    return withHeaders(response, cookies, cfg.cacheHeaders, cfg.overwrite ? names : null)
   }
 
   // ---- CSRF (src/csrf.rs: csurf's tokens, the secret in the session) --------------------------
@@ -370,7 +466,7 @@ export function makeWeb (load) {
    * form's `_csrf`, the query's `_csrf`, or the csrf-token / xsrf-token / x-csrf-token /
    * x-xsrf-token headers; `options.value(request)` reads it elsewhere.
    */
-  async function verifyCsrf (sess, request, options, protectedCookie) {
+  async function verifyCsrf (sess, request, options, protectedCookie, headerRequest = false) {
     if (!protectedCookie) {
       const err = new Error('verifyCsrf(): the session cookie is neither signed nor encrypted, so its CSRF secret could be read and forged: remove signed: false (or use encrypt: true)')
       err.code = 'ERR_SESSION_CORE_CSRF_UNSIGNED'
@@ -378,6 +474,9 @@ export function makeWeb (load) {
     }
     const o = csrfOptions(options)
     if (o.ignore.has(request.method)) return true
+    // the header option: a request that sent the id header and no session cookie carries no ambient
+    // credential (browsers do not add the header on their own): the core's exemption
+    if (headerRequest && x.csrfExempt(false, true)) return true
     const h = request.headers
     if (o.secFetchSite && h.get('sec-fetch-site') === 'cross-site') return false
     if (o.origins !== null) {
@@ -430,6 +529,55 @@ async function tokenOf (request) {
   return undefined
 }
 
+/** The id header's name for this request (the option, or its function's answer), or null. */
+function headerOf (option, request) {
+  const h = typeof option === 'function' ? option(request) : option
+  return typeof h === 'string' && h !== '' ? h.toLowerCase() : null
+}
+
+/** The id header's value as sent (undefined: not sent). */
+function headerValue (request, name) {
+  const v = request.headers.get(name)
+  return v === null ? undefined : v
+}
+
+/** A tombstone (src/session/grace.rs: `cookie.regenerated`) is never a live session. */
+function isTombstone (text) {
+  if (text.indexOf('"regenerated"') === -1) return false
+  try {
+    const c = JSON.parse(text).cookie
+    return c !== null && typeof c === 'object' && c.regenerated !== undefined
+  } catch (e) {
+    return false
+  }
+}
+
+/**
+ * A header request's response (the header option): the signed id in the id header when the core
+ * decided a cookie, never a Set-Cookie; Cache-Control and Vary as the core says.
+ */
+function withIdHeader (response, name, t) {
+  if (!response || typeof response.headers !== 'object') throw new TypeError('apply(response): response must be a Response')
+  const set = (headers) => {
+    if (t.idHeader !== null) headers.set(name, t.idHeader)
+    if (t.noStore) headers.set('cache-control', 'private, no-store')
+    if (t.vary) {
+      const vary = headers.get('vary')
+      if (vary === null || vary === '') headers.set('vary', name)
+      else if (!vary.toLowerCase().split(',').some((v) => v.trim() === name || v.trim() === '*')) headers.set('vary', vary + ', ' + name)
+    }
+  }
+  try {
+    set(response.headers)
+    return response
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e
+    const copy = new Response(response.body, response)
+    set(copy.headers)
+    return copy
+  }
+}
+
 /** https, from the URL; with `proxy: true` from X-Forwarded-Proto too (as express-session's proxy). */
 function isSecure (request, proxy) {
   if (typeof request.url === 'string' && request.url.startsWith('https:')) return true
@@ -456,30 +604,6 @@ function newCookie (cfg, secure) {
   if (c.secure === 'auto') c.secure = secure
   if (c.sameSite === 'auto') c.sameSite = secure ? 'none' : 'lax'
   return c
-}
-
-/** cookie-session's attributes for the core's commit (js/cookie-session commitFields). */
-function commitFields (so) {
-  let flags = 0
-  const maxAge = typeof so.maxAge === 'number' ? so.maxAge : so.maxAge ? NaN : undefined
-  if (maxAge !== undefined) flags |= COMMIT.MAX_AGE
-  const expires = so.expires instanceof Date ? so.expires.valueOf() : undefined
-  if (expires !== undefined) flags |= COMMIT.EXPIRES
-  if (so.secure !== undefined) flags |= COMMIT.SECURE_SET | (so.secure ? COMMIT.SECURE_ON : 0)
-  if (so.httpOnly !== undefined) flags |= COMMIT.HTTP_ONLY_SET | (so.httpOnly ? COMMIT.HTTP_ONLY_ON : 0)
-  if (so.partitioned) flags |= COMMIT.PARTITIONED
-  if (so.signed !== undefined) flags |= COMMIT.SIGNED_SET | (so.signed ? COMMIT.SIGNED_ON : 0)
-  const text = (v) => (typeof v === 'string' ? v : v == null || v === false || v === '' ? null : String(v))
-  return {
-    flags,
-    overwrite: so.overwrite,
-    maxAge,
-    expires,
-    path: text(so.path),
-    domain: text(so.domain),
-    sameSite: so.sameSite === true ? 'strict' : text(so.sameSite),
-    priority: text(so.priority)
-  }
 }
 
 /**

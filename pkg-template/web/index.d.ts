@@ -37,7 +37,42 @@ export interface ServerOptions {
   idleTimeout?: number
   absoluteTimeout?: number
   cacheHeaders?: boolean
+  /**
+   * Ids hashed at rest: the store sees base64url(SHA-256(id)) as the key, never the id, so a store
+   * dump opens no session; the records are session-core/express's with `hashIds: true` (one store
+   * serves both). Records under plain ids are moved on first read. Ids must be at least 22
+   * characters (128 random bits). Default false.
+   */
+  hashIds?: boolean
+  /**
+   * Milliseconds (at most 60000) after `regenerate()` during which a request with the old id gets
+   * the old data read-only (GET, HEAD, OPTIONS, TRACE; no Set-Cookie; `save()` and `regenerate()`
+   * reject) or, for any other method, `getSession()` rejects with `code: 'ESESSIONREGENERATED'`
+   * (`status` 409; session-core/hono answers 409). Never the new session. `destroy()` has no grace.
+   */
+  regenerateGrace?: number
+  /**
+   * The session id in a request header, for API and mobile clients: a header name ('x-session-id'),
+   * or a function of the request returning one (or nothing: cookies only for that request). Read
+   * only when no session cookie was sent (send it empty to ask for a first id); the signed id comes
+   * back in the same header when it changes, never as a cookie, with `Cache-Control: private,
+   * no-store` and `Vary: <header>`. Such requests pass `verifyCsrf()`. Keep the id out of logs and URLs.
+   */
+  header?: string | ((request: Request) => string | null | undefined | false)
   [option: string]: unknown
+}
+
+/** The error of a write with a regenerated id inside the grace window (`regenerateGrace`). */
+export interface RegeneratedError extends Error {
+  code: 'ESESSIONREGENERATED'
+  status: 409
+}
+
+/** The error of `apply()` when a client-side session would not fit (3 cookies of 4096 bytes with `chunk`). */
+export interface TooLargeError extends Error {
+  code: 'ERR_SESSION_COOKIE_TOO_LARGE'
+  size: number
+  cookie: string
 }
 
 /** Client-side sessions: session-core/cookie-session's options (the session in the cookie). */
@@ -54,6 +89,26 @@ export interface ClientOptions extends Omit<CookieOptions, 'secure'> {
   absoluteTimeout?: number
   proxy?: boolean
   cacheHeaders?: boolean
+  /**
+   * Revocable sessions: the time (ms since the epoch, or a Date; a Promise of either) before which
+   * no cookie of this session counts (the user's last password change, a "sign out everywhere").
+   * Called in `getSession()` for a request that carries a session; one issued before it is treated
+   * as absent (a new empty session). null/undefined: no cut-off. A cookie without an issue time
+   * counts as issued at 0.
+   */
+  notBefore?: (session: Session, request: Request) => number | Date | null | undefined | Promise<number | Date | null | undefined>
+  /**
+   * Deflate the session inside the signed or sealed value; `csrfSecret` and the fields named in
+   * `secretFields` stay outside the deflated part. Inflated only after the signature or seal
+   * verifies, never beyond 64 KB.
+   */
+  compress?: boolean | { secretFields?: string[] }
+  /**
+   * Split a value over 4096 bytes into `<name>.0`, `<name>.1`, … (at most 3 cookies), verified as
+   * one; stale chunks are expired when it shrinks. Too big even then: `apply()` rejects with a
+   * TooLargeError, never a silent loss.
+   */
+  chunk?: boolean
   [option: string]: unknown
 }
 

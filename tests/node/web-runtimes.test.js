@@ -25,6 +25,10 @@ function dropInApp () {
     app.get(`/${mode}/login`, mw, (req, res) => { req.session.user = req.query.user; res.json({ user: req.session.user }) })
     app.get(`/${mode}/whoami`, mw, (req, res) => res.json({ user: req.session.user ?? null, n: req.session.n ?? null }))
   }
+  // issue 16: a client session over 4 KB (compress + chunk), as the runtimes' `big` mode
+  const big = cookieSession({ keys: KEYS, compress: true, chunk: true, name: 'big' })
+  app.get('/big/fill', big, (req, res) => { req.session.pad = require('node:crypto').randomBytes(Number(req.query.n) * 3 / 4).toString('base64url'); res.json({ n: req.session.pad.length }) })
+  app.get('/big/whoami', big, (req, res) => res.json({ pad: req.session.pad ? req.session.pad.length : 0 }))
   return app
 }
 
@@ -67,6 +71,42 @@ for (const name of ['bun', 'deno', 'workerd']) {
         assert.deepStrictEqual(r.body, { user: 'cy', n: 0 })
       })
     }
+
+    await t.test('big (compress + chunk): several cookies, read back, stale chunks expired; the drop-in reads them, and the other way round', async () => {
+      const jar = new Jar()
+      const r1 = await call(jar, `${rt.url}/big/fill?n=8000`)
+      const names = r1.res.headers.getSetCookie().map((h) => h.split('=')[0])
+      assert.ok(names.includes('big.0') && names.includes('big.1') && !names.includes('big'), names.join())
+      assert.strictEqual((await call(jar, `${rt.url}/big/whoami`)).body.pad, 8000)
+      assert.deepStrictEqual((await call(jar, `${dropIn.url}/big/whoami`)).body, { pad: 8000 })
+      // shrinks to one cookie: the chunks are expired in the same response
+      const r2 = await call(jar, `${rt.url}/big/fill?n=10`)
+      const expired = r2.res.headers.getSetCookie().filter((h) => /expires=Thu, 01 Jan 1970/.test(h)).map((h) => h.split('=')[0])
+      assert.deepStrictEqual(expired.sort(), names.filter((n) => /^big\.\d$/.test(n)).sort())
+      assert.strictEqual((await call(jar, `${rt.url}/big/whoami`)).body.pad, 10)
+      const other = new Jar()
+      await call(other, `${dropIn.url}/big/fill?n=8000`)
+      assert.ok(other.cookies.has('big.1'), [...other.cookies.keys()].join())
+      assert.strictEqual((await call(other, `${rt.url}/big/whoami`)).body.pad, 8000)
+    })
+
+    await t.test('api (header: x-session-id): the id in the header, no cookie, no-store, no CSRF token without a session cookie', async () => {
+      const login = await call(new Jar(), `${rt.url}/api/login?user=dee`, { method: 'POST', headers: { 'x-session-id': '' } })
+      assert.strictEqual(login.status, 200, JSON.stringify(login.body))
+      const id = login.res.headers.get('x-session-id')
+      assert.match(id, /^s:/)
+      assert.deepStrictEqual(login.res.headers.getSetCookie(), [])
+      assert.strictEqual(login.res.headers.get('cache-control'), 'private, no-store')
+      assert.match(login.res.headers.get('vary'), /x-session-id/i)
+      const r = await call(new Jar(), `${rt.url}/api/count`, { headers: { 'x-session-id': id } })
+      assert.deepStrictEqual(r.body, { user: 'dee', n: 1 })
+      assert.deepStrictEqual(r.res.headers.getSetCookie(), [])
+      // a session cookie beside it: the CSRF token is required again
+      const browser = new Jar()
+      await call(browser, `${rt.url}/api/token`)
+      assert.ok(browser.cookies.has('connect.sid'))
+      assert.strictEqual((await call(browser, `${rt.url}/api/logout`, { method: 'POST', headers: { 'x-session-id': id } })).status, 403)
+    })
 
     await t.test('a tampered cookie is a fresh session, never an error', async () => {
       for (const cookie of ['connect.sid=s%3Aabc.def', 'session=e30=; session.sig=xx', 'sealed=sc1.garbage', 'session=%%%']) {
