@@ -54,6 +54,13 @@ pub(crate) struct State {
     pub destroyed: bool,
     /// Records to remove before the response (a regenerated or destroyed session's).
     pub to_destroy: Vec<String>,
+    /// `regenerateGrace`: the tombstone of the regenerated session (its id and the tombstone's
+    /// text), written before its record is removed.
+    pub tombstone: Option<(String, String)>,
+    /// A regenerated id served inside the grace window: never written, no cookie.
+    pub read_only: bool,
+    /// The id came in the id header (the `header` option), and no session cookie was sent.
+    pub by_header: bool,
 }
 
 impl State {
@@ -72,6 +79,28 @@ impl State {
             from_store: false,
             destroyed: false,
             to_destroy: Vec::new(),
+            tombstone: None,
+            read_only: false,
+            by_header: false,
+        }
+    }
+
+    /// A regenerated id inside the grace window: the tombstone's data, read-only.
+    pub fn read_only(id: String, tombstone: String) -> State {
+        State {
+            original_id: id.clone(),
+            id,
+            record: None,
+            data: None,
+            dirty: false,
+            original: tombstone,
+            saved: None,
+            from_store: true,
+            destroyed: false,
+            to_destroy: Vec::new(),
+            tombstone: None,
+            read_only: true,
+            by_header: false,
         }
     }
 
@@ -142,6 +171,38 @@ impl Session {
         self.lock().id.clone()
     }
 
+    /// The key the store keeps this session under: the id, or with
+    /// [`SessionConfig::hash_ids`] its hash. What [`super::SessionStore::destroy_user`]'s `except`
+    /// takes ("sign out everywhere but here").
+    pub fn store_key(&self) -> String {
+        let id = self.lock().id.clone();
+        self.config.key_of(&id)
+    }
+
+    /// Whether this request may skip the CSRF token check ([`crate::csrf::exempt`]): it sent no
+    /// session cookie and did send the id header ([`SessionConfig::header`]). A browser never adds
+    /// a custom header on its own, so such a request carries no ambient credential. A request with
+    /// the session cookie is never exempt.
+    ///
+    /// ```
+    /// # async fn handler(session: session_core::server::Session, token: Option<String>) -> Result<(), u16> {
+    /// if !session.csrf_exempt() && !session.verify_csrf(token.as_deref().unwrap_or("")).await {
+    ///     return Err(403);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn csrf_exempt(&self) -> bool {
+        self.lock().by_header
+    }
+
+    /// Whether this is a regenerated id served inside the grace window
+    /// ([`SessionConfig::regenerate_grace`]): the data as it was before the regenerate, read-only.
+    /// Nothing a handler changes is written, no cookie is sent, and [`Session::regenerate`] does
+    /// nothing (a fixated id cannot log in from here).
+    pub fn is_read_only(&self) -> bool {
+        self.lock().read_only
+    }
+
     /// The value at `key`, when there is one of type `T`.
     pub async fn get<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
         let mut st = self.lock();
@@ -187,7 +248,20 @@ impl Session {
     /// the fix for session fixation: call it at sign-in).
     pub async fn regenerate(&self) {
         let id = self.config.new_id();
+        let now = self.config.now();
         let mut st = self.lock();
+        if st.read_only {
+            return;
+        }
+        // regenerateGrace: a tombstone of the record as the store has it, for requests in flight
+        if let Some(g) = self.config.grace() {
+            if st.from_store && st.original_id == st.id && !st.destroyed && st.tombstone.is_none() {
+                let stored = st.saved.as_deref().unwrap_or(&st.original);
+                if let Ok(t) = crate::session::tombstone(stored, now, g) {
+                    st.tombstone = Some((st.id.clone(), t));
+                }
+            }
+        }
         let old = std::mem::replace(&mut st.id, id);
         st.to_destroy.push(old);
         let fresh = State::fresh(&self.config, String::new());
