@@ -333,7 +333,8 @@ async fn load<St: SessionStore>(
         record: None,
         data: None,
         dirty: false,
-        saved: (!config.session.resave).then(|| text.clone()),
+        saved: None,
+        saved_is_original: !config.session.resave,
         original: text,
         from_store: true,
         destroyed: false,
@@ -401,34 +402,40 @@ async fn finish<St: SessionStore, RB>(
         if config.hash_ids && !existing && !st.destroyed && !hashable_id(&st.id) {
             return Err(Failure::ShortId);
         }
-        let json = (!st.destroyed).then(|| st.json());
-        let merges = shared.store.merges() && st.from_store && st.original_id == st.id && !st.destroyed;
-        let facts = Facts {
-            phase: Phase::Both,
-            now,
-            secure,
-            cookie_present: cookie.is_some(),
-            cookie_matches: cookie.is_some_and(|c| c.id == st.id),
-            cookie_old_secret: cookie.is_some_and(|c| c.secret_index > 0),
-            session_id: Some(&st.id),
-            same_original_id: !st.destroyed && st.original_id == st.id,
-            original: Some(&st.original),
-            saved: st.saved.as_deref(),
-            saved_is_original: st.saved.as_deref() == Some(st.original.as_str()),
-            session: json.as_deref(),
-            destroyed: st.destroyed,
-            touched: false,
-            store_touch: true,
-            want_record: true,
-            want_delta: merges,
-            ops: Ops { inc: None, push: None },
-            signed: None,
-        };
-        let out = shared.core.decide_facts(&facts)?;
-        // the record the delta was made against (the merge's first compare-and-set expects it)
-        let base = match out.delta {
-            Some(_) => st.saved.clone().unwrap_or_else(|| st.original.clone()),
-            None => String::new(),
+        // the session's JSON: a new text only when it changed (else the record as loaded, not copied)
+        let changed = if st.destroyed { None } else { st.changed_json() };
+        let (out, base) = {
+            let st = &*st;
+            let json = if st.destroyed { None } else { Some(changed.as_deref().unwrap_or(&st.original)) };
+            let merges = shared.store.merges() && st.from_store && st.original_id == st.id && !st.destroyed;
+            let facts = Facts {
+                phase: Phase::Both,
+                now,
+                secure,
+                cookie_present: cookie.is_some(),
+                cookie_matches: cookie.is_some_and(|c| c.id == st.id),
+                cookie_old_secret: cookie.is_some_and(|c| c.secret_index > 0),
+                session_id: Some(&st.id),
+                same_original_id: !st.destroyed && st.original_id == st.id,
+                original: Some(&st.original),
+                saved: st.saved(),
+                saved_is_original: st.saved_is_original || st.saved.as_deref() == Some(st.original.as_str()),
+                session: json,
+                destroyed: st.destroyed,
+                touched: false,
+                store_touch: true,
+                want_record: true,
+                want_delta: merges,
+                ops: Ops { inc: None, push: None },
+                signed: None,
+            };
+            let out = shared.core.decide_facts(&facts)?;
+            // the record the delta was made against (the merge's first compare-and-set expects it)
+            let base = match out.delta {
+                Some(_) => st.saved().unwrap_or(&st.original).to_owned(),
+                None => String::new(),
+            };
+            (out, base)
         };
         let user = if out.save || out.touch { user_of(config, &mut st) } else { None };
         (out, st.id.clone(), base, std::mem::take(&mut st.to_destroy), st.tombstone.take(), existing, user)
