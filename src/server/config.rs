@@ -310,11 +310,11 @@ impl SessionConfig {
     }
 
     /// The key the store sees for session `id`.
-    pub(crate) fn key_of(&self, id: &str) -> String {
+    pub(crate) fn key_of<'a>(&self, id: &'a str) -> std::borrow::Cow<'a, str> {
         if self.hash_ids {
-            crate::session::store_key(id)
+            std::borrow::Cow::Owned(crate::session::store_key(id))
         } else {
-            id.to_owned()
+            std::borrow::Cow::Borrowed(id)
         }
     }
 

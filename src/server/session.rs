@@ -231,7 +231,7 @@ impl Session {
     /// takes ("sign out everywhere but here").
     pub fn store_key(&self) -> String {
         let id = self.lock().id.clone();
-        self.config.key_of(&id)
+        self.config.key_of(&id).into_owned()
     }
 
     /// Whether this request may skip the CSRF token check ([`crate::csrf::exempt`]): it sent no
