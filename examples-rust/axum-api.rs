@@ -53,8 +53,7 @@ fn config() -> SessionConfig {
 
 /// `/cs/…`: the client-side session mode, when `COOKIE_SESSION_KEYS` is set.
 fn cookie_sessions() -> Option<Router> {
-    let keys: Vec<String> =
-        std::env::var("COOKIE_SESSION_KEYS").ok()?.split_whitespace().map(str::to_owned).collect();
+    let keys: Vec<String> = std::env::var("COOKIE_SESSION_KEYS").ok()?.split_whitespace().map(str::to_owned).collect();
     let layer = CookieSessionLayer::new(CookieSessionConfig::new(keys).compress(true).chunk(true)).ok()?;
     let all = |s: CookieSession| async move {
         let mut out = serde_json::Map::new();
