@@ -4,6 +4,13 @@
 //! [`crate::session::signed_out`]), the handler, then one decision as the response goes out
 //! ([`CoreSession::decide_facts`]: the `Set-Cookie` bytes, save/touch/destroy, the record and its
 //! deadline, the delta), the store write, the user index. No rule is decided here.
+//!
+//! Issue 16's options add the core's calls in the order the README's Core API section lists them:
+//! [`crate::session::carrier`] / [`crate::session::header_id`] on the request (`header`), the store
+//! key of [`crate::session::store_keys`] for every store call (`hash_ids`, with the plain id read
+//! once and moved), on a miss the tombstone under [`crate::session::grace_key`] and
+//! [`crate::session::grace`]'s answer (`regenerate_grace`), [`crate::session::tombstone`] written
+//! before a regenerated record is removed, and [`crate::session::respond`] on the response.
 
 use super::cache;
 use super::config::SessionConfig;
