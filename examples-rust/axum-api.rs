@@ -10,13 +10,21 @@
 //! Routes: `GET /api/me` (the user, and the API's call count in the session; `?mark=k` sets `mark:k`), `GET /api/csrf` (a
 //! token for the POSTs, header `x-csrf-token`), `POST /api/logout` (this session ends),
 //! `POST /api/logout-everywhere` (every session of the user ends, on both servers).
+//!
+//! `SESSION_HASH_IDS=1`: ids hashed at rest (the Express app's `hashIds: true`, needed on both).
+//! `COOKIE_SESSION_KEYS='k1 k2'`: also `GET /cs/session` (the client-side session as JSON) and
+//! `GET /cs/set?k=v` (sets `k`) under a `CookieSessionLayer` with `compress` and `chunk`, beside a
+//! `session-core/cookie-session` app with the same keys and options.
 
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
-use session_core::server::{CookieConfig, MemoryStore, RedisStore, Session, SessionConfig, SessionLayer, SessionStore};
+use session_core::server::{
+    CookieConfig, CookieSession, CookieSessionConfig, CookieSessionLayer, MemoryStore, RedisStore, Session,
+    SessionConfig, SessionLayer, SessionStore,
+};
 use std::collections::HashMap;
 
 /// The demo's options (examples-node/server.js), so both servers decide alike.
@@ -40,6 +48,29 @@ fn config() -> SessionConfig {
         .cookie(cookie)
         .idle_timeout(idle)
         .absolute_timeout(8.0 * 60.0 * 60.0 * 1000.0)
+        .hash_ids(std::env::var("SESSION_HASH_IDS").is_ok_and(|v| v == "1"))
+}
+
+/// `/cs/…`: the client-side session mode, when `COOKIE_SESSION_KEYS` is set.
+fn cookie_sessions() -> Option<Router> {
+    let keys: Vec<String> = std::env::var("COOKIE_SESSION_KEYS").ok()?.split_whitespace().map(str::to_owned).collect();
+    let layer = CookieSessionLayer::new(CookieSessionConfig::new(keys).compress(true).chunk(true)).ok()?;
+    let all = |s: CookieSession| async move {
+        let mut out = serde_json::Map::new();
+        for k in ["user", "blob", "pad"] {
+            if let Some(v) = s.get::<Value>(k).await {
+                out.insert(k.into(), v);
+            }
+        }
+        Json(Value::Object(out))
+    };
+    let set = |s: CookieSession, Query(q): Query<HashMap<String, String>>| async move {
+        for (k, v) in q {
+            let _ = s.insert(&k, v).await;
+        }
+        Json(json!({ "ok": true }))
+    };
+    Some(Router::new().route("/cs/session", get(all)).route("/cs/set", get(set)).layer(layer))
 }
 
 async fn me(session: Session, Query(q): Query<HashMap<String, String>>) -> Json<Value> {
@@ -100,6 +131,7 @@ fn app<St: SessionStore>(store: St) -> Router {
         .route("/api/logout-everywhere", post(logout_everywhere::<St>))
         .with_state(store)
         .layer(layer)
+        .merge(cookie_sessions().unwrap_or_default())
 }
 
 #[tokio::main]

@@ -13,16 +13,23 @@ fn has_token(text: &str, tokens: &[&str]) -> bool {
     text.split(',').any(|t| tokens.iter().any(|k| t.trim().eq_ignore_ascii_case(k)))
 }
 
-/// Adds both headers to a response (`sets_cookie`: it carries a session cookie).
-pub(crate) fn apply(h: &mut HeaderMap, sets_cookie: bool) {
+/// Adds `name` to `Vary` (unless it or `*` is there).
+pub(crate) fn vary_on(h: &mut HeaderMap, name: &str) {
     let vary = joined(h, &VARY);
     if vary.is_empty() {
-        h.insert(VARY, HeaderValue::from_static("Cookie"));
-    } else if !has_token(&vary, &["cookie", "*"]) {
-        if let Ok(v) = HeaderValue::from_str(&format!("{vary}, Cookie")) {
+        if let Ok(v) = HeaderValue::from_str(name) {
+            h.insert(VARY, v);
+        }
+    } else if !has_token(&vary, &[name, "*"]) {
+        if let Ok(v) = HeaderValue::from_str(&format!("{vary}, {name}")) {
             h.insert(VARY, v);
         }
     }
+}
+
+/// Adds both headers to a response (`sets_cookie`: it carries a session cookie).
+pub(crate) fn apply(h: &mut HeaderMap, sets_cookie: bool) {
+    vary_on(h, "Cookie");
     if !sets_cookie {
         return;
     }

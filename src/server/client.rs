@@ -18,6 +18,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll};
 
 type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+/// The app's `notBefore`: the cut-off (ms) for a session's data, or `None` (none for it).
+type NotBefore = Arc<dyn Fn(&Map<String, Value>) -> BoxFuture<Option<i64>> + Send + Sync>;
 
 /// The options of [`CookieSessionLayer`]: `session-core/cookie-session`'s, and the keys (the
 /// first signs or seals, all verify or open).
@@ -40,6 +43,7 @@ pub struct CookieSessionConfig {
     /// `Vary: Cookie` and `Cache-Control: no-cache="Set-Cookie"`.
     pub cache_headers: bool,
     clock: Option<Clock>,
+    not_before: Option<NotBefore>,
 }
 
 impl fmt::Debug for CookieSessionConfig {
@@ -62,6 +66,7 @@ impl CookieSessionConfig {
             trust_proxy: false,
             cache_headers: true,
             clock: None,
+            not_before: None,
         }
     }
     /// The cookie's name (default `session`).
@@ -92,6 +97,62 @@ impl CookieSessionConfig {
     /// The absolute timeout, ms (encrypted mode).
     pub fn absolute_timeout(mut self, ms: f64) -> Self {
         self.options.timeouts.absolute_timeout = Some(ms);
+        self
+    }
+
+    /// Revocable sessions (`notBefore`): `f` answers, for a session's data, the time (ms since the
+    /// epoch) before which no cookie of it counts (the user's last password change, a "sign out
+    /// everywhere"), or `None`. A cookie issued before it is treated as absent (a fresh session);
+    /// every cookie written carries its issue time, and one without (written before the option was
+    /// on, or by cookie-session) counts as issued at 0 ([`crate::client::revoked`]). Looked up
+    /// before the handler runs, for every request with a session. To fail closed when the lookup
+    /// fails, answer `Some(i64::MAX)`.
+    ///
+    /// ```
+    /// use session_core::server::CookieSessionConfig;
+    /// let c = CookieSessionConfig::new(["a key of 32 bytes or more, random"])
+    ///     .not_before(|data| {
+    ///         let user = data.get("user").and_then(|u| u.as_str()).map(str::to_owned);
+    ///         async move { user.map(|_| 1_700_000_000_000) } // e.g. a database lookup
+    ///     });
+    /// # let _ = c;
+    /// ```
+    pub fn not_before<F, Fut>(mut self, f: F) -> Self
+    where
+        F: Fn(&Map<String, Value>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Option<i64>> + Send + 'static,
+    {
+        self.options.not_before = true;
+        self.not_before = Some(Arc::new(move |data| Box::pin(f(data))));
+        self
+    }
+
+    /// [`CookieSessionConfig::not_before`] with a plain function (no lookup to wait for).
+    pub fn not_before_sync(self, f: impl Fn(&Map<String, Value>) -> Option<i64> + Send + Sync + 'static) -> Self {
+        self.not_before(move |data| std::future::ready(f(data)))
+    }
+
+    /// `compress: true`: the session deflated inside the signed or sealed value when that makes
+    /// it shorter; `csrfSecret` stays outside the deflated part (see
+    /// [`CookieSessionConfig::compress_secret_fields`]). Inflated only after the signature or seal
+    /// verifies, at most 64 KB.
+    pub fn compress(mut self, on: bool) -> Self {
+        self.options.compress = on.then(|| self.options.compress.take().unwrap_or_default());
+        self
+    }
+
+    /// `compress: { secretFields }`: top-level fields kept outside the deflated part beside
+    /// `csrfSecret` (their values must not leak through the cookie's length). Turns `compress` on.
+    pub fn compress_secret_fields<I: IntoIterator<Item = S>, S: Into<String>>(mut self, fields: I) -> Self {
+        let c = self.options.compress.get_or_insert_with(Default::default);
+        c.secret_fields = fields.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// `chunk: true`: a value too long for one cookie goes over `<name>.0`, `<name>.1`, … (at most
+    /// 3), verified as one; chunks a smaller session no longer uses are expired.
+    pub fn chunk(mut self, on: bool) -> Self {
+        self.options.chunk = on;
         self
     }
     /// The clock, ms since the epoch (default: the system clock).
@@ -164,8 +225,6 @@ impl<S: fmt::Debug> fmt::Debug for CookieSessionService<S> {
     }
 }
 
-type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
-
 impl<S, B, RB> tower_service::Service<Request<B>> for CookieSessionService<S>
 where
     S: tower_service::Service<Request<B>, Response = Response<RB>> + Clone + Send + 'static,
@@ -194,7 +253,21 @@ where
                 .filter_map(|v| v.to_str().ok())
                 .collect::<Vec<_>>()
                 .join("; ");
-            let loaded = shared.core.load(&header, shared.config.now());
+            let mut loaded = shared.core.load(&header, shared.config.now());
+            if let Some(f) = shared.config.not_before.as_ref().filter(|_| loaded.body.is_some()) {
+                // notBefore: the app's cut-off for this session, before the handler runs
+                let data = loaded.body.as_deref().and_then(|b| serde_json::from_str(b).ok()).unwrap_or_default();
+                let cut = f(&data).await;
+                if crate::client::revoked(loaded.issued_at, cut.map(|t| t as f64)) {
+                    // a fresh session; which cookies the request carried still counts (they are expired)
+                    loaded = Loaded {
+                        reason: Some("revoked"),
+                        clear_sig: loaded.clear_sig,
+                        present: loaded.present,
+                        ..Loaded::default()
+                    };
+                }
+            }
             let session = CookieSession {
                 state: Arc::new(Mutex::new(ClientState {
                     loaded,

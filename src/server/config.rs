@@ -111,6 +111,15 @@ pub struct SessionConfig {
     /// The data key naming the session's user (the Express middleware's `user` option, as
     /// `(req) => req.session[key]`): turns on the per-user index when the store keeps one.
     pub user_key: Option<String>,
+    /// Ids hashed at rest (the Express middleware's `hashIds`): the store sees
+    /// base64url(SHA-256(id)) wherever it would see an id ([`crate::session::store_keys`]).
+    pub hash_ids: bool,
+    /// The grace window after a regenerate, ms (`regenerateGrace`; at most
+    /// [`crate::options::MAX_REGENERATE_GRACE_MS`]): see [`crate::session::grace`].
+    pub regenerate_grace: Option<f64>,
+    /// The request header that may carry the signed id when no session cookie is sent (the
+    /// `header` option, lower case): see [`crate::session::carrier`].
+    pub header: Option<String>,
     pub(crate) clock: Option<Clock>,
     pub(crate) genid: Option<GenId>,
 }
@@ -125,6 +134,9 @@ impl fmt::Debug for SessionConfig {
             .field("cache_headers", &self.cache_headers)
             .field("trust_proxy", &self.trust_proxy)
             .field("user_key", &self.user_key)
+            .field("hash_ids", &self.hash_ids)
+            .field("regenerate_grace", &self.regenerate_grace)
+            .field("header", &self.header)
             .finish_non_exhaustive()
     }
 }
@@ -143,6 +155,9 @@ impl SessionConfig {
             cache_headers: true,
             trust_proxy: false,
             user_key: None,
+            hash_ids: false,
+            regenerate_grace: None,
+            header: None,
             clock: None,
             genid: None,
         }
@@ -213,6 +228,22 @@ impl SessionConfig {
         self.user_key = Some(key.into());
         self
     }
+    /// See [`SessionConfig::hash_ids`] (`hashIds`): ids generated must then have at least 22
+    /// characters ([`crate::session::hashable_id`]).
+    pub fn hash_ids(mut self, on: bool) -> Self {
+        self.hash_ids = on;
+        self
+    }
+    /// See [`SessionConfig::regenerate_grace`] (`regenerateGrace`, ms; 0 turns it off).
+    pub fn regenerate_grace(mut self, ms: f64) -> Self {
+        self.regenerate_grace = (ms != 0.0).then_some(ms);
+        self
+    }
+    /// See [`SessionConfig::header`] (`header: 'x-session-id'`).
+    pub fn header(mut self, name: impl Into<String>) -> Self {
+        self.header = Some(name.into().to_ascii_lowercase());
+        self
+    }
     /// The clock, ms since the epoch (default: the system clock). For tests and recorded scenarios.
     pub fn clock(mut self, now: impl Fn() -> i64 + Send + Sync + 'static) -> Self {
         self.clock = Some(Arc::new(now));
@@ -235,6 +266,21 @@ impl SessionConfig {
                 return Err(Error::invalid("cookie.maxAge", "must be a finite number of milliseconds"));
             }
         }
+        let mut extras = serde_json::Map::new();
+        extras.insert("hashIds".into(), self.hash_ids.into());
+        if let Some(g) = self.regenerate_grace {
+            extras.insert(
+                "regenerateGrace".into(),
+                serde_json::Number::from_f64(g).map_or(serde_json::Value::Null, Into::into),
+            );
+        }
+        if let Some(h) = &self.header {
+            if http::HeaderName::from_bytes(h.as_bytes()).is_err() {
+                return Err(Error::invalid("header", "must be a valid header name"));
+            }
+            extras.insert("header".into(), h.clone().into());
+        }
+        crate::options::server_options(&serde_json::Value::Object(extras))?;
         crate::cookie::serialize_cookie(
             &self.session.name,
             "",
@@ -255,6 +301,20 @@ impl SessionConfig {
             None => std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_millis().min(i64::MAX as u128) as i64),
+        }
+    }
+
+    /// The grace window in ms, when on.
+    pub(crate) fn grace(&self) -> Option<f64> {
+        self.regenerate_grace.filter(|g| *g > 0.0)
+    }
+
+    /// The key the store sees for session `id`.
+    pub(crate) fn key_of<'a>(&self, id: &'a str) -> std::borrow::Cow<'a, str> {
+        if self.hash_ids {
+            std::borrow::Cow::Owned(crate::session::store_key(id))
+        } else {
+            std::borrow::Cow::Borrowed(id)
         }
     }
 

@@ -29,7 +29,7 @@ mod store;
 
 pub use client::{CookieSession, CookieSessionConfig, CookieSessionLayer, CookieSessionService};
 pub use config::{CookieConfig, SessionConfig};
-pub use layer::{SessionLayer, SessionService};
+pub use layer::{SessionError, SessionLayer, SessionService};
 pub use memory::MemoryStore;
 #[cfg(feature = "redis")]
 pub use redis::RedisStore;

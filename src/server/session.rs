@@ -48,12 +48,21 @@ pub(crate) struct State {
     pub dirty: bool,
     /// The record as loaded (`{}` for a new session; the session as it was, once destroyed).
     pub original: String,
-    /// The record as last saved (the loaded one when `resave` is off).
+    /// The record as last saved when it differs from `original` (see [`State::saved`]).
     pub saved: Option<String>,
+    /// The record as last saved is `original` as loaded (`resave` off): no copy is kept.
+    pub saved_is_original: bool,
     pub from_store: bool,
     pub destroyed: bool,
     /// Records to remove before the response (a regenerated or destroyed session's).
     pub to_destroy: Vec<String>,
+    /// `regenerateGrace`: the tombstone of the regenerated session (its id and the tombstone's
+    /// text), written before its record is removed.
+    pub tombstone: Option<(String, String)>,
+    /// A regenerated id served inside the grace window: never written, no cookie.
+    pub read_only: bool,
+    /// The id came in the id header (the `header` option), and no session cookie was sent.
+    pub by_header: bool,
 }
 
 impl State {
@@ -69,10 +78,51 @@ impl State {
             dirty: false,
             original: "{}".into(),
             saved: None,
+            saved_is_original: false,
             from_store: false,
             destroyed: false,
             to_destroy: Vec::new(),
+            tombstone: None,
+            read_only: false,
+            by_header: false,
         }
+    }
+
+    /// A regenerated id inside the grace window: the tombstone's data, read-only.
+    pub fn read_only(id: String, tombstone: String) -> State {
+        State {
+            original_id: id.clone(),
+            id,
+            record: None,
+            data: None,
+            dirty: false,
+            original: tombstone,
+            saved: None,
+            saved_is_original: false,
+            from_store: true,
+            destroyed: false,
+            to_destroy: Vec::new(),
+            tombstone: None,
+            read_only: true,
+            by_header: false,
+        }
+    }
+
+    /// The record as last saved (the loaded one when `resave` is off), if any.
+    pub fn saved(&self) -> Option<&str> {
+        match &self.saved {
+            Some(s) => Some(s),
+            None => self.saved_is_original.then_some(self.original.as_str()),
+        }
+    }
+
+    /// `JSON.stringify(req.session)`: the cookie, then the data; `None` while it is `original`,
+    /// as loaded and untouched (no copy made).
+    pub fn changed_json(&mut self) -> Option<String> {
+        if self.record.is_none() && !self.dirty {
+            return None;
+        }
+        Some(self.json())
     }
 
     /// `JSON.stringify(req.session)`: the cookie, then the data.
@@ -121,11 +171,45 @@ impl State {
         self.data.get_or_insert_with(Map::new)
     }
 
-    pub fn value(&mut self, key: &str) -> Option<&Value> {
-        // a plain key (written as is by JSON.stringify) that is not in the text is not there: no need to read it
-        let plain = !key.is_empty() && key.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\');
-        if self.data.is_none() && plain && !self.data_text().contains(key) {
+    /// The value text of a plain top-level `key` in the record as loaded, read without parsing
+    /// the data (a handler that only reads its session): `Some(None)` when it is not there, `None`
+    /// when this shortcut does not apply (the data already read or changed, a key JSON.stringify
+    /// would escape, a record with escaped keys).
+    fn loaded_value(&self, key: &str) -> Option<Option<&str>> {
+        if self.data.is_some() || self.record.is_some() || self.dirty || key == "cookie" {
             return None;
+        }
+        let plain = !key.is_empty() && key.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\');
+        if !plain {
+            return None;
+        }
+        if !self.original.contains(key) {
+            return Some(None);
+        }
+        let members = crate::session::members(&self.original).ok()?;
+        let mut found = None;
+        for (k, v) in members {
+            if k.contains('\\') {
+                return None; // an escaped key may name `key`: read the data as JSON.parse does
+            }
+            // the last one wins, as in JSON.parse
+            if k.len() == key.len() + 2 && &k[1..k.len() - 1] == key {
+                found = Some(v);
+            }
+        }
+        Some(found)
+    }
+
+    pub fn value(&mut self, key: &str) -> Option<&Value> {
+        if self.data.is_none() {
+            let text = self.data_text();
+            // a plain key (written as is by JSON.stringify) that is not in the text is not there: no need to read it
+            let plain = !key.is_empty() && key.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\');
+            if plain && !text.contains(key) {
+                return None;
+            }
+            let map = serde_json::from_str(&text).unwrap_or_default();
+            self.data = Some(map);
         }
         self.data_read().get(key)
     }
@@ -142,9 +226,44 @@ impl Session {
         self.lock().id.clone()
     }
 
+    /// The key the store keeps this session under: the id, or with
+    /// [`SessionConfig::hash_ids`] its hash. What [`super::SessionStore::destroy_user`]'s `except`
+    /// takes ("sign out everywhere but here").
+    pub fn store_key(&self) -> String {
+        let id = self.lock().id.clone();
+        self.config.key_of(&id).into_owned()
+    }
+
+    /// Whether this request may skip the CSRF token check ([`crate::csrf::exempt`]): it sent no
+    /// session cookie and did send the id header ([`SessionConfig::header`]). A browser never adds
+    /// a custom header on its own, so such a request carries no ambient credential. A request with
+    /// the session cookie is never exempt.
+    ///
+    /// ```
+    /// # async fn handler(session: session_core::server::Session, token: Option<String>) -> Result<(), u16> {
+    /// if !session.csrf_exempt() && !session.verify_csrf(token.as_deref().unwrap_or("")).await {
+    ///     return Err(403);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn csrf_exempt(&self) -> bool {
+        self.lock().by_header
+    }
+
+    /// Whether this is a regenerated id served inside the grace window
+    /// ([`SessionConfig::regenerate_grace`]): the data as it was before the regenerate, read-only.
+    /// Nothing a handler changes is written, no cookie is sent, and [`Session::regenerate`] does
+    /// nothing (a fixated id cannot log in from here).
+    pub fn is_read_only(&self) -> bool {
+        self.lock().read_only
+    }
+
     /// The value at `key`, when there is one of type `T`.
     pub async fn get<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
         let mut st = self.lock();
+        if let Some(text) = st.loaded_value(key) {
+            return serde_json::from_str(text?).ok();
+        }
         st.value(key).and_then(|v| T::deserialize(v).ok())
     }
 
@@ -187,7 +306,20 @@ impl Session {
     /// the fix for session fixation: call it at sign-in).
     pub async fn regenerate(&self) {
         let id = self.config.new_id();
+        let now = self.config.now();
         let mut st = self.lock();
+        if st.read_only {
+            return;
+        }
+        // regenerateGrace: a tombstone of the record as the store has it, for requests in flight
+        if let Some(g) = self.config.grace() {
+            if st.from_store && st.original_id == st.id && !st.destroyed && st.tombstone.is_none() {
+                let stored = st.saved().unwrap_or(&st.original);
+                if let Ok(t) = crate::session::tombstone(stored, now, g) {
+                    st.tombstone = Some((st.id.clone(), t));
+                }
+            }
+        }
         let old = std::mem::replace(&mut st.id, id);
         st.to_destroy.push(old);
         let fresh = State::fresh(&self.config, String::new());
@@ -203,6 +335,10 @@ impl Session {
         let mut st = self.lock();
         if st.destroyed {
             return;
+        }
+        if st.saved_is_original {
+            st.saved = Some(st.original.clone()); // the record as saved stays as it was
+            st.saved_is_original = false;
         }
         st.original = st.json(); // its cookie's attributes, to expire the browser's copy
         st.destroyed = true;

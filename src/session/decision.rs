@@ -317,8 +317,10 @@ impl Session {
         let Some(session_id) = input.session_id else { return Ok(out) };
 
         let mut rec = Record::parse(session)?;
-        let original_data = input.original.map(data_tail).transpose()?;
-        let modified = !input.same_original_id || original_data.as_deref() != Some(rec.data_tail());
+        // the record as loaded, unchanged (the same text): its data is the session's, no need to cut it
+        let unchanged = input.original == Some(session);
+        let original_data = if unchanged { None } else { input.original.map(data_tail).transpose()? };
+        let modified = !input.same_original_id || (!unchanged && original_data.as_deref() != Some(rec.data_tail()));
         let saved = input.same_original_id
             && match input.saved {
                 // with resave off the saved record is the loaded one: no need to cut it again

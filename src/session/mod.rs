@@ -20,6 +20,8 @@ pub use delta::{apply, delta, Ops};
 pub use expiry::{deadline, ended, touched_expires, Ended, Timeouts};
 pub use grace::{grace, grace_key, is_safe_method, tombstone, Grace, GRACE_PREFIX, REGENERATED_FIELD};
 pub use hashed::{hashable_id, index_arg, store_key, store_keys, StoreKeys, MIN_HASHED_ID_LENGTH, TAG_LENGTH};
+#[cfg(feature = "tower")]
+pub(crate) use record::members;
 pub use record::{data_part, CookieTimes, Record};
 pub use transport::{carrier, header_id, respond, sends_cookie, Carrier, Transport, NO_STORE};
 pub use users::signed_out;

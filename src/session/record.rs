@@ -151,7 +151,15 @@ fn is_cookie_key(lit: &str) -> bool {
 /// assert_eq!(data_part(r#"{"a":1,"cookie":{},"b":2}"#).unwrap(), r#"{"a":1,"b":2}"#);
 /// ```
 pub fn data_part(json: &str) -> Result<String, Error> {
-    Ok(format!("{{{}", data_tail(json)?))
+    Ok(braced(&data_tail(json)?))
+}
+
+/// `{` and `tail` (no formatting machinery: this runs on every request).
+fn braced(tail: &str) -> String {
+    let mut out = String::with_capacity(tail.len() + 1);
+    out.push('{');
+    out.push_str(tail);
+    out
 }
 
 /// The data part without its opening brace, borrowed from `json` in the usual shape (`cookie` first),
@@ -216,10 +224,10 @@ impl Record {
     /// ```
     pub fn parse(json: &str) -> Result<Record, Error> {
         let (cookie_text, data) = match split_fast(json) {
-            Some((cookie, tail)) => (cookie, format!("{{{tail}")),
+            Some((cookie, tail)) => (cookie, braced(tail)),
             None => {
                 let (cookie, tail) = split_any(json)?;
-                (cookie, format!("{{{tail}"))
+                (cookie, braced(&tail))
             }
         };
         let cookie = if cookie_text == "null" {

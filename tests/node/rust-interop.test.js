@@ -173,3 +173,101 @@ test('a cookie signed by an older secret is re-signed the same way by both', asy
   const attrs = (c) => c.split('; ').slice(1).map((a) => a.replace(/^Expires=.*/, 'Expires'))
   assert.deepStrictEqual(attrs(rustSet), attrs(nodeSet))
 })
+
+// Issue 16 across the two front doors.
+const keyOf = (id) => require('node:crypto').createHash('sha256').update(id).digest('base64url')
+/** The cookies a browser would send next, from the previous jar and a fetch or supertest response. */
+function jarAfter (prev, setCookies) {
+  const jar = new Map((prev ? prev.split('; ') : []).filter(Boolean).map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]))
+  for (const h of setCookies) {
+    const pair = h.split(';')[0]
+    const name = pair.slice(0, pair.indexOf('='))
+    if (/expires=Thu, 01 Jan 1970/i.test(h)) jar.delete(name)
+    else jar.set(name, pair.slice(name.length + 1))
+  }
+  return [...jar].map(([n, v]) => `${n}=${v}`).join('; ')
+}
+
+test('hashIds: a record written by Express is read by axum, and one written by axum by Express', async () => {
+  const [, url] = await startRust({ SESSION_SECRET: SECRET, SESSION_HASH_IDS: '1' })
+  const app = expressApp({ secret: SECRET, hashIds: true })
+  app.get('/session', (req, res) => res.json(req.session))
+  const a = pairOf(await request(app).get('/login?user=dora').expect(200))
+  const id = idOf(a)
+  assert.strictEqual(await client.get('demo:' + id), null, 'no record under the id')
+  assert.ok(await client.get('demo:' + keyOf(id)), 'under its key')
+  const me = await (await api('/api/me', a, {}, url)).json()
+  assert.strictEqual(me.user, 'dora')
+  // axum's write (a delta) lands under the key, and Express reads it
+  assert.strictEqual((await request(app).get('/session').set('Cookie', a).expect(200)).body.apiCalls, 1)
+  // a session made by axum (its CSRF secret) is kept under its key and read by Express
+  const r = await api('/api/csrf', '', {}, url)
+  const b = r.headers.get('set-cookie').split(';')[0]
+  const bid = idOf(b)
+  assert.strictEqual(await client.get('demo:' + bid), null)
+  const stored = JSON.parse(await client.get('demo:' + keyOf(bid)))
+  assert.ok(stored.csrfSecret)
+  assert.strictEqual((await request(app).get('/session').set('Cookie', b).expect(200)).body.csrfSecret, stored.csrfSecret)
+  // nothing in the whole Redis names a session id
+  const dump = JSON.stringify(await Promise.all((await client.keys('*')).map(async (k) => [k, await client.type(k)])))
+  for (const i of [id, bid]) assert.ok(!dump.includes(i), 'no id among the keys')
+})
+
+test('hashIds: sign out everywhere from axum ends the user\'s Express sessions, and the other way', async () => {
+  const [, url] = await startRust({ SESSION_SECRET: SECRET, SESSION_HASH_IDS: '1' })
+  const app = expressApp({ secret: SECRET, hashIds: true })
+  const a = pairOf(await request(app).get('/login?user=erin').expect(200))
+  const b = pairOf(await request(app).get('/login?user=erin').expect(200))
+  assert.strictEqual((await (await api('/api/me', b, {}, url)).json()).user, 'erin') // indexed by Rust too
+  const { token } = await (await api('/api/csrf', a, {}, url)).json()
+  const r = await api('/api/logout-everywhere', a, { method: 'POST', headers: { 'x-csrf-token': token } }, url)
+  assert.strictEqual(r.status, 200)
+  assert.ok((await r.json()).ended >= 2)
+  for (const c of [a, b]) {
+    assert.strictEqual((await request(app).get('/me').set('Cookie', c).expect(200)).body.user, null)
+    assert.strictEqual((await (await api('/api/me', c, {}, url)).json()).user, null)
+    assert.strictEqual(await client.get('demo:' + keyOf(idOf(c))), null)
+  }
+  // from the Express side (the hashing view of the store): the Rust API sees it
+  const c = pairOf(await request(app).get('/login?user=finn').expect(200))
+  assert.strictEqual((await (await api('/api/me', c, {}, url)).json()).user, 'finn')
+  app.get('/everywhere', async (req, res) => res.json({ ended: await req.sessionStore.destroyUser('finn') }))
+  assert.ok((await request(app).get('/everywhere').set('Cookie', c).expect(200)).body.ended >= 1)
+  assert.strictEqual((await (await api('/api/me', c, {}, url)).json()).user, null)
+})
+
+test('cookie-session with compress and chunk: a big cookie passes from the drop-in to the Rust layer and back', async () => {
+  const KEYS = ['cs-key-new', 'cs-key-old']
+  const [, url] = await startRust({ SESSION_SECRET: SECRET, COOKIE_SESSION_KEYS: KEYS.join(' ') })
+  const express = require('express5')
+  const cookieSession = require(path.join(dir, 'cookie-session'))
+  const app = express()
+  app.use(cookieSession({ keys: KEYS, compress: true, chunk: true }))
+  const blob = require('node:crypto').randomBytes(4200).toString('base64') // 5600 characters that do not deflate
+  app.get('/big', (req, res) => { req.session.user = 'gus'; req.session.blob = blob; req.session.pad = 'x'.repeat(3000); res.end() })
+  app.get('/small', (req, res) => { req.session.blob = 'small'; req.session.pad = ''; res.end() })
+  app.get('/session', (req, res) => res.json({ user: req.session.user, blob: req.session.blob, pad: req.session.pad }))
+  const big = await request(app).get('/big').expect(200)
+  const jar = jarAfter('', big.headers['set-cookie'])
+  assert.match(jar, /session\.0=.*session\.1=/, 'chunked')
+  assert.ok(jar.length < blob.length + 3000, 'compressed (the pad deflates)')
+  // read by the Rust layer
+  const fromRust = await (await fetch(url + '/cs/session', { headers: { cookie: jar } })).json()
+  assert.deepStrictEqual(fromRust, { user: 'gus', blob, pad: 'x'.repeat(3000) })
+  // written by the Rust layer (a new value), read by the drop-in
+  const other = require('node:crypto').randomBytes(4500).toString('base64')
+  const w = await fetch(url + '/cs/set?blob=' + encodeURIComponent(other), { headers: { cookie: jar } })
+  const jar2 = jarAfter(jar, w.headers.getSetCookie())
+  assert.match(jar2, /session\.1=/)
+  const back = (await request(app).get('/session').set('Cookie', jar2).expect(200)).body
+  assert.deepStrictEqual(back, { user: 'gus', blob: other, pad: 'x'.repeat(3000) })
+  // shrunk by the Rust layer into one cookie: the chunks are expired, and the drop-in reads the one cookie
+  const s = await fetch(url + '/cs/set?blob=small&pad=', { headers: { cookie: jar2 } })
+  const jar3 = jarAfter(jar2, s.headers.getSetCookie())
+  assert.doesNotMatch(jar3, /session\.0=/)
+  assert.deepStrictEqual((await request(app).get('/session').set('Cookie', jar3).expect(200)).body, { user: 'gus', blob: 'small', pad: '' })
+  // mixed chunks (chunk 1 of another session): a fresh session on both sides
+  const mixed = jar.replace(/session\.1=[^;]*/, jar2.match(/session\.1=[^;]*/)[0])
+  assert.deepStrictEqual(await (await fetch(url + '/cs/session', { headers: { cookie: mixed } })).json(), {})
+  assert.deepStrictEqual((await request(app).get('/session').set('Cookie', mixed).expect(200)).body, {})
+})
