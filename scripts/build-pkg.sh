@@ -73,13 +73,14 @@ done
 block() { # <file> <function name>
   sed -n "/^\/\/ ---- $2: begin ----\$/,/^\/\/ ---- $2: end ----\$/p" "$1" | sed -e "s/^function $2 /export function $2 /"
 }
-{ echo '// Written by scripts/build-pkg.sh from js/cookie-session/index.js and js/express/session.js: do not edit.'
+{ echo '// Written by scripts/build-pkg.sh from js/cookie-session/index.js, js/express/session.js and js/redact.js: do not edit.'
   echo "import { COMMIT } from './flags.js'"
   echo
   block js/cookie-session/index.js commitFields
   block js/cookie-session/index.js tooLargeError
-  block js/express/session.js regeneratedError; } > pkg/web/shared.js
-for f in commitFields tooLargeError regeneratedError; do
+  block js/express/session.js regeneratedError
+  block js/redact.js show; } > pkg/web/shared.js
+for f in commitFields tooLargeError regeneratedError show; do
   grep -q "^export function $f (" pkg/web/shared.js || { echo "build-pkg: the $f block is gone from its file: update scripts/build-pkg.sh" >&2; exit 1; }
 done
 node scripts/build-inspector.js

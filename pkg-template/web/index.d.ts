@@ -138,6 +138,14 @@ export interface SessionMethods {
 export type Session<T = Record<string, any>> = T & SessionMethods & { cookie?: Record<string, unknown> }
 
 export function getSession<T = Record<string, any>> (request: Request, options: Options): Promise<Session<T>>
+/**
+ * Checks `options` now and throws the error getSession() would (for middleware that should fail
+ * when it is made). Where the wasm loads only asynchronously (a browser), the checks that need the
+ * core wait for the first getSession().
+ */
+export function checkOptions (options: Options): void
+/** The same for verifyCsrf()'s options. */
+export function checkCsrf (options?: CsrfOptions): void
 
 /** The default store: this isolate's memory, pruned lazily (no timer). */
 export class MemoryStore {
