@@ -18,3 +18,12 @@ export function session<T = Record<string, any>> (options: Options): MiddlewareH
 /** Refuses an unsafe request without a valid token of the session's secret (403); `c.get('csrfToken')()` makes one. */
 export function csrf<T = Record<string, any>> (options?: CsrfOptions): MiddlewareHandler<{ Variables: SessionVariables<T> }>
 export default session
+
+// `c.get('session')` and `c.get('csrfToken')` typed in every handler, as Hono's own middleware
+// (hono/jwt, hono/request-id) declare theirs; `session<T>()` types the data for a chained app.
+declare module 'hono' {
+  interface ContextVariableMap {
+    session: Session
+    csrfToken: () => string
+  }
+}
