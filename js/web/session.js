@@ -102,6 +102,13 @@ export function makeWeb (load) {
     const store = opts.store || new MemoryStore()
     const cookie = opts.cookie || {}
     if (typeof cookie === 'object') checkMaxAge('cookie.maxAge', cookie.maxAge)
+    // express-session's deprecation notices (the Express drop-in's text), once per options object
+    // (this runs once per object): console.warn, the one output every runtime has
+    if (opts.resave === undefined) console.warn('session-core/web: undefined resave option; provide resave option (defaults to true)')
+    if (opts.saveUninitialized === undefined) {
+      console.warn('session-core/web: undefined saveUninitialized option; provide saveUninitialized option (defaults to true: ' +
+        'a record is written for every request without a session, even one that never touches it; false writes only sessions that were changed)')
+    }
     return {
       kind: 'server',
       sc: new SessionCore(checked, secrets),

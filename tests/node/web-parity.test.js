@@ -200,3 +200,36 @@ test('session() and csrf() check their options when made, with the error getSess
   const again = await web.getSession(new Request('http://x/', { headers: { cookie: res.headers.getSetCookie().map((h) => h.split(';')[0]).join('; ') } }), { kind: 'client', keys: [KEY] })
   assert.strictEqual(again.n, 1)
 })
+
+test('undefined resave / saveUninitialized: express-session\'s notices, once per options object', async () => {
+  const web = await import(path.join(dir, 'web', 'index.node.js'))
+  const warned = []
+  const warn = console.warn
+  console.warn = (...a) => warned.push(a.join(' '))
+  try {
+    const opts = { secret: SECRET }
+    for (let i = 0; i < 3; i++) await web.getSession(new Request('http://x/'), opts)
+    await web.getSession(new Request('http://x/'), { secret: SECRET, resave: false, saveUninitialized: false })
+    await web.getSession(new Request('http://x/'), { kind: 'client', keys: [KEY] })
+  } finally {
+    console.warn = warn
+  }
+  assert.strictEqual(warned.length, 2, warned.join('\n'))
+  assert.match(warned[0], /^session-core\/web: undefined resave option; provide resave option \(defaults to true\)$/)
+  assert.match(warned[1], /^session-core\/web: undefined saveUninitialized option; provide saveUninitialized option \(defaults to true: a record is written for every request/)
+  assert.ok(!warned.join('').includes(SECRET))
+})
+
+test('MemoryStore keeps at most maxEntries records: a flood of anonymous requests evicts the oldest, unless saveUninitialized is false', async () => {
+  const web = await import(path.join(dir, 'web', 'index.node.js'))
+  for (const saveUninitialized of [true, false]) {
+    const store = new web.MemoryStore({ maxEntries: 3 })
+    const opts = { secret: SECRET, store, resave: false, saveUninitialized }
+    const s = await web.getSession(new Request('http://x/'), opts)
+    s.user = 'ada'
+    const cookie = (await s.apply(new Response('x'))).headers.get('set-cookie').split(';')[0]
+    for (let i = 0; i < 5; i++) await (await web.getSession(new Request('http://x/'), opts)).apply(new Response('x'))
+    const again = await web.getSession(new Request('http://x/', { headers: { cookie } }), opts)
+    assert.strictEqual(again.user, saveUninitialized ? undefined : 'ada')
+  }
+})
