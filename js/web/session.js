@@ -115,6 +115,9 @@ export function makeWeb (load) {
       store,
       own: store instanceof MemoryStore,
       storeTouch: typeof store.touch === 'function',
+      // a store that merges (session-core/redis, session-core/express's MemoryStore): a session
+      // loaded under its id is written as a delta, so overlapping writes (also from Express) all land
+      storeMerge: !(store instanceof MemoryStore) && typeof store.merge === 'function',
       name: opts.name || opts.key || 'connect.sid',
       cookie,
       genid: opts.genid || null,
@@ -312,7 +315,13 @@ export function makeWeb (load) {
       const st = this[kState]
       if (st.readOnly) throw regeneratedError()
       const text = textOf(this, st.kept)
-      await writeRecord(st.cfg, keyOf(st.cfg, st.id), text, undefined)
+      const key = keyOf(st.cfg, st.id)
+      if (merging(st)) {
+        const base = st.saved !== null ? st.saved : st.original
+        await mergeRecord(st.cfg, key, x.delta(base, text), text, base, x.glue.recordDeadline(text), this)
+      } else {
+        await writeRecord(st.cfg, key, text, undefined)
+      }
       st.saved = text
       return this
     },
@@ -378,14 +387,19 @@ export function makeWeb (load) {
     if (st.saved !== null && st.saved === st.original) flags |= IN.SAVED_IS_ORIGINAL
     if (st.destroyed) flags |= IN.DESTROYED
     if (cfg.storeTouch) flags |= IN.STORE_TOUCH
+    const merge = live && merging(st)
+    if (merge) flags |= IN.WANT_DELTA
+    const base = st.saved !== null ? st.saved : st.original
     const bits = x.decide(cfg.sc, PHASE.both, Date.now(), flags, sid, st.original, st.saved, json)
     const setCookie = bits & OUT.SET_COOKIE ? x.out(0, false) : null
     const record = bits & OUT.RECORD ? x.out(1) : json
+    const delta = bits & OUT.DELTA ? x.out(2) : undefined
     const deadline = bits & OUT.DEADLINE ? x.num(3) : undefined
     const key = keyOf(cfg, sid)
     if (bits & OUT.DESTROY) await callStore(cfg.store, 'destroy', [key])
     else if (bits & OUT.SAVE) {
-      await writeRecord(cfg, key, record, deadline)
+      if (delta !== undefined) await mergeRecord(cfg, key, delta, record, base, deadline, sess)
+      else await writeRecord(cfg, key, record, deadline)
       st.saved = record
     } else if (bits & OUT.TOUCH) {
       if (cfg.own) await cfg.store.touch(key, record, { deadline })
@@ -393,6 +407,25 @@ export function makeWeb (load) {
     }
     if (st.idHeader !== null) return withIdHeader(response, st.idHeader, x.respond(true, setCookie, cfg.name, cfg.cacheHeaders))
     return withHeaders(response, setCookie === null ? [] : [setCookie], cfg.cacheHeaders, null)
+  }
+
+  /** Is this session written as a delta? Loaded from a store that merges, under the same id. */
+  function merging (st) {
+    return st.cfg.storeMerge && st.fromStore && st.originalId === st.id && !st.readOnly
+  }
+
+  /**
+   * Writes `delta` through `store.merge` (session-core/express's Delta: text, record, expires,
+   * session, base, apply). A session gone meanwhile (ESESSION_GONE: a logout or an expiry won) is
+   * not revived and not an error, as in the Express drop-in.
+   */
+  async function mergeRecord (cfg, key, text, record, base, deadline, sess) {
+    const change = { text, record, expires: deadline == null ? null : deadline, session: sess, base, apply: (stored) => x.applyDelta(stored, text) }
+    try {
+      await callStore(cfg.store, 'merge', [key, change])
+    } catch (err) {
+      if (!(err && err.code === 'ESESSION_GONE')) throw err
+    }
   }
 
   function writeRecord (cfg, id, text, deadline) {

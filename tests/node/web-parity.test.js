@@ -245,3 +245,60 @@ test('web/workerd.capnp (shipped) lists every module of session-core/web and /ho
   const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'))
   assert.ok(pkg.files.includes('web/'), 'web/ is in the package')
 })
+
+test('server-side with a store that merges (session-core/redis on a real redis-server): overlapping writes from Hono and Express all land', async (t) => {
+  const http = require('node:http')
+  const express = require('express5')
+  const servers = require('./redis-servers')
+  const { open } = require('./redis-clients')
+  const RedisStore = require(path.join(dir, 'redis'))
+  const server = await servers.standalone()
+  t.after(() => server.stop())
+  const { client, close } = await open('ioredis5', { url: server.url })
+  t.after(close)
+  const store = new RedisStore({ client })
+  const options = { secret: SECRET, store, resave: false, saveUninitialized: false, cookie: { maxAge: 3600000 } }
+
+  // both requests load the session, then both write: without merge the last write wins
+  let round
+  const reset = () => { round = { arrived: 0 }; round.gate = new Promise((resolve) => { round.release = resolve }) }
+  const barrier = (n) => { if (++round.arrived === n) round.release(); return round.gate }
+  reset()
+
+  const app = await honoApp(options, async (s, c) => {
+    if (c.req.path === '/login') s.user = 'ada'
+    else if (c.req.path === '/whoami') return { user: s.user, hono: s.hono ?? null, express: s.express ?? null, again: s.again ?? null }
+    else {
+      await barrier(Number(c.req.query('n')))
+      s[c.req.query('key')] = 1
+    }
+    return {}
+  })
+  const ex = express()
+  ex.use(expressSession(options))
+  ex.get('/set', async (req, res) => {
+    await barrier(2)
+    req.session.express = 1
+    res.json({})
+  })
+  const exServer = await new Promise((resolve) => { const s = http.createServer(ex).listen(0, '127.0.0.1', () => resolve(s)) })
+  t.after(() => new Promise((resolve) => exServer.close(resolve)))
+
+  const login = await app.request('/login')
+  const cookie = login.headers.get('set-cookie').split(';')[0]
+  const [a, b] = await Promise.all([
+    app.request('/set?n=2&key=hono', { headers: { cookie } }),
+    fetch(`http://127.0.0.1:${exServer.address().port}/set`, { headers: { cookie } })
+  ])
+  assert.deepStrictEqual([a.status, b.status], [200, 200])
+  assert.deepStrictEqual(await (await app.request('/whoami', { headers: { cookie } })).json(), { user: 'ada', hono: 1, express: 1, again: null })
+  // two Hono requests overlapping
+  reset()
+  const [c, d] = await Promise.all([
+    app.request('/set?n=2&key=again', { headers: { cookie } }),
+    app.request('/set?n=2&key=hono2', { headers: { cookie } })
+  ])
+  assert.deepStrictEqual([c.status, d.status], [200, 200])
+  const rec = JSON.parse(await server.cli('GET', 'sess:' + decodeURIComponent(cookie.split('=')[1]).slice(2).split('.')[0]))
+  assert.deepStrictEqual([rec.user, rec.hono, rec.express, rec.again, rec.hono2], ['ada', 1, 1, 1, 1])
+})
