@@ -83,6 +83,13 @@ block() { # <file> <function name>
 for f in commitFields tooLargeError regeneratedError show; do
   grep -q "^export function $f (" pkg/web/shared.js || { echo "build-pkg: the $f block is gone from its file: update scripts/build-pkg.sh" >&2; exit 1; }
 done
+# req.session.increment/push's bookkeeping (js/express/delta.js's ops block), for session-core/web's
+{ echo '// Written by scripts/build-pkg.sh from js/express/delta.js (its ops block): do not edit.'
+  sed -n '/^\/\/ ---- ops: begin ----$/,/^\/\/ ---- ops: end ----$/p' js/express/delta.js
+  echo 'export { increment, push, opsText, settled, setLoaded }'; } > pkg/web/ops.js
+for f in increment push opsText settled setLoaded; do
+  grep -q "^function $f (" pkg/web/ops.js || { echo "build-pkg: js/express/delta.js's ops block has no $f: update scripts/build-pkg.sh" >&2; exit 1; }
+done
 # workerd run directly (no bundler): an example config whose module list is made here from the
 # package's files, so it names every module session-core/web and session-core/hono import (the
 # tests run workerd from this file: it cannot drift from the package).

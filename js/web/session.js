@@ -15,11 +15,14 @@ import { describeOptions } from './options.js'
 import { MemoryStore, kRecord } from './memory.js'
 // js/cookie-session's and js/express's, written out as modules by scripts/build-pkg.sh (one source)
 import { commitFields, tooLargeError, regeneratedError, show } from './shared.js'
+// js/express/delta.js's increment/push bookkeeping, written out by scripts/build-pkg.sh (one source)
+import { increment, push, opsText, settled, setLoaded } from './ops.js'
 
 const kState = Symbol('session-core.web')
 const ENDED = [undefined, 'expired', 'idle', 'absolute']
 const SAFE = ['GET', 'HEAD', 'OPTIONS']
 const TOKEN_HEADERS = ['csrf-token', 'xsrf-token', 'x-csrf-token', 'x-xsrf-token']
+const NO_OPS = [null, null]
 const KINDS = [undefined, null, 'server', 'client']
 // util.inspect / console.log (Node, Bun, Deno): no Buffer or process needed (js/redact.js's rules)
 const custom = Symbol.for('nodejs.util.inspect.custom')
@@ -304,6 +307,7 @@ export function makeWeb (load) {
     const sess = Object.create(ServerSession.prototype)
     Object.defineProperty(sess, kState, { value: st })
     st.kept = fill(sess, data)
+    setLoaded(sess, data) // what increment/push count from
     return sess
   }
 
@@ -318,7 +322,9 @@ export function makeWeb (load) {
       const key = keyOf(st.cfg, st.id)
       if (merging(st)) {
         const base = st.saved !== null ? st.saved : st.original
-        await mergeRecord(st.cfg, key, x.delta(base, text), text, base, x.glue.recordDeadline(text), this)
+        const ops = opsText(this)
+        await mergeRecord(st.cfg, key, x.delta(base, text, ops[0], ops[1]), text, base, x.glue.recordDeadline(text), this)
+        settled(this)
       } else {
         await writeRecord(st.cfg, key, text, undefined)
       }
@@ -333,10 +339,14 @@ export function makeWeb (load) {
       // no grace after destroy(): the record goes, and no tombstone is left
       await callStore(st.cfg.store, 'destroy', [keyOf(st.cfg, st.id)])
     },
-    /** A new id and an empty session (the old record destroyed): after a sign-in. */
-    async regenerate () {
+    /**
+     * A new id and an empty session (the old record destroyed): after a sign-in. `{ keep: true }`
+     * carries the data over (not the CSRF secret), as the Express drop-in's regenerate({ keep }).
+     */
+    async regenerate (options) {
       const st = this[kState]
       if (st.readOnly) throw regeneratedError()
+      const carried = options && options.keep ? Object.keys(this).filter((k) => k !== 'cookie' && k !== 'csrfSecret').map((k) => [k, this[k]]) : []
       const { cfg } = st
       if (cfg.grace > 0 && st.fromStore && st.originalId === st.id) {
         // regenerateGrace: the old record's tombstone first, under its own key (requests in flight
@@ -351,6 +361,8 @@ export function makeWeb (load) {
       await callStore(cfg.store, 'destroy', [keyOf(cfg, st.id)])
       st.destroyed = false
       await generate(st, this)
+      settled(this)
+      for (const [k, v] of carried) this[k] = v
       return this
     },
     /** The Response with the session's cookie and cache headers; the store written first. */
@@ -359,6 +371,19 @@ export function makeWeb (load) {
       if (st.applied) return response
       st.applied = true
       return applyServer(st, this, response)
+    },
+    /**
+     * Adds `by` (default 1) to the number at `key` and returns the new value; with a store that
+     * merges, the write adds `by` to the value the store holds then (overlapping requests all count).
+     */
+    increment (key, by) { return increment(this, key, by) },
+    /** Appends `items` to the array at `key` and returns its length (relative, as increment). */
+    push (key, ...items) { return push(this, key, items) },
+    /** The cookie's expiry reset to now + its maxAge (express-session's touch / resetMaxAge). */
+    touch () {
+      const c = this.cookie
+      if (c && typeof c === 'object' && typeof c.originalMaxAge === 'number') c.expires = new Date(Date.now() + c.originalMaxAge).toISOString()
+      return this
     },
     csrfToken () { return csrfToken(this) },
     verifyCsrf (request, options) { return verifyCsrf(this, request, options, true, this[kState].idHeader !== null) },
@@ -389,8 +414,9 @@ export function makeWeb (load) {
     if (cfg.storeTouch) flags |= IN.STORE_TOUCH
     const merge = live && merging(st)
     if (merge) flags |= IN.WANT_DELTA
+    const ops = merge ? opsText(sess) : NO_OPS
     const base = st.saved !== null ? st.saved : st.original
-    const bits = x.decide(cfg.sc, PHASE.both, Date.now(), flags, sid, st.original, st.saved, json)
+    const bits = x.decide(cfg.sc, PHASE.both, Date.now(), flags, sid, st.original, st.saved, json, ops[0], ops[1])
     const setCookie = bits & OUT.SET_COOKIE ? x.out(0, false) : null
     const record = bits & OUT.RECORD ? x.out(1) : json
     const delta = bits & OUT.DELTA ? x.out(2) : undefined
@@ -398,8 +424,10 @@ export function makeWeb (load) {
     const key = keyOf(cfg, sid)
     if (bits & OUT.DESTROY) await callStore(cfg.store, 'destroy', [key])
     else if (bits & OUT.SAVE) {
-      if (delta !== undefined) await mergeRecord(cfg, key, delta, record, base, deadline, sess)
-      else await writeRecord(cfg, key, record, deadline)
+      if (delta !== undefined) {
+        await mergeRecord(cfg, key, delta, record, base, deadline, sess)
+        settled(sess)
+      } else await writeRecord(cfg, key, record, deadline)
       st.saved = record
     } else if (bits & OUT.TOUCH) {
       if (cfg.own) await cfg.store.touch(key, record, { deadline })
@@ -483,16 +511,19 @@ export function makeWeb (load) {
       this[kState].kept = null
       for (const k of Object.keys(this)) delete this[k]
     },
-    /** An empty session in place of this one (a new cookie on apply()). */
-    async regenerate () {
+    /** An empty session in place of this one (a new cookie on apply()); `{ keep: true }` keeps the data, not the CSRF secret. */
+    async regenerate (options) {
       const ctx = this[kState]
-      for (const k of Object.keys(this)) delete this[k]
+      const keep = Boolean(options && options.keep)
+      for (const k of Object.keys(this)) if (!keep || k === 'csrfSecret') delete this[k]
       ctx.unset = false
       ctx.kept = null
       ctx.isNew = true
       ctx.createdAt = ctx.lastSeen = ctx.issuedAt = undefined
       return this
     },
+    increment (key, by) { return increment(this, key, by) },
+    push (key, ...items) { return push(this, key, items) },
     async apply (response) {
       const ctx = this[kState]
       if (ctx.applied) return response

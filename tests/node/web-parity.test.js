@@ -267,6 +267,21 @@ test('server-side with a store that merges (session-core/redis on a real redis-s
 
   const app = await honoApp(options, async (s, c) => {
     if (c.req.path === '/login') s.user = 'ada'
+    else if (c.req.path === '/inc') {
+      await barrier(2)
+      s.increment('n')
+      s.push('log', 'hono')
+    } else if (c.req.path === '/keep') {
+      const before = s.id
+      s.csrfToken()
+      const secret = s.csrfSecret
+      await s.regenerate({ keep: true })
+      return { changed: s.id !== before, user: s.user, n: s.n, secretKept: s.csrfSecret === secret }
+    } else if (c.req.path === '/touch') {
+      const before = s.cookie.expires
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      return { later: s.touch().cookie.expires > before }
+    }
     else if (c.req.path === '/whoami') return { user: s.user, hono: s.hono ?? null, express: s.express ?? null, again: s.again ?? null }
     else {
       await barrier(Number(c.req.query('n')))
@@ -276,6 +291,12 @@ test('server-side with a store that merges (session-core/redis on a real redis-s
   })
   const ex = express()
   ex.use(expressSession(options))
+  ex.get('/inc', async (req, res) => {
+    await barrier(2)
+    req.session.increment('n')
+    req.session.push('log', 'express')
+    res.json({})
+  })
   ex.get('/set', async (req, res) => {
     await barrier(2)
     req.session.express = 1
@@ -301,4 +322,20 @@ test('server-side with a store that merges (session-core/redis on a real redis-s
   assert.deepStrictEqual([c.status, d.status], [200, 200])
   const rec = JSON.parse(await server.cli('GET', 'sess:' + decodeURIComponent(cookie.split('=')[1]).slice(2).split('.')[0]))
   assert.deepStrictEqual([rec.user, rec.hono, rec.express, rec.again, rec.hono2], ['ada', 1, 1, 1, 1])
+  // increment/push from Hono and Express, overlapping: relative to the stored value, both count
+  for (let i = 0; i < 2; i++) {
+    reset()
+    await Promise.all([app.request('/inc', { headers: { cookie } }), fetch(`http://127.0.0.1:${exServer.address().port}/inc`, { headers: { cookie } })])
+  }
+  const counted = JSON.parse(await server.cli('GET', 'sess:' + decodeURIComponent(cookie.split('=')[1]).slice(2).split('.')[0]))
+  assert.strictEqual(counted.n, 4)
+  assert.deepStrictEqual(counted.log.slice().sort(), ['express', 'express', 'hono', 'hono'])
+  // touch() and regenerate({ keep: true }) as the Express drop-in's
+  assert.deepStrictEqual(await (await app.request('/touch', { headers: { cookie } })).json(), { later: true })
+  const kept = await app.request('/keep', { headers: { cookie } })
+  assert.deepStrictEqual(await kept.json(), { changed: true, user: 'ada', n: 4, secretKept: false })
+  const cookie2 = kept.headers.get('set-cookie').split(';')[0]
+  assert.notStrictEqual(cookie2, cookie)
+  assert.deepStrictEqual((await (await app.request('/whoami', { headers: { cookie: cookie2 } })).json()).user, 'ada')
+  assert.strictEqual(await server.cli('GET', 'sess:' + decodeURIComponent(cookie.split('=')[1]).slice(2).split('.')[0]).then((t) => t.trim()), '')
 })
