@@ -6,6 +6,7 @@
  * show `secret`/`keys` as redacted; a store shows how many sessions it holds.
  */
 const custom = Symbol.for('nodejs.util.inspect.custom')
+// ---- show: begin ----
 const REDACTED = '[redacted]'
 const SECRET_FIELDS = new Set(['secret', 'keys', 'csrfSecret'])
 
@@ -17,6 +18,7 @@ function show (name, fields, depth, options, inspect) {
   if (depth < 0) return `[${name}]`
   return `${name} ${inspect(shown, o)}`
 }
+// ---- show: end ----
 
 /** Defines a non-enumerable inspect on `target` (a prototype or an object). */
 function define (target, fn) {

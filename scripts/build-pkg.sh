@@ -73,15 +73,59 @@ done
 block() { # <file> <function name>
   sed -n "/^\/\/ ---- $2: begin ----\$/,/^\/\/ ---- $2: end ----\$/p" "$1" | sed -e "s/^function $2 /export function $2 /"
 }
-{ echo '// Written by scripts/build-pkg.sh from js/cookie-session/index.js and js/express/session.js: do not edit.'
+{ echo '// Written by scripts/build-pkg.sh from js/cookie-session/index.js, js/express/session.js and js/redact.js: do not edit.'
   echo "import { COMMIT } from './flags.js'"
   echo
   block js/cookie-session/index.js commitFields
   block js/cookie-session/index.js tooLargeError
-  block js/express/session.js regeneratedError; } > pkg/web/shared.js
-for f in commitFields tooLargeError regeneratedError; do
+  block js/express/session.js regeneratedError
+  block js/redact.js show; } > pkg/web/shared.js
+for f in commitFields tooLargeError regeneratedError show; do
   grep -q "^export function $f (" pkg/web/shared.js || { echo "build-pkg: the $f block is gone from its file: update scripts/build-pkg.sh" >&2; exit 1; }
 done
+# req.session.increment/push's bookkeeping (js/express/delta.js's ops block), for session-core/web's
+{ echo '// Written by scripts/build-pkg.sh from js/express/delta.js (its ops block): do not edit.'
+  sed -n '/^\/\/ ---- ops: begin ----$/,/^\/\/ ---- ops: end ----$/p' js/express/delta.js
+  echo 'export { increment, push, opsText, settled, setLoaded }'; } > pkg/web/ops.js
+for f in increment push opsText settled setLoaded; do
+  grep -q "^function $f (" pkg/web/ops.js || { echo "build-pkg: js/express/delta.js's ops block has no $f: update scripts/build-pkg.sh" >&2; exit 1; }
+done
+# workerd run directly (no bundler): an example config whose module list is made here from the
+# package's files, so it names every module session-core/web and session-core/hono import (the
+# tests run workerd from this file: it cannot drift from the package).
+entry=$(node -p 'require("./pkg/package.json").exports["./web"].workerd.replace(/^\.\//, "")')
+{ cat <<'CAPNP'
+# session-core/web (and session-core/hono) on workerd run without a bundler: copy this file next to
+# your node_modules, put your Worker's modules first, keep the session-core modules as listed, and
+# `workerd serve workerd.capnp`. Written by the package's build from its files (every module the
+# `workerd` condition's entry imports). A bundler resolving the `workerd` condition (wrangler) needs
+# none of this.
+using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .worker) ],
+  sockets = [ (name = "http", address = "127.0.0.1:8080", http = (), service = "main") ],
+);
+
+const worker :Workerd.Worker = (
+  modules = [
+    (name = "worker.mjs", esModule = embed "worker.mjs"),
+    # ---- session-core: begin ----
+CAPNP
+  echo "    (name = \"session-core/web\", esModule = \"export * from './$entry'; export { default } from './$entry'\"),"
+  echo '    (name = "session-core/hono", esModule = embed "node_modules/session-core/hono/index.mjs"),'
+  for f in pkg/web/*.js pkg/wasm-web/session_core.js; do
+    f=${f#pkg/}
+    echo "    (name = \"session-core/$f\", esModule = embed \"node_modules/session-core/$f\"),"
+  done
+  echo '    (name = "session-core/wasm-web/session_core_bg.wasm", wasm = embed "node_modules/session-core/wasm-web/session_core_bg.wasm"),'
+  cat <<'CAPNP'
+    # ---- session-core: end ----
+  ],
+  compatibilityDate = "2025-01-01",
+);
+CAPNP
+} > pkg/web/workerd.capnp
 node scripts/build-inspector.js
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
 node -e '

@@ -43,6 +43,8 @@ function goneError () {
 }
 
 // ---- the per-key operations of req.session.increment / push ----
+// (session-core/web uses this block as it is: scripts/build-pkg.sh writes it out as web/ops.js)
+// ---- ops: begin ----
 
 // Bookkeeping under symbols, defined non-enumerable: never in JSON.stringify, for-in, Object.keys
 // or a spread of the session.
@@ -156,5 +158,6 @@ function settled (sess) {
   if (ops !== undefined) ops.clear()
   if (sess[kLoaded] !== undefined) setLoaded(sess, { ...sess })
 }
+// ---- ops: end ----
 
 module.exports = { Delta, goneError, increment, push, opsText, settled, setLoaded }

@@ -4,12 +4,14 @@
  * written first); `csrf(options)` refuses an unsafe request without a token of the session's secret
  * (403). Unlike `hono/csrf`, which compares the Origin header (or Sec-Fetch-Site) with the app's
  * origin and so trusts any page of an allowed origin, this checks a per-session secret token
- * (csurf's format) as well as Sec-Fetch-Site and, with `origins`, Origin.
+ * (csurf's format) as well as Sec-Fetch-Site and, with `options.origins`, Origin. Both check their
+ * options when they are made (the error getSession() would give), not at the first request.
  */
-import { getSession } from 'session-core/web'
+import { getSession, checkOptions, checkCsrf } from 'session-core/web'
 
 export function session (options) {
   const opts = options || {}
+  checkOptions(opts)
   return async function sessionCore (c, next) {
     let sess
     try {
@@ -19,9 +21,11 @@ export function session (options) {
       if (err && err.code === 'ESESSIONREGENERATED') return c.text(err.message, 409)
       throw err
     }
+    // the method, taken before the app runs: a data key `apply` it sets is data, not a method
+    const apply = sess.apply
     c.set('session', sess)
     await next()
-    const res = await sess.apply(c.res)
+    const res = await apply.call(sess, c.res)
     if (res !== c.res) {
       // a copy (the response's headers were immutable): set it as is (Hono would merge the old headers into it)
       c.res = undefined
@@ -32,11 +36,13 @@ export function session (options) {
 
 export function csrf (options) {
   const opts = options || {}
+  checkCsrf(opts)
   return async function csrfCore (c, next) {
     const sess = c.get('session')
     if (!sess || typeof sess.verifyCsrf !== 'function') throw new Error('csrf(): put session() before csrf()')
-    c.set('csrfToken', () => sess.csrfToken())
-    if (!(await sess.verifyCsrf(c.req.raw, opts))) return c.text('invalid csrf token', 403)
+    const { csrfToken, verifyCsrf } = sess
+    c.set('csrfToken', () => csrfToken.call(sess))
+    if (!(await verifyCsrf.call(sess, c.req.raw, opts))) return c.text('invalid csrf token', 403)
     await next()
   }
 }

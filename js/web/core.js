@@ -138,6 +138,12 @@ export function crossing (glue) {
       glue.deltaSlot(a, b, c, put(push))
       return out(0)
     },
+    /** A session's tag: the first 8 characters of base64url(SHA-256(id)) (js/native.js tag). */
+    tag (id) {
+      begin(id.length)
+      glue.tagSlot(put(id))
+      return out(0, false)
+    },
     // ---- issue 16's server options (src/wasm/front.rs; js/native.js storeKeys ... csrfExempt) ----
     /** The store keys of `id`: `{ key, legacy, grace, hashable }` (src/session/hashed.rs). */
     storeKeys (id, hash) {

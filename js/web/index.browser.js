@@ -8,5 +8,5 @@ const web = makeWeb(async () => {
   await init({ module_or_path: new URL('../wasm-web/session_core_bg.wasm', import.meta.url) })
   return glue
 })
-export const { getSession, MemoryStore } = web
+export const { getSession, MemoryStore, checkOptions, checkCsrf } = web
 export default web

@@ -9,5 +9,5 @@ const web = makeWeb(() => {
   initSync({ module: Deno.readFileSync(new URL('../wasm-web/session_core_bg.wasm', import.meta.url)) })
   return glue
 })
-export const { getSession, MemoryStore } = web
+export const { getSession, MemoryStore, checkOptions, checkCsrf } = web
 export default web

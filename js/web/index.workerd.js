@@ -10,5 +10,5 @@ const web = makeWeb(() => {
   initSync({ module: wasm })
   return glue
 })
-export const { getSession, MemoryStore } = web
+export const { getSession, MemoryStore, checkOptions, checkCsrf } = web
 export default web

@@ -6,8 +6,11 @@
  * recently used goes first). Records are JSON text; the deadline is the one the core decided.
  */
 
+import { show } from './shared.js'
+
 const SWEEP_EVERY = 60000
 const kRecord = Symbol.for('session-core.web.record')
+const custom = Symbol.for('nodejs.util.inspect.custom')
 
 export class MemoryStore {
   constructor (options) {
@@ -52,6 +55,11 @@ export class MemoryStore {
   }
 
   async destroy (id) { this.records.delete(id) }
+
+  /** util.inspect / console.log: counts only, never an id or a record (js/redact.js's rules). */
+  [custom] (depth, options, inspect) {
+    return show('MemoryStore', { sessions: this.records.size, maxEntries: this.maxEntries }, depth, options, inspect)
+  }
 
   /** Drops expired records (at most once a minute), then the oldest past `maxEntries`. */
   sweep () {

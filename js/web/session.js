@@ -14,21 +14,45 @@ import { crossing, IN, OUT, LOADED, COMMIT, COMMITTED, PHASE } from './core.js'
 import { describeOptions } from './options.js'
 import { MemoryStore, kRecord } from './memory.js'
 // js/cookie-session's and js/express's, written out as modules by scripts/build-pkg.sh (one source)
-import { commitFields, tooLargeError, regeneratedError } from './shared.js'
+import { commitFields, tooLargeError, regeneratedError, show } from './shared.js'
+// js/express/delta.js's increment/push bookkeeping, written out by scripts/build-pkg.sh (one source)
+import { increment, push, opsText, settled, setLoaded } from './ops.js'
 
 const kState = Symbol('session-core.web')
 const ENDED = [undefined, 'expired', 'idle', 'absolute']
 const SAFE = ['GET', 'HEAD', 'OPTIONS']
 const TOKEN_HEADERS = ['csrf-token', 'xsrf-token', 'x-csrf-token', 'x-xsrf-token']
+const NO_OPS = [null, null]
+const KINDS = [undefined, null, 'server', 'client']
+// util.inspect / console.log (Node, Bun, Deno): no Buffer or process needed (js/redact.js's rules)
+const custom = Symbol.for('nodejs.util.inspect.custom')
+const MAX_DATE = 8.64e15 // the last millisecond a Date can hold
+const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k)
 
 export function makeWeb (load) {
   let x = null // the crossing, once the glue is loaded
+  let loading = null // load()'s answer (the glue, or a Promise of it)
   const configs = new WeakMap() // options object -> its checked configuration
+
+  function start () {
+    if (loading === null) loading = load()
+    return loading
+  }
 
   async function ready () {
     if (x === null) {
-      const glue = await load()
+      const glue = await start()
       if (x === null) x = crossing(glue)
+    }
+    return x
+  }
+
+  /** The crossing now, when the glue loads synchronously (Node, Bun, Deno, workerd); else null. */
+  function readyNow () {
+    if (x === null) {
+      const glue = start()
+      if (glue !== null && typeof glue === 'object' && typeof glue.then === 'function') return null
+      x = crossing(glue)
     }
     return x
   }
@@ -38,10 +62,29 @@ export function makeWeb (load) {
     const opts = options || {}
     let cfg = configs.get(opts)
     if (cfg === undefined) {
+      if (!KINDS.includes(opts.kind)) throw optionError('kind', `must be 'server' (the default) or 'client' (got ${describe(opts.kind)})`)
       cfg = opts.kind === 'client' ? clientConfig(opts) : serverConfig(opts)
       if (options) configs.set(opts, cfg)
     }
     return cfg
+  }
+
+  /**
+   * Checks `options` now (as getSession would at its first call) and throws the same error: for
+   * middleware that should fail when it is made, not at every request. Where the wasm loads only
+   * asynchronously (a browser), the checks that need no core run now and the rest at first use.
+   */
+  function checkOptions (options) {
+    if (options != null && typeof options !== 'object') throw new TypeError('options must be an object')
+    const opts = options || {}
+    if (!KINDS.includes(opts.kind)) throw optionError('kind', `must be 'server' (the default) or 'client' (got ${describe(opts.kind)})`)
+    if (readyNow() !== null) configFor(options)
+  }
+
+  /** The same for verifyCsrf's options. */
+  function checkCsrf (options) {
+    if (options != null && typeof options !== 'object') throw new TypeError('csrf options must be an object')
+    if (readyNow() !== null) csrfOptions(options)
   }
 
   /** Options for the core's checks: ours taken out, everything else passed through as it is. */
@@ -61,12 +104,23 @@ export function makeWeb (load) {
     const secrets = [].concat(opts.secret)
     const store = opts.store || new MemoryStore()
     const cookie = opts.cookie || {}
+    if (typeof cookie === 'object') checkMaxAge('cookie.maxAge', cookie.maxAge)
+    // express-session's deprecation notices (the Express drop-in's text), once per options object
+    // (this runs once per object): console.warn, the one output every runtime has
+    if (opts.resave === undefined) console.warn('session-core/web: undefined resave option; provide resave option (defaults to true)')
+    if (opts.saveUninitialized === undefined) {
+      console.warn('session-core/web: undefined saveUninitialized option; provide saveUninitialized option (defaults to true: ' +
+        'a record is written for every request without a session, even one that never touches it; false writes only sessions that were changed)')
+    }
     return {
       kind: 'server',
       sc: new SessionCore(checked, secrets),
       store,
       own: store instanceof MemoryStore,
       storeTouch: typeof store.touch === 'function',
+      // a store that merges (session-core/redis, session-core/express's MemoryStore): a session
+      // loaded under its id is written as a delta, so overlapping writes (also from Express) all land
+      storeMerge: !(store instanceof MemoryStore) && typeof store.merge === 'function',
       name: opts.name || opts.key || 'connect.sid',
       cookie,
       genid: opts.genid || null,
@@ -86,6 +140,7 @@ export function makeWeb (load) {
     const { ClientSessionCore, checkCookieSessionOptions } = x.glue
     const { described } = coreOptions(opts)
     const checked = checkCookieSessionOptions(described)
+    checkMaxAge('maxAge', opts.maxAge)
     const keys = opts.keys != null ? [].concat(opts.keys) : opts.secret != null ? [opts.secret] : []
     const migrate = opts.migrateSigned
     const migrateKeys = migrate && typeof migrate === 'object' && migrate.keys != null ? [].concat(migrate.keys) : undefined
@@ -240,6 +295,7 @@ export function makeWeb (load) {
     st.original = '{}'
     st.saved = null
     st.fromStore = false
+    st.kept = null
     const data = { cookie: newCookie(cfg, st.secure) }
     if (sess === undefined) return makeServerSession(st, data)
     for (const k of Object.keys(sess)) delete sess[k]
@@ -250,7 +306,8 @@ export function makeWeb (load) {
   function makeServerSession (st, data) {
     const sess = Object.create(ServerSession.prototype)
     Object.defineProperty(sess, kState, { value: st })
-    Object.assign(sess, data)
+    st.kept = fill(sess, data)
+    setLoaded(sess, data) // what increment/push count from
     return sess
   }
 
@@ -261,8 +318,16 @@ export function makeWeb (load) {
     async save () {
       const st = this[kState]
       if (st.readOnly) throw regeneratedError()
-      const text = JSON.stringify(this)
-      await writeRecord(st.cfg, keyOf(st.cfg, st.id), text, undefined)
+      const text = textOf(this, st.kept)
+      const key = keyOf(st.cfg, st.id)
+      if (merging(st)) {
+        const base = st.saved !== null ? st.saved : st.original
+        const ops = opsText(this)
+        await mergeRecord(st.cfg, key, x.delta(base, text, ops[0], ops[1]), text, base, x.glue.recordDeadline(text), this)
+        settled(this)
+      } else {
+        await writeRecord(st.cfg, key, text, undefined)
+      }
       st.saved = text
       return this
     },
@@ -270,14 +335,18 @@ export function makeWeb (load) {
     async destroy () {
       const st = this[kState]
       st.destroyed = true
-      st.original = JSON.stringify(this)
+      st.original = textOf(this, st.kept)
       // no grace after destroy(): the record goes, and no tombstone is left
       await callStore(st.cfg.store, 'destroy', [keyOf(st.cfg, st.id)])
     },
-    /** A new id and an empty session (the old record destroyed): after a sign-in. */
-    async regenerate () {
+    /**
+     * A new id and an empty session (the old record destroyed): after a sign-in. `{ keep: true }`
+     * carries the data over (not the CSRF secret), as the Express drop-in's regenerate({ keep }).
+     */
+    async regenerate (options) {
       const st = this[kState]
       if (st.readOnly) throw regeneratedError()
+      const carried = options && options.keep ? Object.keys(this).filter((k) => k !== 'cookie' && k !== 'csrfSecret').map((k) => [k, this[k]]) : []
       const { cfg } = st
       if (cfg.grace > 0 && st.fromStore && st.originalId === st.id) {
         // regenerateGrace: the old record's tombstone first, under its own key (requests in flight
@@ -292,6 +361,8 @@ export function makeWeb (load) {
       await callStore(cfg.store, 'destroy', [keyOf(cfg, st.id)])
       st.destroyed = false
       await generate(st, this)
+      settled(this)
+      for (const [k, v] of carried) this[k] = v
       return this
     },
     /** The Response with the session's cookie and cache headers; the store written first. */
@@ -301,8 +372,26 @@ export function makeWeb (load) {
       st.applied = true
       return applyServer(st, this, response)
     },
+    /**
+     * Adds `by` (default 1) to the number at `key` and returns the new value; with a store that
+     * merges, the write adds `by` to the value the store holds then (overlapping requests all count).
+     */
+    increment (key, by) { return increment(this, key, by) },
+    /** Appends `items` to the array at `key` and returns its length (relative, as increment). */
+    push (key, ...items) { return push(this, key, items) },
+    /** The cookie's expiry reset to now + its maxAge (express-session's touch / resetMaxAge). */
+    touch () {
+      const c = this.cookie
+      if (c && typeof c === 'object' && typeof c.originalMaxAge === 'number') c.expires = new Date(Date.now() + c.originalMaxAge).toISOString()
+      return this
+    },
     csrfToken () { return csrfToken(this) },
-    verifyCsrf (request, options) { return verifyCsrf(this, request, options, true, this[kState].idHeader !== null) }
+    verifyCsrf (request, options) { return verifyCsrf(this, request, options, true, this[kState].idHeader !== null) },
+    // util.inspect / console.log: the tag, never the id; data with csrfSecret redacted
+    [custom] (depth, options, inspect) {
+      const id = this[kState].id
+      return show('Session', Object.assign({ tag: typeof id === 'string' ? x.tag(id) : undefined }, this), depth, options, inspect)
+    }
   })
 
   async function applyServer (st, sess, response) {
@@ -310,7 +399,7 @@ export function makeWeb (load) {
     // a regenerated id inside the grace window: no cookie, no store write
     if (st.readOnly) return withHeaders(response, [], st.idHeader === null && cfg.cacheHeaders, null)
     const live = !st.destroyed
-    const json = live ? JSON.stringify(sess) : null
+    const json = live ? textOf(sess, st.kept) : null
     const sid = st.id
     let flags = IN.WANT_RECORD
     if (st.secure) flags |= IN.SECURE
@@ -323,14 +412,22 @@ export function makeWeb (load) {
     if (st.saved !== null && st.saved === st.original) flags |= IN.SAVED_IS_ORIGINAL
     if (st.destroyed) flags |= IN.DESTROYED
     if (cfg.storeTouch) flags |= IN.STORE_TOUCH
-    const bits = x.decide(cfg.sc, PHASE.both, Date.now(), flags, sid, st.original, st.saved, json)
+    const merge = live && merging(st)
+    if (merge) flags |= IN.WANT_DELTA
+    const ops = merge ? opsText(sess) : NO_OPS
+    const base = st.saved !== null ? st.saved : st.original
+    const bits = x.decide(cfg.sc, PHASE.both, Date.now(), flags, sid, st.original, st.saved, json, ops[0], ops[1])
     const setCookie = bits & OUT.SET_COOKIE ? x.out(0, false) : null
     const record = bits & OUT.RECORD ? x.out(1) : json
+    const delta = bits & OUT.DELTA ? x.out(2) : undefined
     const deadline = bits & OUT.DEADLINE ? x.num(3) : undefined
     const key = keyOf(cfg, sid)
     if (bits & OUT.DESTROY) await callStore(cfg.store, 'destroy', [key])
     else if (bits & OUT.SAVE) {
-      await writeRecord(cfg, key, record, deadline)
+      if (delta !== undefined) {
+        await mergeRecord(cfg, key, delta, record, base, deadline, sess)
+        settled(sess)
+      } else await writeRecord(cfg, key, record, deadline)
       st.saved = record
     } else if (bits & OUT.TOUCH) {
       if (cfg.own) await cfg.store.touch(key, record, { deadline })
@@ -338,6 +435,25 @@ export function makeWeb (load) {
     }
     if (st.idHeader !== null) return withIdHeader(response, st.idHeader, x.respond(true, setCookie, cfg.name, cfg.cacheHeaders))
     return withHeaders(response, setCookie === null ? [] : [setCookie], cfg.cacheHeaders, null)
+  }
+
+  /** Is this session written as a delta? Loaded from a store that merges, under the same id. */
+  function merging (st) {
+    return st.cfg.storeMerge && st.fromStore && st.originalId === st.id && !st.readOnly
+  }
+
+  /**
+   * Writes `delta` through `store.merge` (session-core/express's Delta: text, record, expires,
+   * session, base, apply). A session gone meanwhile (ESESSION_GONE: a logout or an expiry won) is
+   * not revived and not an error, as in the Express drop-in.
+   */
+  async function mergeRecord (cfg, key, text, record, base, deadline, sess) {
+    const change = { text, record, expires: deadline == null ? null : deadline, session: sess, base, apply: (stored) => x.applyDelta(stored, text) }
+    try {
+      await callStore(cfg.store, 'merge', [key, change])
+    } catch (err) {
+      if (!(err && err.code === 'ESESSION_GONE')) throw err
+    }
   }
 
   function writeRecord (cfg, id, text, deadline) {
@@ -371,7 +487,7 @@ export function makeWeb (load) {
     }
     const sess = Object.create(ClientSession.prototype)
     Object.defineProperty(sess, kState, { value: ctx })
-    if (data && typeof data === 'object') Object.assign(sess, data)
+    ctx.kept = data !== null && typeof data === 'object' ? fill(sess, data) : null
     if (cfg.notBefore === null || ctx.isNew) return sess
     // notBefore: the app's cut-off for this session (a value, a Date or a Promise of one); a cookie
     // issued before it is treated as absent (the core's rule, ClientSessionCore.revoked)
@@ -379,7 +495,7 @@ export function makeWeb (load) {
     const ms = cut instanceof Date ? cut.getTime() : typeof cut === 'number' ? cut : cut == null ? undefined : NaN
     if (!x.glue.ClientSessionCore.revoked(ctx.issuedAt, ms)) return sess
     for (const k of Object.keys(sess)) delete sess[k]
-    Object.assign(ctx, { isNew: true, raw: null, json: null, keyIndex: undefined, createdAt: undefined, lastSeen: undefined, issuedAt: undefined, migrated: false })
+    Object.assign(ctx, { kept: null, isNew: true, raw: null, json: null, keyIndex: undefined, createdAt: undefined, lastSeen: undefined, issuedAt: undefined, migrated: false })
     return sess
   }
 
@@ -392,17 +508,22 @@ export function makeWeb (load) {
     /** Ends the session: apply() expires the cookie. */
     async destroy () {
       this[kState].unset = true
+      this[kState].kept = null
       for (const k of Object.keys(this)) delete this[k]
     },
-    /** An empty session in place of this one (a new cookie on apply()). */
-    async regenerate () {
+    /** An empty session in place of this one (a new cookie on apply()); `{ keep: true }` keeps the data, not the CSRF secret. */
+    async regenerate (options) {
       const ctx = this[kState]
-      for (const k of Object.keys(this)) delete this[k]
+      const keep = Boolean(options && options.keep)
+      for (const k of Object.keys(this)) if (!keep || k === 'csrfSecret') delete this[k]
       ctx.unset = false
+      ctx.kept = null
       ctx.isNew = true
       ctx.createdAt = ctx.lastSeen = ctx.issuedAt = undefined
       return this
     },
+    increment (key, by) { return increment(this, key, by) },
+    push (key, ...items) { return push(this, key, items) },
     async apply (response) {
       const ctx = this[kState]
       if (ctx.applied) return response
@@ -410,7 +531,11 @@ export function makeWeb (load) {
       return applyClient(ctx, this, response)
     },
     csrfToken () { return csrfToken(this) },
-    verifyCsrf (request, options) { return verifyCsrf(this, request, options, this[kState].cfg.protected) }
+    verifyCsrf (request, options) { return verifyCsrf(this, request, options, this[kState].cfg.protected) },
+    // util.inspect / console.log: the data with csrfSecret redacted, never the cookie's value
+    [custom] (depth, options, inspect) {
+      return show('Session', Object.assign({}, this), depth, options, inspect)
+    }
   })
 
   function applyClient (ctx, sess, response) {
@@ -436,7 +561,7 @@ export function makeWeb (load) {
     c.lastSeen = ctx.lastSeen
     c.raw = ctx.raw
     c.original = ctx.json
-    c.session = unset ? null : JSON.stringify(sess)
+    c.session = unset ? null : textOf(sess, ctx.kept)
     const bits = x.clientCommit(cfg.cc, flags, c)
     if (bits & COMMITTED.TOO_LARGE) throw tooLargeError(x.out(0), x.num(1), cfg.chunk, cfg.compress)
     const cookies = []
@@ -506,7 +631,7 @@ export function makeWeb (load) {
     return o
   }
 
-  return { getSession, MemoryStore, ready }
+  return { getSession, MemoryStore, ready, checkOptions, checkCsrf }
 }
 
 /** A form's, the query's or a header's token (csurf's places, body first). */
@@ -595,6 +720,7 @@ function newCookie (cfg, secure) {
     c[k] = o[k]
   }
   if (typeof o.maxAge === 'number') {
+    checkMaxAge('cookie.maxAge', o.maxAge)
     c.expires = new Date(Date.now() + o.maxAge).toISOString()
     c.originalMaxAge = o.maxAge
   } else if (o.expires instanceof Date) {
@@ -665,10 +791,59 @@ function callStore (store, method, args) {
 }
 
 function define (proto, members) {
-  for (const [name, m] of Object.entries(Object.getOwnPropertyDescriptors(members))) {
+  const all = Object.getOwnPropertyDescriptors(members)
+  for (const name of Reflect.ownKeys(all)) {
+    const m = all[name]
     const d = typeof m.value === 'object' && m.value !== null && typeof m.value.get === 'function' ? { get: m.value.get } : { value: m.value, writable: true }
     Object.defineProperty(proto, name, Object.assign({ configurable: true, enumerable: false }, d))
   }
+}
+
+/**
+ * The loaded data as the session's own properties, as express-session (and both drop-ins) load it:
+ * a key the session already has (`id`, a method such as `save` or `apply`, `__proto__`, an
+ * Object.prototype member) is not set, so it can neither break the session nor change its
+ * prototype. Unlike express-session, such a key is not lost: it is kept aside (`{ order, map }`,
+ * null for none) and written back with the data by textOf().
+ */
+function fill (sess, data) {
+  let kept = null
+  const keys = Object.keys(data)
+  for (const k of keys) {
+    if (k in sess) {
+      if (kept === null) kept = { order: keys, map: new Map() }
+      kept.map.set(k, data[k])
+    } else {
+      sess[k] = data[k]
+    }
+  }
+  return kept
+}
+
+/** The session's JSON text, with the keys fill() kept aside back in their places. */
+function textOf (sess, kept) {
+  if (kept === null) return JSON.stringify(sess)
+  const o = {}
+  const set = (k, v) => Object.defineProperty(o, k, { value: v, enumerable: true, configurable: true, writable: true })
+  for (const k of kept.order) {
+    if (hasOwn(sess, k)) set(k, sess[k])
+    else if (kept.map.has(k)) set(k, kept.map.get(k))
+  }
+  for (const k of Object.keys(sess)) if (!hasOwn(o, k)) set(k, sess[k])
+  return JSON.stringify(o)
+}
+
+/** A maxAge whose expiry a Date can hold (else `new Date(...)` fails later, naming nothing). */
+function checkMaxAge (field, ms) {
+  if (typeof ms !== 'number' || (Number.isFinite(ms) && Math.abs(Date.now() + ms) <= MAX_DATE)) return
+  const e = new RangeError(`option ${field} is invalid: ${ms} ms from now is past the last date a Date can hold (±8.64e15 ms from 1970)`)
+  e.code = 'ERR_SESSION_CORE_INVALID_' + field.replace('.', '_').toUpperCase()
+  e.field = field
+  throw e
+}
+
+function describe (v) {
+  return typeof v === 'string' ? JSON.stringify(v) : typeof v
 }
 
 function optionError (field, reason) {

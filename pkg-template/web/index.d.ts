@@ -126,7 +126,14 @@ export interface SessionMethods {
   readonly id: string | undefined
   save (): Promise<this>
   destroy (): Promise<void>
-  regenerate (): Promise<this>
+  /** A new id (server-side) and an empty session; `{ keep: true }` keeps the data but not the CSRF secret. */
+  regenerate (options?: { keep?: boolean }): Promise<this>
+  /** Adds `by` (default 1) to the number at `key`; with a store that merges, relative to the stored value. */
+  increment (key: string, by?: number): number
+  /** Appends `items` to the array at `key`; with a store that merges, to the stored array. */
+  push (key: string, ...items: unknown[]): number
+  /** Server-side: the cookie's expiry reset to now + its maxAge (express-session's touch). */
+  touch?: () => this
   /** The response with the session's Set-Cookie and cache headers (a copy when its headers are immutable). */
   apply<R extends Response> (response: R): Promise<R>
   /** A fresh token of the session's CSRF secret (made on first use). */
@@ -138,6 +145,14 @@ export interface SessionMethods {
 export type Session<T = Record<string, any>> = T & SessionMethods & { cookie?: Record<string, unknown> }
 
 export function getSession<T = Record<string, any>> (request: Request, options: Options): Promise<Session<T>>
+/**
+ * Checks `options` now and throws the error getSession() would (for middleware that should fail
+ * when it is made). Where the wasm loads only asynchronously (a browser), the checks that need the
+ * core wait for the first getSession().
+ */
+export function checkOptions (options: Options): void
+/** The same for verifyCsrf()'s options. */
+export function checkCsrf (options?: CsrfOptions): void
 
 /** The default store: this isolate's memory, pruned lazily (no timer). */
 export class MemoryStore {

@@ -42,6 +42,7 @@ test('the README shows TypeScript snippets and a tsconfig for TypeScript 7', () 
   assert.ok(snippets.length >= 2, 'README has ```ts blocks')
   assert.ok(snippets.some((s) => s.includes("from 'session-core/express'")), 'a session-core/express snippet')
   assert.ok(snippets.some((s) => s.includes("from 'session-core/cookie-session'")), 'a session-core/cookie-session snippet')
+  assert.ok(snippets.some((s) => s.includes("from 'session-core/hono'") && s.includes("c.get('session')")), 'a session-core/hono snippet')
   assert.strictEqual(tsconfigs.length, 1, 'README has one ```jsonc tsconfig block')
   const { config, error } = ts5.parseConfigFileTextToJson('tsconfig.json', tsconfigs[0])
   assert.ifError(error)
@@ -128,6 +129,7 @@ function install (dir, extraTypes) {
     for (const dep of Object.keys(dependencies)) link(dep)
   }
   for (const name of ['node', 'express', ...extraTypes]) link(`@types/${name}`)
+  link('hono') // session-core/hono's types import Hono's (an optional peer)
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'scratch', private: true }))
   fs.writeFileSync(path.join(dir, 'tsconfig.readme.json'), tsconfigs[0])
   snippets.forEach((s, i) => {

@@ -120,17 +120,6 @@ async function deno () {
   return start('deno', bin('deno'), ['run', '--quiet', '--no-prompt', '--no-lock', '--allow-net=127.0.0.1', `--allow-read=${dir}`, '--allow-env', 'deno.mjs'], dir, listening)
 }
 
-/** The package files the Worker imports, named as a bundler resolving the `workerd` condition would. */
-function workerdModules () {
-  const exp = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')).exports['./web']
-  const entry = exp.workerd.replace(/^\.\//, '') // web/index.workerd.js
-  const mods = [`(name = "session-core/web", esModule = "export * from './${entry}'; export { default } from './${entry}'")`]
-  const files = fs.readdirSync(path.join(pkgDir, 'web')).filter((f) => f.endsWith('.js')).map((f) => 'web/' + f)
-  for (const f of [...files, 'wasm-web/session_core.js']) mods.push(`(name = "session-core/${f}", esModule = embed "node_modules/session-core/${f}")`)
-  mods.push('(name = "session-core/wasm-web/session_core_bg.wasm", wasm = embed "node_modules/session-core/wasm-web/session_core_bg.wasm")')
-  return mods
-}
-
 /**
  * workerd serving ./web/worker.mjs; with `storeUrl`, ./web/worker-store.mjs, whose server-side
  * sessions live in the store served at that URL (the Worker may then reach the loopback).
@@ -139,25 +128,19 @@ async function workerd (storeUrl) {
   const dir = fixture()
   const port = await freePort()
   const main = storeUrl ? 'worker-store.mjs' : 'worker.mjs'
-  const config = `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [
-    (name = "main", worker = .app),
-    (name = "loopback", network = (allow = ["private", "local"])),
-  ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const app :Workerd.Worker = (
-  modules = [
-    (name = "${main}", esModule = embed "${main}"),
-    (name = "app.mjs", esModule = embed "app.mjs"),
-    ${workerdModules().join(',\n    ')}
-  ],
-  compatibilityDate = "2025-01-01",
-  bindings = [ (name = "STORE_URL", text = "${storeUrl || ''}") ],
-  ${storeUrl ? 'globalOutbound = "loopback",' : ''}
-);
-`
+  // the package's own example config (web/workerd.capnp, its module list made by the build from
+  // the package's files), with this test's Worker, port, binding and outbound put in
+  let config = fs.readFileSync(path.join(dir, 'node_modules', 'session-core', 'web', 'workerd.capnp'), 'utf8')
+  const edits = [
+    ['(name = "worker.mjs", esModule = embed "worker.mjs"),', `(name = "${main}", esModule = embed "${main}"),\n    (name = "app.mjs", esModule = embed "app.mjs"),`],
+    ['address = "127.0.0.1:8080"', `address = "127.0.0.1:${port}"`],
+    ['services = [ (name = "main", worker = .worker) ],', 'services = [ (name = "main", worker = .worker), (name = "loopback", network = (allow = ["private", "local"])) ],'],
+    ['compatibilityDate = "2025-01-01",', `compatibilityDate = "2025-01-01",\n  bindings = [ (name = "STORE_URL", text = "${storeUrl || ''}") ],${storeUrl ? '\n  globalOutbound = "loopback",' : ''}`]
+  ]
+  for (const [from, to] of edits) {
+    if (!config.includes(from)) throw new Error(`web/workerd.capnp no longer has ${from}: update tests/node/web-runtimes.js`)
+    config = config.replace(from, to)
+  }
   fs.writeFileSync(path.join(dir, 'config.capnp'), config)
   // workerd says nothing when it listens: ready when the Worker answers
   return start('workerd', bin('workerd'), ['serve', 'config.capnp', '--verbose'], dir, () => null, port)
