@@ -249,9 +249,39 @@ fn expires(field: &str, v: &Value) -> Result<(), Error> {
     }
 }
 
+/// The largest `maxAge` (either sign) taken: 8.6e15 ms, about 272,000 years. A JavaScript Date holds
+/// 8.64e15 ms either side of 1970; beyond this an expiry made from today's clock is no date at all,
+/// and the cookie would go out without one (express-session throws at the first request instead).
+pub const MAX_AGE_LIMIT_MS: f64 = 8.6e15;
+
+/// `maxAge` (cookie-session) or `cookie.maxAge` (express-session) as milliseconds: a finite number
+/// within [`MAX_AGE_LIMIT_MS`] either way, so every expiry made from it is a real date.
+///
+/// ```
+/// use session_core::options::check_max_age;
+/// assert!(check_max_age("maxAge", 86_400_000.0).is_ok());
+/// let e = check_max_age("cookie.maxAge", 1e308).unwrap_err();
+/// assert_eq!(e.code(), "ERR_SESSION_CORE_INVALID_COOKIE_MAXAGE");
+/// assert!(check_max_age("maxAge", f64::NAN).is_err());
+/// ```
+pub fn check_max_age(field: &str, ms: f64) -> Result<(), Error> {
+    if !ms.is_finite() {
+        return Err(Error::option(field, "must be a finite number of milliseconds"));
+    }
+    if ms.abs() > MAX_AGE_LIMIT_MS {
+        return Err(Error::option(field, MAX_AGE_TOO_FAR));
+    }
+    Ok(())
+}
+
+const MAX_AGE_TOO_FAR: &str = "must be within ±8.6e15 ms (272,000 years): beyond it the expiry is no date";
+
 fn max_age(field: &str, v: &Value) -> Result<(), Error> {
     match v {
-        Value::Null | Value::Number(_) => Ok(()),
+        Value::Null => Ok(()),
+        // JSON has no NaN or infinity: only the bound to check
+        Value::Number(n) if n.as_f64().is_some_and(|ms| ms.abs() > MAX_AGE_LIMIT_MS) => Err(Error::option(field, MAX_AGE_TOO_FAR)),
+        Value::Number(_) => Ok(()),
         _ => Err(bad(field, "a number of milliseconds (or null)", v)),
     }
 }
@@ -687,7 +717,7 @@ pub fn cookie_session_options(options: &Value) -> Result<ClientOptions, Error> {
     }
     if let Some(v) = get("maxAge") {
         match v {
-            Value::Number(_) => {}
+            Value::Number(_) => max_age("maxAge", v)?,
             _ => return Err(bad("maxAge", "a number of milliseconds", v)),
         }
     }

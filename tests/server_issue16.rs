@@ -321,6 +321,17 @@ fn options_are_checked() {
     assert_eq!(bad(SessionConfig::new([SECRET]).header("set-cookie")).field(), Some("header"));
     assert_eq!(bad(SessionConfig::new([SECRET]).header("bad header")).field(), Some("header"));
     assert!(SessionLayer::new(MemoryStore::default(), SessionConfig::new([SECRET]).regenerate_grace(0.0)).is_ok());
+    // from a new user's trial: an empty secret signed with an empty HMAC key (anyone could sign any
+    // id), and a maxAge past what a date holds sent cookies without an expiry or none at all
+    assert_eq!(bad(SessionConfig::new([""])).field(), Some("secret"));
+    assert_eq!(bad(SessionConfig::new([SECRET, ""])).field(), Some("secret"));
+    assert_eq!(bad(SessionConfig::new([SECRET]).max_age(1e308)).field(), Some("cookie.maxAge"));
+    assert_eq!(bad(SessionConfig::new([SECRET]).max_age(f64::NAN)).field(), Some("cookie.maxAge"));
+    let client_bad = |c: CookieSessionConfig| CookieSessionLayer::new(c).err().map(|e| e.field().map(str::to_owned));
+    assert_eq!(client_bad(CookieSessionConfig::new([""])), Some(Some("keys".into())));
+    assert_eq!(client_bad(CookieSessionConfig::new(["k"]).max_age(f64::NAN)), Some(Some("maxAge".into())));
+    assert_eq!(client_bad(CookieSessionConfig::new(["k"]).max_age(1e300)), Some(Some("maxAge".into())));
+    assert_eq!(client_bad(CookieSessionConfig::new(["k"]).max_age(86_400_000.0)), None);
 }
 
 // ---- cookie-session mode ----

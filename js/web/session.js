@@ -26,7 +26,7 @@ const NO_OPS = [null, null]
 const KINDS = [undefined, null, 'server', 'client']
 // util.inspect / console.log (Node, Bun, Deno): no Buffer or process needed (js/redact.js's rules)
 const custom = Symbol.for('nodejs.util.inspect.custom')
-const MAX_DATE = 8.64e15 // the last millisecond a Date can hold
+const MAX_AGE = 8.6e15 // the core's MAX_AGE_LIMIT_MS
 const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k)
 
 export function makeWeb (load) {
@@ -104,7 +104,6 @@ export function makeWeb (load) {
     const secrets = [].concat(opts.secret)
     const store = opts.store || new MemoryStore()
     const cookie = opts.cookie || {}
-    if (typeof cookie === 'object') checkMaxAge('cookie.maxAge', cookie.maxAge)
     // express-session's deprecation notices (the Express drop-in's text), once per options object
     // (this runs once per object): console.warn, the one output every runtime has
     if (opts.resave === undefined) console.warn('session-core/web: undefined resave option; provide resave option (defaults to true)')
@@ -140,7 +139,6 @@ export function makeWeb (load) {
     const { ClientSessionCore, checkCookieSessionOptions } = x.glue
     const { described } = coreOptions(opts)
     const checked = checkCookieSessionOptions(described)
-    checkMaxAge('maxAge', opts.maxAge)
     const keys = opts.keys != null ? [].concat(opts.keys) : opts.secret != null ? [opts.secret] : []
     const migrate = opts.migrateSigned
     const migrateKeys = migrate && typeof migrate === 'object' && migrate.keys != null ? [].concat(migrate.keys) : undefined
@@ -833,10 +831,11 @@ function textOf (sess, kept) {
   return JSON.stringify(o)
 }
 
-/** A maxAge whose expiry a Date can hold (else `new Date(...)` fails later, naming nothing). */
+/** A `cookie()` function's maxAge, by the core's rule for the options (src/options.rs
+ * check_max_age: finite, at most 8.6e15 ms either way), which checks the options themselves. */
 function checkMaxAge (field, ms) {
-  if (typeof ms !== 'number' || (Number.isFinite(ms) && Math.abs(Date.now() + ms) <= MAX_DATE)) return
-  const e = new RangeError(`option ${field} is invalid: ${ms} ms from now is past the last date a Date can hold (±8.64e15 ms from 1970)`)
+  if (Number.isFinite(ms) && Math.abs(ms) <= MAX_AGE) return
+  const e = new TypeError(`option ${field} is invalid: must be within ±8.6e15 ms (272,000 years): beyond it the expiry is no date`)
   e.code = 'ERR_SESSION_CORE_INVALID_' + field.replace('.', '_').toUpperCase()
   e.field = field
   throw e

@@ -236,6 +236,10 @@ impl ClientSession {
         if (options.signed || options.encrypt) && keys.is_empty() {
             return Err(Error::invalid("keys", ".keys required."));
         }
+        if (options.signed || options.encrypt) && keys.iter().any(|k| k.as_ref().is_empty()) {
+            // an empty HMAC or sealing key: anyone could sign or seal a session
+            return Err(Error::invalid("keys", "must not be empty"));
+        }
         if options.timeouts.enabled() && !options.encrypt {
             return Err(Error::invalid(
                 "idleTimeout",

@@ -195,6 +195,9 @@ struct Shared {
 impl CookieSessionLayer {
     /// Checks the options (the error names the one at fault) and makes the layer.
     pub fn new(config: CookieSessionConfig) -> Result<CookieSessionLayer, Error> {
+        if let Some(m) = config.cookie.max_age {
+            crate::options::check_max_age("maxAge", m)?;
+        }
         let core = ClientSession::new(config.options.clone(), &config.keys)?;
         Ok(CookieSessionLayer { shared: Arc::new(Shared { core, config }) })
     }

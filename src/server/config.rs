@@ -261,10 +261,12 @@ impl SessionConfig {
         if self.secrets.is_empty() {
             return Err(Error::invalid("secret", "at least one secret is required"));
         }
+        if self.secrets.iter().any(Vec::is_empty) {
+            // an empty HMAC key: anyone could sign any id
+            return Err(Error::invalid("secret", "must not be empty"));
+        }
         if let Some(m) = self.cookie.max_age {
-            if !m.is_finite() {
-                return Err(Error::invalid("cookie.maxAge", "must be a finite number of milliseconds"));
-            }
+            crate::options::check_max_age("cookie.maxAge", m)?;
         }
         let mut extras = serde_json::Map::new();
         extras.insert("hashIds".into(), self.hash_ids.into());

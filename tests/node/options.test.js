@@ -32,6 +32,10 @@ describe('express options', () => {
     [{ secret: [] }, 'ERR_SESSION_CORE_INVALID_SECRET', 'secret', /secret option array/],
     [{ secret: 42 }, 'ERR_SESSION_CORE_INVALID_SECRET', 'secret', /string or Buffer/],
     [{ secret: MARK, cookie: { maxAge: MARK } }, 'ERR_SESSION_CORE_INVALID_COOKIE_MAXAGE', 'cookie.maxAge', /number of milliseconds.*got a string/],
+    // a maxAge past what a Date holds: the cookie went out with no expiry (express-session throws
+    // at the first request)
+    [{ secret: MARK, cookie: { maxAge: 1e308 } }, 'ERR_SESSION_CORE_INVALID_COOKIE_MAXAGE', 'cookie.maxAge', /within ±8\.6e15/],
+    [{ secret: MARK, cookie: { maxAge: -1e16 } }, 'ERR_SESSION_CORE_INVALID_COOKIE_MAXAGE', 'cookie.maxAge', /within ±8\.6e15/],
     [{ secret: MARK, cookie: { sameSite: MARK } }, 'ERR_SESSION_CORE_INVALID_COOKIE_SAMESITE', 'cookie.sameSite', /"lax", "strict", "none", "auto"/],
     [{ secret: MARK, cookie: { priority: MARK } }, 'ERR_SESSION_CORE_INVALID_COOKIE_PRIORITY', 'cookie.priority', /"low", "medium", "high"/],
     [{ secret: MARK, cookie: { domain: MARK + ' x;' } }, 'ERR_SESSION_CORE_INVALID_COOKIE_DOMAIN', 'cookie.domain', /domain name/],
@@ -66,6 +70,8 @@ describe('cookie-session options', () => {
   const cases = [
     [{ keys: [MARK], encrpyt: true }, 'ERR_SESSION_CORE_UNKNOWN_OPTION', 'encrpyt', /did you mean encrypt\?/],
     [{ keys: [MARK], maxAge: '1d' }, 'ERR_SESSION_CORE_INVALID_MAXAGE', 'maxAge', /number of milliseconds.*got a string/],
+    // a maxAge past what a Date holds: no cookie was sent at all (the session silently lost)
+    [{ keys: [MARK], maxAge: 1e300 }, 'ERR_SESSION_CORE_INVALID_MAXAGE', 'maxAge', /within ±8\.6e15/],
     [{ keys: [MARK], sameSite: MARK }, 'ERR_SESSION_CORE_INVALID_SAMESITE', 'sameSite', /"lax", "strict", "none"/],
     [{ keys: [MARK], algorithm: 'md5' }, 'ERR_SESSION_CORE_INVALID_ALGORITHM', 'algorithm', /"sha1", "sha256"/],
     [{ keys: [MARK], idleTimeout: 0 }, 'ERR_SESSION_CORE_INVALID_IDLETIMEOUT', 'idleTimeout', /positive/],
