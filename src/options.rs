@@ -280,7 +280,9 @@ fn max_age(field: &str, v: &Value) -> Result<(), Error> {
     match v {
         Value::Null => Ok(()),
         // JSON has no NaN or infinity: only the bound to check
-        Value::Number(n) if n.as_f64().is_some_and(|ms| ms.abs() > MAX_AGE_LIMIT_MS) => Err(Error::option(field, MAX_AGE_TOO_FAR)),
+        Value::Number(n) if n.as_f64().is_some_and(|ms| ms.abs() > MAX_AGE_LIMIT_MS) => {
+            Err(Error::option(field, MAX_AGE_TOO_FAR))
+        }
         Value::Number(_) => Ok(()),
         _ => Err(bad(field, "a number of milliseconds (or null)", v)),
     }
