@@ -11,6 +11,9 @@
 //! token for the POSTs, header `x-csrf-token`), `POST /api/logout` (this session ends),
 //! `POST /api/logout-everywhere` (every session of the user ends, on both servers).
 //!
+//! `REDIS_CLUSTER_NODES='redis://127.0.0.1:7000 redis://127.0.0.1:7001'`: a Redis Cluster (its seed
+//! nodes) instead of `REDIS_URL`.
+//!
 //! `SESSION_HASH_IDS=1`: ids hashed at rest (the Express app's `hashIds: true`, needed on both).
 //! `COOKIE_SESSION_KEYS='k1 k2'`: also `GET /cs/session` (the client-side session as JSON) and
 //! `GET /cs/set?k=v` (sets `k`) under a `CookieSessionLayer` with `compress` and `chunk`, beside a
@@ -137,15 +140,21 @@ fn app<St: SessionStore>(store: St) -> Router {
 #[tokio::main]
 async fn main() {
     let port: u16 = std::env::var("PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3100);
-    let router = match std::env::var("REDIS_URL") {
-        Ok(url) => match RedisStore::connect(&url).await {
-            Ok(store) => app(store.prefix("demo:")),
-            Err(e) => {
-                eprintln!("axum-api: {e}");
-                std::process::exit(1);
-            }
-        },
-        Err(_) => {
+    // REDIS_CLUSTER_NODES='redis://h:p redis://h:p …' (spaces or commas): a Cluster instead
+    let connected = if let Ok(nodes) = std::env::var("REDIS_CLUSTER_NODES") {
+        Some(RedisStore::connect_cluster(nodes.split([',', ' ']).filter(|s| !s.is_empty())).await)
+    } else if let Ok(url) = std::env::var("REDIS_URL") {
+        Some(RedisStore::connect(&url).await)
+    } else {
+        None
+    };
+    let router = match connected {
+        Some(Ok(store)) => app(store.prefix("demo:")),
+        Some(Err(e)) => {
+            eprintln!("axum-api: {e}");
+            std::process::exit(1);
+        }
+        None => {
             eprintln!("axum-api: no REDIS_URL: a MemoryStore of its own (no login shared with the demo)");
             app(MemoryStore::default())
         }
