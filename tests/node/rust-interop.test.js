@@ -7,18 +7,14 @@ const { test, before, after } = require('node:test')
 const assert = require('node:assert')
 const path = require('node:path')
 const fs = require('node:fs')
-const { spawn } = require('node:child_process')
 const request = require('supertest')
 const { dir } = require('./pkg')
 const { RedisStore } = require(path.join(dir, 'redis'))
-const { standalone, freePort } = require('./redis-servers')
+const { standalone } = require('./redis-servers')
+const h = require('./rust-interop-helpers')
 const createApp = require(path.join(__dirname, '..', '..', 'examples-node', 'server.js'))
 
-const SECRET = 'the-demo-secret-shared-by-both-servers-0123'
-const BIN = path.join(__dirname, '..', '..', 'target', 'debug', 'examples', 'axum-api')
-const tokenOf = (res) => res.text.match(/name="_csrf" value="([^"]+)"/)[1]
-const pairOf = (res) => (res.headers['set-cookie'] || []).map((c) => c.split(';')[0]).find((c) => c.startsWith('connect.sid='))
-const idOf = (pair) => decodeURIComponent(pair.split('=')[1]).slice(2).split('.')[0]
+const { SECRET, BIN, pairOf, idOf } = h
 
 let redis, client, store, express, rust, rustUrl
 
@@ -36,15 +32,9 @@ before(async () => {
 const others = []
 /** The axum example on a free port with `env` (and this test's Redis): [child, base URL]. */
 async function startRust (env) {
-  const port = await freePort()
-  const child = spawn(BIN, [], { env: { ...process.env, REDIS_URL: redis.url, PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const [child, url] = await h.startAxum({ REDIS_URL: redis.url, ...env })
   others.push(child)
-  await new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('axum-api did not start')), 20000)
-    child.stdout.on('data', (d) => { if (String(d).includes('axum-api: http')) { clearTimeout(t); resolve() } })
-    child.once('exit', (code) => reject(new Error('axum-api exited with ' + code)))
-  })
-  return [child, `http://127.0.0.1:${port}`]
+  return [child, url]
 }
 
 /** A plain Express app on session-core/express + this test's RedisStore (the demo's layout and user index). */
@@ -65,21 +55,12 @@ after(async () => {
 })
 
 /** Signs in on the Express demo: the cookie pair of the signed-in session. */
-async function signIn (user, password) {
-  const login = await request(express).get('/login').expect(200)
-  const first = pairOf(login)
-  const r = await request(express).post('/login').set('Cookie', first).type('form')
-    .send({ user, password, _csrf: tokenOf(login) }).expect(302)
-  return pairOf(r) || first
-}
+const signIn = (user, password) => h.signIn(express, user, password)
 
-const api = (p, cookie, init = {}, base = rustUrl) => fetch(base + p, { ...init, headers: { cookie, ...(init.headers || {}) } })
+const api = (p, cookie, init = {}, base = rustUrl) => h.api(base, p, cookie, init)
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
-async function rustPost (p, cookie) {
-  const { token } = await (await api('/api/csrf', cookie)).json()
-  return api(p, cookie, { method: 'POST', headers: { 'x-csrf-token': token } })
-}
+const rustPost = (p, cookie) => h.apiPost(rustUrl, p, cookie)
 
 test('signed in on Express, the axum API sees the same user', async () => {
   const cookie = await signIn('alice', 'wonderland')
