@@ -12,7 +12,7 @@ WASM := CARGO_TARGET_DIR=target/wasm
 WASM_PROBE := $(NULLFIX) { grep -qs '"success":false' target/wasm/.rustc_info.json && rm -f target/wasm/.rustc_info.json; true; } &&
 LOGS := target/test-logs
 
-.PHONY: bench-axum recordings demo-two fuzz differential test-differential all tools deps demo-deps system-deps cli pkg test test-rust test-wasm test-node test-counts test-cluster lint demo vectors bench clean
+.PHONY: axum-api bench-axum recordings demo-two fuzz differential test-differential all tools deps demo-deps system-deps cli pkg test test-rust test-wasm test-node test-counts test-cluster lint demo vectors bench clean
 
 all: pkg
 
@@ -52,8 +52,12 @@ test-rust: system-deps
 	$(NULLFIX) cargo test $(RUST_FEATURES) --all-targets 2>&1 | tee $(LOGS)/rust.log
 	$(NULLFIX) cargo test $(RUST_FEATURES) --doc 2>&1 | tail -n 3
 	$(NULLFIX) cargo test $(RUST_FEATURES) --test vectors -- --nocapture 2>&1 | tee $(LOGS)/rust-vectors.log
-	@# the axum API the interop test runs (tests/node/rust-interop.test.js): cargo test builds it, but
-	@# only cargo build puts it at target/debug/examples/axum-api
+	@$(MAKE) --no-print-directory axum-api
+
+# The axum API the interop tests run (tests/node/rust-interop.test.js, tests/cluster/rust-cluster.test.js):
+# cargo test builds it, but only cargo build puts it at target/debug/examples/axum-api.
+axum-api: system-deps
+	@$(NULLFIX) { grep -qs '"success":false' target/.rustc_info.json && rm -f target/.rustc_info.json; true; }
 	$(NULLFIX) cargo build --quiet $(RUST_FEATURES) --example axum-api
 
 test-wasm: tools
@@ -76,9 +80,10 @@ test-differential: pkg
 differential: pkg
 	$(NULLFIX) node scripts/differential.js $(or $(N),100000)
 
-# Redis Cluster failover under traffic (a 3+3 Cluster, five masters killed; about a minute): apart
-# from `make test` to keep it short; .ci/run runs both.
-test-cluster: pkg deps system-deps
+# Redis Cluster failover under traffic (a 3+3 Cluster, five masters killed; about a minute), and the
+# Express demo with the axum API on one Cluster (a few seconds): apart from `make test` to keep it
+# short; .ci/run runs both.
+test-cluster: pkg deps system-deps axum-api
 	@mkdir -p $(LOGS)
 	node --test --test-reporter=spec tests/cluster/ 2>&1 | tee $(LOGS)/cluster.log
 
