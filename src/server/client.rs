@@ -17,7 +17,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll};
 
-type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+use super::Clock;
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 /// The app's `notBefore`: the cut-off (ms) for a session's data, or `None` (none for it).
 type NotBefore = Arc<dyn Fn(&Map<String, Value>) -> BoxFuture<Option<i64>> + Send + Sync>;
@@ -161,12 +161,7 @@ impl CookieSessionConfig {
         self
     }
     fn now(&self) -> i64 {
-        match &self.clock {
-            Some(c) => c(),
-            None => std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_millis().min(i64::MAX as u128) as i64),
-        }
+        super::now(self.clock.as_ref())
     }
 }
 

@@ -81,7 +81,7 @@ impl CookieConfig {
     }
 }
 
-type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+use super::Clock;
 type GenId = Arc<dyn Fn() -> String + Send + Sync>;
 
 /// Everything [`super::SessionLayer`] needs: secrets (the first signs, all verify) and options.
@@ -298,12 +298,7 @@ impl SessionConfig {
     }
 
     pub(crate) fn now(&self) -> i64 {
-        match &self.clock {
-            Some(c) => c(),
-            None => std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_millis().min(i64::MAX as u128) as i64),
-        }
+        super::now(self.clock.as_ref())
     }
 
     /// The grace window in ms, when on.

@@ -32,7 +32,7 @@ struct User {
 pub struct MemoryStore {
     inner: Arc<Mutex<Inner>>,
     max_entries: usize,
-    clock: Option<Arc<dyn Fn() -> i64 + Send + Sync>>,
+    clock: Option<super::Clock>,
 }
 
 impl fmt::Debug for MemoryStore {
@@ -86,12 +86,7 @@ impl MemoryStore {
     }
 
     fn now(&self) -> i64 {
-        match &self.clock {
-            Some(c) => c(),
-            None => std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_millis().min(i64::MAX as u128) as i64),
-        }
+        super::now(self.clock.as_ref())
     }
 
     fn put(&self, id: &str, record: &str, deadline: Option<i64>, existing: bool) {

@@ -35,3 +35,16 @@ pub use memory::MemoryStore;
 pub use redis::RedisStore;
 pub use session::{Session, SessionMissing};
 pub use store::{SessionStore, StoreError, UserInfo, UserState};
+
+/// An injected clock (ms since the epoch): tests and recordings set one, servers leave it `None`.
+pub(crate) type Clock = std::sync::Arc<dyn Fn() -> i64 + Send + Sync>;
+
+/// The time by `clock`, or by the system clock (ms since the epoch) when none is set.
+pub(crate) fn now(clock: Option<&Clock>) -> i64 {
+    match clock {
+        Some(c) => c(),
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis().min(i64::MAX as u128) as i64),
+    }
+}

@@ -66,7 +66,7 @@ fn unavailable(e: redis::RedisError) -> StoreError {
 }
 
 fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+    super::now(None)
 }
 
 impl RedisStore {
