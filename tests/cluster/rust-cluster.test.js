@@ -13,7 +13,7 @@ const { dir } = require('../node/pkg')
 const { RedisStore } = require(path.join(dir, 'redis'))
 const servers = require('../node/redis-servers')
 const { open } = require('../node/redis-clients')
-const { SECRET, BIN, idOf, startAxum, signIn, api, apiPost } = require('../node/rust-interop-helpers')
+const { SECRET, BIN, idOf, startAxum, signIn, api, apiPost, overlappingWrites } = require('../node/rust-interop-helpers')
 const createApp = require(path.join(__dirname, '..', '..', 'examples-node', 'server.js'))
 
 let cluster, conn, client, express, rust, url
@@ -53,20 +53,7 @@ test('signed in on Express (records on every master), the axum API sees each use
 })
 
 test('overlapping writes from both servers are all kept (delta merge on both sides)', async () => {
-  const cookie = await signIn(express, 'alice', 'wonderland')
-  const id = idOf(cookie)
-  const before = JSON.parse(await client.get('demo:' + id))
-  const rounds = 8
-  const calls = []
-  for (let i = 0; i < rounds; i++) {
-    calls.push(request(express).get('/').set('Cookie', cookie).expect(200)) // visits + 1 (Node)
-    calls.push(api(url, '/api/me?mark=' + i, cookie).then((r) => assert.strictEqual(r.status, 200))) // mark:i (Rust)
-  }
-  await Promise.all(calls)
-  const now = JSON.parse(await client.get('demo:' + id))
-  assert.strictEqual(now.user, 'alice')
-  for (let i = 0; i < rounds; i++) assert.strictEqual(now['mark:' + i], true, `the Rust write mark:${i} kept`)
-  assert.ok(now.visits >= (before.visits || 0) + 1, 'the Node writes kept')
+  await overlappingWrites({ express, callApi: (path, cookie) => api(url, path, cookie), client, cookie: await signIn(express, 'alice', 'wonderland') })
 })
 
 test('sign out everywhere from the axum API ends every Express session of the user', async () => {

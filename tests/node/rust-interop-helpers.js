@@ -48,4 +48,23 @@ async function apiPost (base, p, cookie) {
   return api(base, p, cookie, { method: 'POST', headers: { 'x-csrf-token': token } })
 }
 
-module.exports = { SECRET, BIN, tokenOf, pairOf, idOf, startAxum, signIn, api, apiPost }
+/** Overlapping writes from both servers on one session (`rounds` Express visits and axum marks at
+ * once): every axum mark and at least one Express visit must be in the record afterwards. `callApi`
+ * is the test's GET of the axum API; `client` reads the record under the demo's prefix. */
+async function overlappingWrites ({ express, callApi, client, cookie, rounds = 8 }) {
+  const assert = require('node:assert')
+  const id = idOf(cookie)
+  const before = JSON.parse(await client.get('demo:' + id))
+  const calls = []
+  for (let i = 0; i < rounds; i++) {
+    calls.push(request(express).get('/').set('Cookie', cookie).expect(200)) // visits + 1 (Node)
+    calls.push(callApi('/api/me?mark=' + i, cookie).then((r) => assert.strictEqual(r.status, 200))) // mark:i (Rust)
+  }
+  await Promise.all(calls)
+  const now = JSON.parse(await client.get('demo:' + id))
+  assert.strictEqual(now.user, 'alice')
+  for (let i = 0; i < rounds; i++) assert.strictEqual(now['mark:' + i], true, `the Rust write mark:${i} kept`)
+  assert.ok(now.visits >= (before.visits || 0) + 1, 'the Node writes kept')
+}
+
+module.exports = { SECRET, BIN, tokenOf, pairOf, idOf, startAxum, signIn, api, apiPost, overlappingWrites }

@@ -14,7 +14,7 @@ const { standalone } = require('./redis-servers')
 const h = require('./rust-interop-helpers')
 const createApp = require(path.join(__dirname, '..', '..', 'examples-node', 'server.js'))
 
-const { SECRET, BIN, pairOf, idOf } = h
+const { SECRET, BIN, pairOf, idOf, overlappingWrites } = h
 
 let redis, client, store, express, rust, rustUrl
 
@@ -72,20 +72,7 @@ test('signed in on Express, the axum API sees the same user', async () => {
 })
 
 test('overlapping writes from both servers are all kept (delta merge on both sides)', async () => {
-  const cookie = await signIn('alice', 'wonderland')
-  const id = idOf(cookie)
-  const before = JSON.parse(await client.get('demo:' + id))
-  const rounds = 8
-  const calls = []
-  for (let i = 0; i < rounds; i++) {
-    calls.push(request(express).get('/').set('Cookie', cookie).expect(200)) // visits + 1 (Node)
-    calls.push(api('/api/me?mark=' + i, cookie).then((r) => assert.strictEqual(r.status, 200))) // mark:i (Rust)
-  }
-  await Promise.all(calls)
-  const now = JSON.parse(await client.get('demo:' + id))
-  assert.strictEqual(now.user, 'alice')
-  for (let i = 0; i < rounds; i++) assert.strictEqual(now['mark:' + i], true, `the Rust write mark:${i} kept`)
-  assert.ok(now.visits >= (before.visits || 0) + 1, 'the Node writes kept')
+  await overlappingWrites({ express, callApi: api, client, cookie: await signIn('alice', 'wonderland') })
 })
 
 test('sign out on the axum API ends the session on Express too', async () => {
