@@ -253,7 +253,7 @@ function migrate (state, err, sess) {
   }
   callStore(mw.rawStore, 'set', [state.keys.key, JSON.parse(json)], (e) => {
     if (e) return state.next(e)
-    callStore(mw.rawStore, 'destroy', [legacy], (e2) => e2 && debug('the plain-id record was not removed: %s', e2.message), mw.storeTimeout)
+    callStore(mw.rawStore, 'destroy', [legacy], (e2) => e2 && debug('the plain-id record was not removed: %s', e2.code), mw.storeTimeout)
     loaded(state, null, sess, json)
   }, mw.storeTimeout)
 }
@@ -301,7 +301,7 @@ function discard (state, why) {
   debug('session %s ended: %s', events.tagOf(req.sessionID), why)
   events.sessionEvent('reject', req.sessionID, { reason: why })
   state.endedReason = why
-  callStore(mw.store, 'destroy', [req.sessionID], (e) => e && debug('destroy failed: %s', e.message), mw.storeTimeout)
+  callStore(mw.store, 'destroy', [req.sessionID], (e) => e && debug('destroy failed: %s', e.code), mw.storeTimeout)
   state.original = EMPTY_RECORD
   state.saved = null
   state.fromStore = false
@@ -312,7 +312,7 @@ function discard (state, why) {
 function loaded (state, err, sess, json) {
   const { req, mw } = state
   if (err && err.code !== 'ENOENT') {
-    debug('error %j', err)
+    debug('store error %s', err && err.code)
     return state.next(err)
   }
   try {

@@ -55,7 +55,7 @@ function checkLoaded (state, cb) {
 function indexSaved (state, cb) {
   const { mw, req } = state
   const [err, key] = indexedKey(mw, req)
-  if (err) debug('the user option threw: %s', err && err.message)
+  if (err) debug('the user option threw: %s', err && (err.code || err.name))
   if (key === null) return cb()
   const ua = req.headers['user-agent']
   const info = {
@@ -67,7 +67,7 @@ function indexSaved (state, cb) {
   // A failed index write is safe: a session missing from its user's index is ended by the next
   // sign-out everywhere (the rule's "never indexed" case). So it never fails the response.
   callStore(mw.store, 'indexUser', [key, req.sessionID, info], (err) => {
-    if (err) debug('the user index was not updated: %s', err.message)
+    if (err) debug('the user index was not updated: %s', err.code)
     cb()
   }, mw.storeTimeout)
 }

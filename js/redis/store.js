@@ -26,6 +26,7 @@ const { adapt } = require('./adapters')
 const S = require('./scripts')
 const users = require('./users')
 
+const GRACE_PREFIX = 'regenerated:' // a regenerate's tombstone (src/session/grace.rs)
 const CREATED_KEEP_MS = 60000 // how long this process remembers the text of a session it created
 
 class RedisStore extends Store {
@@ -171,7 +172,7 @@ class RedisStore extends Store {
       cb(null)
     }, (err) => {
       if (err.code === 'ESESSION_GONE') {
-        debug('session %s was destroyed or expired meanwhile: not written back', sid)
+        debug('session %s was destroyed or expired meanwhile: not written back', this._name(this.prefix + sid))
         return cb(null)
       }
       cb(err)
@@ -192,7 +193,7 @@ class RedisStore extends Store {
       const sess = JSON.parse(text)
       if (sess && typeof sess === 'object') return sess
     } catch (e) {}
-    throw storeError('ESESSIONSTORE_RECORD', `the value at ${key} is not a session record (JSON object)`)
+    throw storeError('ESESSIONSTORE_RECORD', `the value of ${this._name(key)} is not a session record (JSON object)`)
   }
 
   async _text (sess) {
@@ -222,9 +223,9 @@ class RedisStore extends Store {
   async _answer (r, key, mode) {
     const n = Number(r)
     if (n === S.WRITTEN) return this._waitReplicas(key)
-    if (n === S.GONE) throw storeError('ESESSION_GONE', `the session at ${key} was destroyed or expired`, null, 409)
-    if (n === S.EXISTS) throw storeError('ESESSIONSTORE_CONFLICT', `a session already exists at ${key} (id collision)`)
-    if (n === S.LATE) throw storeError('ESESSIONSTORE_TIMEOUT', `the write to ${key} reached Redis after its deadline and was refused`)
+    if (n === S.GONE) throw storeError('ESESSION_GONE', `${this._name(key)} was destroyed or expired`, null, 409)
+    if (n === S.EXISTS) throw storeError('ESESSIONSTORE_CONFLICT', `${this._name(key)} already exists (id collision)`)
+    if (n === S.LATE) throw storeError('ESESSIONSTORE_TIMEOUT', `the write to ${this._name(key)} reached Redis after its deadline and was refused`)
     return n // S.LOST: for merge to retry
   }
 
@@ -232,7 +233,7 @@ class RedisStore extends Store {
     const key = this.prefix + sid
     const px = this._px(text)
     const r = await this._script(key, S.TOUCH, [px])
-    if (Number(r) === S.LATE) throw storeError('ESESSIONSTORE_TIMEOUT', `the touch of ${key} reached Redis after its deadline and was refused`)
+    if (Number(r) === S.LATE) throw storeError('ESESSIONSTORE_TIMEOUT', `the touch of ${this._name(key)} reached Redis after its deadline and was refused`)
   }
 
   /**
@@ -265,7 +266,7 @@ class RedisStore extends Store {
     const ms = Math.max(1, Math.floor(this.operationTimeout / 2)) // WAIT answers (with its count) before our own timeout
     const acks = Number(await this._bounded(this.adapter.wait(key, this.waitReplicas, ms), key, null))
     if (!(acks >= this.waitReplicas)) {
-      throw storeError('ESESSIONSTORE_UNAVAILABLE', `only ${acks} of ${this.waitReplicas} replicas acknowledged the write to ${key}`)
+      throw storeError('ESESSIONSTORE_UNAVAILABLE', `only ${acks} of ${this.waitReplicas} replicas acknowledged the write to ${this._name(key)}`)
     }
   }
 
@@ -315,7 +316,7 @@ class RedisStore extends Store {
       if (e.done) continue
       e.done = true
       if (e.ac) e.ac.abort()
-      e.reject(storeError('ESESSIONSTORE_TIMEOUT', `Redis did not answer within ${this.operationTimeout} ms (${e.key || 'scan'})`))
+      e.reject(storeError('ESESSIONSTORE_TIMEOUT', `Redis did not answer within ${this.operationTimeout} ms (${this._name(e.key)})`))
     }
     this._arm()
   }
@@ -334,6 +335,19 @@ class RedisStore extends Store {
       } while (cursor !== '0')
     }
     return [...seen]
+  }
+
+  /**
+   * How a message or debug line names the Redis key `key`: never the key (it holds the session id,
+   * or with hashIds its hash): `session <tag>` (the tag of what the store was given: the id, or with
+   * hashIds the hashed key), `a user index`, `the tombstone of session <tag>`, or `a scan`.
+   */
+  _name (key) {
+    if (typeof key !== 'string') return 'a scan'
+    const rest = key.startsWith(this.prefix) ? key.slice(this.prefix.length) : key
+    if (rest.startsWith('user:{')) return 'a user index'
+    if (rest.startsWith(GRACE_PREFIX)) return 'the tombstone of session ' + native.tag(rest.slice(GRACE_PREFIX.length))
+    return rest === '' ? 'a session' : 'session ' + native.tag(rest)
   }
 
   _remember (sid, text) {
@@ -372,12 +386,12 @@ class RedisStore extends Store {
     let known = typeof first.base === 'string' && typeof first.record === 'string' ? first.base : undefined
     for (let attempt = 0; ; attempt++) {
       const stored = known !== undefined ? known : await this._cmd(key, ['GET', key])
-      if (stored === null || stored === undefined) throw storeError('ESESSION_GONE', `the session at ${key} was destroyed or expired`, null, 409)
+      if (stored === null || stored === undefined) throw storeError('ESESSION_GONE', `${this._name(key)} was destroyed or expired`, null, 409)
       let text = String(stored)
       try {
         for (const d of deltas) text = d === first && known !== undefined ? d.record : d.apply(text)
       } catch (e) {
-        throw storeError('ESESSIONSTORE_RECORD', `the record at ${key} cannot take the changes: ${e.message}`, e)
+        throw storeError('ESESSIONSTORE_RECORD', `the record of ${this._name(key)} cannot take the changes: ${e.message}`, e)
       }
       const last = deltas[deltas.length - 1]
       const deadline = last.expires === undefined ? undefined : last.expires
@@ -386,10 +400,10 @@ class RedisStore extends Store {
       const r = await this._script(key, S.WRITE, ['CAS', text, px, String(stored)])
       if ((await this._answer(r, key, 'CAS')) !== S.LOST) return
       if (attempt >= this.retries) {
-        throw storeError('ESESSIONSTORE_CONFLICT', `the session at ${key} kept changing: gave up after ${this.retries} retries`)
+        throw storeError('ESESSIONSTORE_CONFLICT', `${this._name(key)} kept changing: gave up after ${this.retries} retries`)
       }
       const wait = Math.min(200, 2 * 2 ** attempt) * (0.5 + Math.random())
-      debug('merge of %s lost a race (attempt %d): retrying in %d ms', sid, attempt + 1, Math.round(wait))
+      debug('merge of %s lost a race (attempt %d): retrying in %d ms', this._name(key), attempt + 1, Math.round(wait))
       await new Promise((resolve) => setTimeout(resolve, wait))
     }
   }

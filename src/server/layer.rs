@@ -185,7 +185,7 @@ impl std::error::Error for SessionError {}
 /// The app's response gives way to the failure's status, with its [`SessionError`].
 fn failure<RB: Default>(e: &Failure) -> Response<RB> {
     let err = match e {
-        Failure::Store(s) => SessionError { status: 503, code: s.code().into(), message: s.to_string() },
+        Failure::Store(s) => SessionError { status: 503, code: s.code().into(), message: s.summary().into() },
         Failure::Core(c) => SessionError { status: 500, code: c.code(), message: c.to_string() },
         Failure::Regenerated => SessionError {
             status: 409,

@@ -164,7 +164,8 @@ impl RedisStore {
         let n: i64 = self.query(&cmd).await?;
         if n == LATE {
             return Err(StoreError::Timeout(format!(
-                "the write to {key} reached Redis after its deadline and was refused"
+                "the write to {} reached Redis after its deadline and was refused",
+                self.name(key)
             )));
         }
         Ok(n)
@@ -182,9 +183,23 @@ impl RedisStore {
         let px = self.px(text, deadline).to_string();
         let n = self.script(WRITE_SCRIPT, &key, &[mode, text, &px, expected]).await?;
         if n == EXISTS {
-            return Err(StoreError::Conflict(format!("a session already exists at {key} (id collision)")));
+            return Err(StoreError::Conflict(format!("{} already exists (id collision)", self.name(&key))));
         }
         Ok(n)
+    }
+
+    /// How a message names the Redis key `key`: never the key (it holds the session id, or with
+    /// `hash_ids` its hash): `session <tag>` (the tag of what the store was given), `a user index`,
+    /// `the tombstone of session <tag>` (as js/redis/store.js `_name`).
+    fn name(&self, key: &str) -> String {
+        let rest = key.strip_prefix(self.prefix.as_str()).unwrap_or(key);
+        if rest.starts_with("user:{") {
+            "a user index".into()
+        } else if let Some(old) = rest.strip_prefix(crate::session::GRACE_PREFIX) {
+            format!("the tombstone of session {}", crate::id::tag(old))
+        } else {
+            format!("session {}", crate::id::tag(rest))
+        }
     }
 
     fn user_keys(&self, user: &str) -> (String, String) {
@@ -264,8 +279,9 @@ impl SessionStore for RedisStore {
                     let Some(stored): Option<String> = self.query(redis::cmd("GET").arg(&key)).await? else {
                         return Ok(()); // gone: nothing is revived
                     };
-                    let text = crate::session::apply(&stored, delta)
-                        .map_err(|e| StoreError::Record(format!("the record at {key} cannot take the changes: {e}")))?;
+                    let text = crate::session::apply(&stored, delta).map_err(|e| {
+                        StoreError::Record(format!("the record of {} cannot take the changes: {e}", self.name(&key)))
+                    })?;
                     (stored, text)
                 }
             };
@@ -276,7 +292,7 @@ impl SessionStore for RedisStore {
             let wait = (2u64 << attempt.min(6)).min(200);
             tokio::time::sleep(Duration::from_millis(wait)).await;
         }
-        Err(StoreError::Conflict(format!("the session at {key} kept changing: gave up after {} retries", self.retries)))
+        Err(StoreError::Conflict(format!("{} kept changing: gave up after {} retries", self.name(&key), self.retries)))
     }
 
     async fn touch(&self, id: &str, record: &str, _deadline: Option<i64>) -> Result<(), StoreError> {

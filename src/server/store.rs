@@ -32,6 +32,17 @@ impl StoreError {
             StoreError::Record(_) => "ESESSIONSTORE_RECORD",
         }
     }
+
+    /// What went wrong, in the store's own words left out: a store's message may name its keys,
+    /// which hold session ids. [`super::SessionError`] carries this, never the store's message.
+    pub fn summary(&self) -> &'static str {
+        match self {
+            StoreError::Timeout(_) => "the session store did not answer in time",
+            StoreError::Unavailable(_) => "the session store is unavailable",
+            StoreError::Conflict(_) => "the session store refused the write (a conflict)",
+            StoreError::Record(_) => "the session store holds something other than a session record",
+        }
+    }
 }
 
 impl fmt::Display for StoreError {
