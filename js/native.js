@@ -242,11 +242,15 @@ function indexArg (value, hash) {
   return out(0, true)
 }
 
-/** The tombstone of `record` regenerated at `now` with a window of `grace` ms (JSON text). */
-function tombstone (record, now, grace) {
+/**
+ * The tombstone of `record` regenerated at `now` with a window of `grace` ms (JSON text), leading to
+ * the session under the store key `successor` (its window ends with that session).
+ */
+function tombstone (record, now, grace, successor = null) {
   use(clientB())
-  begin(record.length)
-  if (clientBuild.glue.graceSlot(put(record), -1, now, grace) !== 3) {
+  begin(record.length + len(successor))
+  const a = put(record)
+  if (clientBuild.glue.graceSlot(a, -1, put(successor), now, grace) !== 3) {
     const err = new Error('session record is unreadable: not a session record')
     err.code = 'ERR_SESSION_CORE_BAD_RECORD'
     throw err
@@ -260,7 +264,7 @@ function grace (record, method, now, window) {
   use(clientB())
   begin(record.length + method.length)
   const a = put(record)
-  return GRACE[clientBuild.glue.graceSlot(a, put(String(method)), now, window)]
+  return GRACE[clientBuild.glue.graceSlot(a, put(String(method)), -1, now, window)]
 }
 
 /**

@@ -71,13 +71,14 @@ function callStore (store, method, args, cb, timeout) {
 
 /**
  * Destroys `req`'s record and generates a new session on `req` (`store.generate`, which the
- * middleware sets; it may return a Promise). `cb(err)` gets the destroy's error, or generate's.
+ * middleware sets; it may return a Promise), under `id` when one was made already. `cb(err)` gets
+ * the destroy's error, or generate's.
  */
-function regenerate (store, req, cb, timeout) {
+function regenerate (store, req, cb, timeout, id) {
   callStore(store, 'destroy', [req.sessionID], (err) => {
     let pending
     try {
-      pending = store.generate(req)
+      pending = id === undefined ? store.generate(req) : store.generate(req, id)
     } catch (e) {
       return cb(e)
     }

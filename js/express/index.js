@@ -19,7 +19,7 @@ const flash = require('./flash')
 const { Delta } = require('./delta')
 const { kState, RequestState, EMPTY_RECORD, setLoaded } = require('./state')
 const { kGetRecord, kNative } = require('./symbols')
-const { callStore } = require('./call-store')
+const { callStore, takesRecord } = require('./call-store')
 const { hook } = require('./hooks')
 const { issecure, originalPathname } = require('./request')
 const events = require('./events')
@@ -77,8 +77,9 @@ function session (options) {
   }
 
   // store.generate is what express-session's Store#regenerate calls: a new session on req.
-  rawStore.generate = function generate (req) {
-    const id = generateId(req)
+  // `id`: one made already (a regenerate with regenerateGrace makes it first, for its tombstone).
+  rawStore.generate = function generate (req, id) {
+    if (arguments.length < 2) id = generateId(req)
     if (id && typeof id.then === 'function') return id.then((value) => setup(req, value))
     setup(req, id)
   }
@@ -119,9 +120,18 @@ function session (options) {
     name,
     // issue 16's options (decided in the core: src/session/{hashed,grace,transport}.rs)
     rawStore,
+    newId: generateId,
     hashIds,
     grace: opts.regenerateGrace > 0 ? opts.regenerateGrace : 0,
     header: opts.header || null
+  }
+  // regenerateGrace holds only on a store whose writes to a loaded session are conditional (written
+  // only while its record is there): ours. On any other a request still in flight with the old id
+  // writes the old record back with set(), and the old id is writable again after the window.
+  if (mw.grace > 0 && !takesRecord(rawStore)) {
+    process.emitWarning(`regenerateGrace is on with a store (${storeName(rawStore)}) whose set() writes unconditionally: a request ` +
+      'still in flight with the pre-login id can write the old session back, and that id stays usable; use the MemoryStore or ' +
+      'session-core/redis (conditional writes), or leave regenerateGrace off', { type: 'SessionCoreWarning', code: 'SESSION_CORE_GRACE_STORE' })
   }
   let storeReady = true
   if (typeof store.on === 'function') {
@@ -270,6 +280,24 @@ function graced (state, err, tomb) {
   }
   const rule = native.grace(json, req.method, Date.now(), mw.grace)
   if (rule === 'over') return loaded(state, null, undefined)
+  // the session the regenerate made: when it is over (a logout, a sign-out everywhere, a timeout),
+  // so is this window (tombstones from before successors were kept end with their time only)
+  const next = tomb.cookie && typeof tomb.cookie === 'object' ? tomb.cookie.successor : undefined
+  if (typeof next !== 'string' || next === '') return graceHolds(state, tomb, rule)
+  callStore(mw.rawStore, 'get', [next], (e, sess) => {
+    if (e) return loaded(state, e, undefined)
+    let text = null
+    try {
+      text = sess && typeof sess === 'object' && sess.cookie && typeof sess.cookie === 'object' ? JSON.stringify(sess) : null
+    } catch (x) {}
+    if (text === null || native.ended(state.sc, text, Date.now())) return loaded(state, null, undefined)
+    graceHolds(state, tomb, rule)
+  }, mw.storeTimeout)
+}
+
+/** A tombstone inside its window, its successor live: read-only, or refused (409). */
+function graceHolds (state, tomb, rule) {
+  const { req } = state
   // read-only or refused: nothing of this request reaches the cookie or the store
   state.readOnly = true
   if (rule === 'conflict') {
@@ -277,7 +305,10 @@ function graced (state, err, tomb) {
     events.sessionEvent('reject', req.sessionID, { reason: 'regenerated' })
     return state.next(Session.regeneratedError())
   }
-  if (tomb.cookie && typeof tomb.cookie === 'object') delete tomb.cookie.regenerated
+  if (tomb.cookie && typeof tomb.cookie === 'object') {
+    delete tomb.cookie.regenerated
+    delete tomb.cookie.successor // the new session's key is never handed to the old id
+  }
   try {
     createSession(req, tomb)
   } catch (e) {
@@ -361,6 +392,12 @@ function loaded (state, err, sess, json) {
     if (signedOut) return discard(state, 'signed-out')
     state.next()
   })
+}
+
+/** A store's name for a message: its class, never its contents. */
+function storeName (store) {
+  const c = store && store.constructor
+  return c && typeof c.name === 'string' && c.name !== '' && c !== Object ? c.name : 'a plain object'
 }
 
 /** Our MemoryStore hands over the record's text too, unless someone replaced its get(). */

@@ -118,7 +118,11 @@ class MemoryStore extends Store {
     for (const [id, info] of u.ids) {
       if ((info.expires !== null && info.expires <= now) || this._live(id, now) === undefined) u.ids.delete(id)
     }
-    if (u.ids.size === 0 && u.before === null) this.users.delete(key)
+    if (u.ids.size === 0 && u.before === null) {
+      // nothing left: the entry goes (a caller that writes to it makes a new one)
+      this.users.delete(key)
+      return undefined
+    }
     return u
   }
 

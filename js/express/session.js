@@ -185,29 +185,44 @@ defineMethod(Session.prototype, 'regenerate', function regenerate (options, fn) 
       }
       done(err)
     }
-    const t = state && tombstoneOf(state, old)
-    if (!t) return regenerateOn(store, req, after, timeoutOf(req))
-    // regenerateGrace: the old record's tombstone first, under its own key (requests in flight
-    // with the old id read it, read-only, for the window), then the regenerate as always
-    callStore(state.mw.rawStore, 'set', [t.key, t.record], (err) => {
-      if (err) return done(err)
-      regenerateOn(store, req, after, timeoutOf(req))
-    }, timeoutOf(req))
+    if (!graced(state, old)) return regenerateOn(store, req, after, timeoutOf(req))
+    // regenerateGrace: the new id first (the tombstone leads to its session), then the old
+    // record's tombstone under its own key (requests in flight with the old id read it, read-only,
+    // for the window), then the regenerate as always, with that id
+    let made
+    try {
+      made = state.mw.newId(req)
+    } catch (e) {
+      return done(e)
+    }
+    Promise.resolve(made).then((id) => {
+      const t = tombstoneOf(state, old, id)
+      if (!t) return regenerateOn(store, req, after, timeoutOf(req), id)
+      callStore(state.mw.rawStore, 'set', [t.key, t.record], (err) => {
+        if (err) return done(err)
+        regenerateOn(store, req, after, timeoutOf(req), id)
+      }, timeoutOf(req))
+    }, done)
   })
   return result === undefined ? this : result
 })
 
+/** Does a regenerate of `sess` keep a tombstone (regenerateGrace, a session loaded from the store)? */
+function graced (state, sess) {
+  return Boolean(state) && state.mw.grace > 0 && state.fromStore && state.originalId === sess.id && !state.readOnly
+}
+
 /**
- * With regenerateGrace, the tombstone of a session loaded from the store: `{ key, record }` (the
- * record as the store has it, made a tombstone by the core), or null (no grace, or nothing stored).
+ * The tombstone of a session loaded from the store, leading to the session `next` (the new id):
+ * `{ key, record }` (the record as the store has it, made a tombstone by the core), or null.
  */
-function tombstoneOf (state, sess) {
+function tombstoneOf (state, sess, next) {
   const mw = state.mw
-  if (!(mw.grace > 0) || !state.fromStore || state.originalId !== sess.id || state.readOnly) return null
   const stored = state.saved !== null ? state.saved : state.original
   try {
     const keys = native.storeKeys(sess.id, mw.hashIds)
-    return { key: keys.grace, record: JSON.parse(native.tombstone(stored, Date.now(), mw.grace)) }
+    const successor = typeof next === 'string' ? native.storeKeys(next, mw.hashIds).key : null
+    return { key: keys.grace, record: JSON.parse(native.tombstone(stored, Date.now(), mw.grace, successor)) }
   } catch (e) {
     return null // a stored text that is no record: regenerated without grace
   }

@@ -157,10 +157,11 @@ export function crossing (glue) {
       glue.keysSlot(put(value), Boolean(hash), true)
       return out(0)
     },
-    /** The tombstone of `record` regenerated at `now` (JSON text); throws ERR_SESSION_CORE_BAD_RECORD. */
-    tombstone (record, now, grace) {
-      begin(record.length)
-      if (glue.graceSlot(put(record), -1, now, grace) !== 3) {
+    /** The tombstone of `record` regenerated at `now`, leading to the store key `successor` (JSON text); throws ERR_SESSION_CORE_BAD_RECORD. */
+    tombstone (record, now, grace, successor = null) {
+      begin(record.length + len(successor))
+      const a = put(record)
+      if (glue.graceSlot(a, -1, put(successor), now, grace) !== 3) {
         const err = new Error('session record is unreadable: not a session record')
         err.code = 'ERR_SESSION_CORE_BAD_RECORD'
         throw err
@@ -171,7 +172,7 @@ export function crossing (glue) {
     grace (record, method, now, window) {
       begin(record.length + method.length)
       const a = put(record)
-      return GRACE[glue.graceSlot(a, put(method), now, window)]
+      return GRACE[glue.graceSlot(a, put(method), -1, now, window)]
     },
     /** A header request's `{ header: true, id }`, a cookie request's `{ header: false }` (src/session/transport.rs). */
     carrier (cookieHeader, name, idHeader) {

@@ -38,8 +38,13 @@ export class MemoryStore {
     return r.text
   }
 
-  /** `record` is the session record (an object, or its JSON text); `info.deadline` ms, or none. */
+  /**
+   * `record` is the session record (an object, or its JSON text); `info.deadline` ms, or none;
+   * `info.existing`: a session loaded from here, written only while its record is still here (a
+   * write racing a logout, a regenerate or an expiry never brings it back).
+   */
   async set (id, record, info) {
+    if (info && info.existing && this[kRecord](id) === null) return
     const text = typeof record === 'string' ? record : JSON.stringify(record)
     const deadline = info && typeof info.deadline === 'number' ? info.deadline : Infinity
     this.records.delete(id)

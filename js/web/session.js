@@ -111,6 +111,15 @@ export function makeWeb (load) {
       console.warn('session-core/web: undefined saveUninitialized option; provide saveUninitialized option (defaults to true: ' +
         'a record is written for every request without a session, even one that never touches it; false writes only sessions that were changed)')
     }
+    // regenerateGrace holds only on a store whose writes to a loaded session are conditional: the
+    // MemoryStore (written only while the record is there) and one that merges (session-core/redis)
+    const own = store instanceof MemoryStore
+    if (opts.regenerateGrace > 0 && !own && typeof store.merge !== 'function') {
+      const name = store.constructor && store.constructor !== Object && store.constructor.name ? store.constructor.name : 'a plain object'
+      console.warn(`session-core/web: regenerateGrace is on with a store (${name}) whose set() writes unconditionally: a request still ` +
+        'in flight with the pre-login id can write the old session back, and that id stays usable; use the MemoryStore or ' +
+        'session-core/redis (conditional writes), or leave regenerateGrace off')
+    }
     return {
       kind: 'server',
       sc: new SessionCore(checked, secrets),
@@ -267,28 +276,41 @@ export function makeWeb (load) {
     if (tomb === null) return null
     const rule = x.grace(tomb, String(method), Date.now(), cfg.grace)
     if (rule === 'over') return null
-    st.readOnly = true
-    if (rule === 'conflict') throw regeneratedError()
     let data = null
     try {
       data = JSON.parse(tomb)
-      delete data.cookie.regenerated
     } catch (e) {
-      st.readOnly = false
       return null
     }
+    // the session the regenerate made: when it is over (a logout, a sign-out everywhere, a
+    // timeout), so is this window (tombstones from before successors were kept: their time only)
+    const next = data.cookie.successor
+    if (typeof next === 'string' && next !== '') {
+      const live = await getRecord(cfg, next)
+      if (live === null || !isRecord(live) || x.ended(cfg.sc, live, Date.now()) !== 0) return null
+    }
+    st.readOnly = true
+    if (rule === 'conflict') throw regeneratedError()
+    delete data.cookie.regenerated
+    delete data.cookie.successor // the new session's key is never handed to the old id
     return JSON.stringify(data)
   }
 
-  /** A new session (a new id, a new cookie) in `st`. */
-  async function generate (st, sess) {
-    const { cfg } = st
+  /** A new session id (genid's, or the core's), checked. */
+  async function newId (cfg) {
     const id = cfg.genid ? await cfg.genid() : x.glue.generateSessionId()
     if (cfg.hashIds && !(typeof id === 'string' && x.storeKeys(id, true).hashable)) {
       const err = new Error('hashIds needs session ids of at least 22 characters (128 random bits): genid gave a shorter one')
       err.code = 'ERR_SESSION_CORE_SHORT_ID'
       throw err
     }
+    return id
+  }
+
+  /** A new session (a new id, or `made`, and a new cookie) in `st`. */
+  async function generate (st, sess, made) {
+    const { cfg } = st
+    const id = made === undefined ? await newId(cfg) : made
     st.id = st.originalId = id
     st.original = '{}'
     st.saved = null
@@ -324,7 +346,7 @@ export function makeWeb (load) {
         await mergeRecord(st.cfg, key, x.delta(base, text, ops[0], ops[1]), text, base, x.glue.recordDeadline(text), this)
         settled(this)
       } else {
-        await writeRecord(st.cfg, key, text, undefined)
+        await writeRecord(st.cfg, key, text, undefined, st.fromStore && st.originalId === st.id)
       }
       st.saved = text
       return this
@@ -346,19 +368,22 @@ export function makeWeb (load) {
       if (st.readOnly) throw regeneratedError()
       const carried = options && options.keep ? Object.keys(this).filter((k) => k !== 'cookie' && k !== 'csrfSecret').map((k) => [k, this[k]]) : []
       const { cfg } = st
+      let id
       if (cfg.grace > 0 && st.fromStore && st.originalId === st.id) {
-        // regenerateGrace: the old record's tombstone first, under its own key (requests in flight
-        // with the old id read it, read-only, for the window); then the regenerate as always
+        // regenerateGrace: the new id first (the tombstone leads to its session), then the old
+        // record's tombstone under its own key (requests in flight with the old id read it,
+        // read-only, for the window); then the regenerate as always, with that id
+        id = await newId(cfg)
         const now = Date.now()
         let tomb = null
         try {
-          tomb = x.tombstone(st.saved !== null ? st.saved : st.original, now, cfg.grace)
+          tomb = x.tombstone(st.saved !== null ? st.saved : st.original, now, cfg.grace, keyOf(cfg, id))
         } catch (e) {} // a stored text that is no record: regenerated without grace
         if (tomb !== null) await writeRecord(cfg, x.storeKeys(st.id, cfg.hashIds).grace, tomb, now + cfg.grace)
       }
       await callStore(cfg.store, 'destroy', [keyOf(cfg, st.id)])
       st.destroyed = false
-      await generate(st, this)
+      await generate(st, this, id)
       settled(this)
       for (const [k, v] of carried) this[k] = v
       return this
@@ -425,7 +450,7 @@ export function makeWeb (load) {
       if (delta !== undefined) {
         await mergeRecord(cfg, key, delta, record, base, deadline, sess)
         settled(sess)
-      } else await writeRecord(cfg, key, record, deadline)
+      } else await writeRecord(cfg, key, record, deadline, st.fromStore && st.originalId === st.id)
       st.saved = record
     } else if (bits & OUT.TOUCH) {
       if (cfg.own) await cfg.store.touch(key, record, { deadline })
@@ -454,8 +479,8 @@ export function makeWeb (load) {
     }
   }
 
-  function writeRecord (cfg, id, text, deadline) {
-    if (cfg.own) return cfg.store.set(id, text, { deadline })
+  function writeRecord (cfg, id, text, deadline, existing = false) {
+    if (cfg.own) return cfg.store.set(id, text, { deadline, existing })
     return callStore(cfg.store, 'set', [id, JSON.parse(text)])
   }
 
@@ -662,6 +687,16 @@ function headerOf (option, request) {
 function headerValue (request, name) {
   const v = request.headers.get(name)
   return v === null ? undefined : v
+}
+
+/** A stored text that is a session record: a JSON object with a `cookie` object. */
+function isRecord (text) {
+  try {
+    const data = JSON.parse(text)
+    return data !== null && typeof data === 'object' && data.cookie !== null && typeof data.cookie === 'object'
+  } catch (e) {
+    return false
+  }
 }
 
 /** A tombstone (src/session/grace.rs: `cookie.regenerated`) is never a live session. */

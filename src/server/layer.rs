@@ -18,8 +18,8 @@ use super::session::{Session, State};
 use super::store::{SessionStore, StoreError, UserInfo};
 use crate::error::Error;
 use crate::session::{
-    carrier, grace, grace_key, hashable_id, header_id, respond, store_keys, Carrier, CookieId, Facts, Grace, Ops,
-    Phase, Record, Session as CoreSession, NO_STORE, REGENERATED_FIELD,
+    carrier, grace, grace_key, hashable_id, header_id, read_only_record, respond, store_keys, successor, Carrier,
+    CookieId, Facts, Grace, Ops, Phase, Record, Session as CoreSession, NO_STORE, REGENERATED_FIELD,
 };
 use http::{HeaderValue, Request, Response, StatusCode};
 use std::fmt;
@@ -313,9 +313,23 @@ async fn load<St: SessionStore>(
     let Some(text) = found else {
         if let Some(g) = config.grace() {
             if let Some(t) = shared.store.load(&grace_key(&key)).await? {
-                match grace(&t, method, now, g) {
-                    Grace::ReadOnly => return Ok(State::read_only(c.id.clone(), t)),
-                    Grace::Conflict => return Err(Failure::Regenerated),
+                let rule = grace(&t, method, now, g);
+                // the session the regenerate made: when it is over (a logout, a sign-out
+                // everywhere, a timeout), so is this window (tombstones from before successors
+                // were kept end with their time only)
+                let live = match (rule, successor(&t)) {
+                    (Grace::ReadOnly | Grace::Conflict, Some(next)) => shared
+                        .store
+                        .load(&next)
+                        .await?
+                        .is_some_and(|r| is_record(&r) && shared.core.ended(&r, now).is_none()),
+                    _ => true,
+                };
+                match rule {
+                    Grace::ReadOnly if live => {
+                        return Ok(State::read_only(c.id.clone(), read_only_record(&t).unwrap_or(t)))
+                    }
+                    Grace::Conflict if live => return Err(Failure::Regenerated),
                     _ => {}
                 }
             }

@@ -315,7 +315,8 @@ impl Session {
         if let Some(g) = self.config.grace() {
             if st.from_store && st.original_id == st.id && !st.destroyed && st.tombstone.is_none() {
                 let stored = st.saved().unwrap_or(&st.original);
-                if let Ok(t) = crate::session::tombstone(stored, now, g) {
+                // leading to the new session: its end (a logout, a timeout) ends the window too
+                if let Ok(t) = crate::session::tombstone_to(stored, now, g, Some(&self.config.key_of(&id))) {
                     st.tombstone = Some((st.id.clone(), t));
                 }
             }

@@ -47,6 +47,11 @@ impl Grace {
 /// What a tombstone's key starts with.
 pub const GRACE_PREFIX: &str = "regenerated:";
 
+/// The cookie field of a tombstone: the store key of the session the regenerate made (the one the
+/// tombstone leads to). A tombstone whose successor is over (destroyed, signed out everywhere,
+/// expired, idle, too old) is over too: a logout ends the window of the id before it.
+pub const SUCCESSOR_FIELD: &str = "successor";
+
 /// The key a tombstone is kept under: [`GRACE_PREFIX`] and the old session's store key.
 ///
 /// ```
@@ -70,9 +75,48 @@ pub fn grace_key(key: &str) -> String {
 /// assert_eq!(grace(&t, "GET", 5_000, 10_000.0), Grace::ReadOnly);
 /// ```
 pub fn tombstone(record: &str, now: i64, grace_ms: f64) -> Result<String, Error> {
+    tombstone_to(record, now, grace_ms, None)
+}
+
+/// [`tombstone`], leading to the session under the store key `successor` (the regenerate's new
+/// session): the window ends when that session does ([`SUCCESSOR_FIELD`]).
+///
+/// ```
+/// use session_core::session::{tombstone_to, successor};
+/// let t = tombstone_to(r#"{"cookie":{"path":"/"},"n":1}"#, 1_000, 10_000.0, Some("newkey")).unwrap();
+/// assert_eq!(t, r#"{"cookie":{"expires":"1970-01-01T00:00:11.000Z","path":"/","regenerated":1000,"successor":"newkey"},"n":1}"#);
+/// assert_eq!(successor(&t).as_deref(), Some("newkey"));
+/// ```
+pub fn tombstone_to(record: &str, now: i64, grace_ms: f64, successor: Option<&str>) -> Result<String, Error> {
     let mut r = Record::parse(record)?;
     r.set_expires(Some(now.saturating_add(grace_ms as i64)));
     r.set_stamp(REGENERATED_FIELD, now);
+    if let Some(key) = successor {
+        let mut text = String::with_capacity(key.len() + 2);
+        crate::json_text::push_json_string(&mut text, key);
+        r.set_cookie_field(SUCCESSOR_FIELD, text);
+    }
+    Ok(r.to_json())
+}
+
+/// The store key of the session a tombstone leads to, when it names one (tombstones written
+/// before successors were kept name none: their window ends with its time only).
+pub fn successor(tombstone: &str) -> Option<String> {
+    Record::parse(tombstone).ok()?.string_field(SUCCESSOR_FIELD).filter(|k| !k.is_empty())
+}
+
+/// What a request with the old id reads inside the window: the tombstone without its own fields
+/// (`regenerated`, `successor`: the new session's key is never handed to the old id).
+///
+/// ```
+/// use session_core::session::{read_only_record, tombstone_to};
+/// let t = tombstone_to(r#"{"cookie":{"path":"/"},"n":1}"#, 1_000, 10_000.0, Some("newkey")).unwrap();
+/// assert_eq!(read_only_record(&t).unwrap(), r#"{"cookie":{"expires":"1970-01-01T00:00:11.000Z","path":"/"},"n":1}"#);
+/// ```
+pub fn read_only_record(tombstone: &str) -> Result<String, Error> {
+    let mut r = Record::parse(tombstone)?;
+    r.remove_cookie_field(REGENERATED_FIELD);
+    r.remove_cookie_field(SUCCESSOR_FIELD);
     Ok(r.to_json())
 }
 

@@ -18,7 +18,10 @@ use crate::expiry;
 pub use decision::{CookieId, Facts, Input, Output, Phase, Session, SessionOptions};
 pub use delta::{apply, delta, Ops};
 pub use expiry::{deadline, ended, touched_expires, Ended, Timeouts};
-pub use grace::{grace, grace_key, is_safe_method, tombstone, Grace, GRACE_PREFIX, REGENERATED_FIELD};
+pub use grace::{
+    grace, grace_key, is_safe_method, read_only_record, successor, tombstone, tombstone_to, Grace, GRACE_PREFIX,
+    REGENERATED_FIELD, SUCCESSOR_FIELD,
+};
 pub use hashed::{hashable_id, index_arg, store_key, store_keys, StoreKeys, MIN_HASHED_ID_LENGTH, TAG_LENGTH};
 #[cfg(feature = "tower")]
 pub(crate) use record::members;

@@ -326,6 +326,21 @@ impl Record {
         });
     }
 
+    /// Sets a `cookie` field to the JSON text `text` (at the end when new).
+    pub(crate) fn set_cookie_field(&mut self, key: &str, text: String) {
+        self.set(key, text, |c| c.len());
+    }
+
+    /// Removes a `cookie` field.
+    pub(crate) fn remove_cookie_field(&mut self, key: &str) {
+        self.cookie.retain(|(k, _)| k != key);
+    }
+
+    /// A `cookie` field that is a JSON string, unescaped.
+    pub(crate) fn string_field(&self, key: &str) -> Option<String> {
+        self.string(key).map(Cow::into_owned)
+    }
+
     /// Sets a session-core timestamp (`createdAt`, `lastSeen`) at the end of `cookie`.
     pub fn set_stamp(&mut self, key: &str, ms: i64) {
         self.set(key, ms.to_string(), |c| c.len());

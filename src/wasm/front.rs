@@ -33,15 +33,16 @@ pub fn keys_slot(len: i32, hash: bool, index: bool) -> u32 {
 /// With a method (its length not -1): the grace rule for the tombstone and the method at the front
 /// of the input buffer, 0 over, 1 read-only, 2 conflict (see [`session::grace`]).
 /// Without one: the tombstone of the record at the front of the input buffer, regenerated at `now`
-/// with the window `grace` (ms), the answer's first string; returns 3, or 4 when the text is no
-/// record (`ERR_SESSION_CORE_BAD_RECORD`).
+/// with the window `grace` (ms), leading to the store key `successor` (after the method; -1 none),
+/// the answer's first string; returns 3, or 4 when the text is no record
+/// (`ERR_SESSION_CORE_BAD_RECORD`).
 #[wasm_bindgen(js_name = graceSlot)]
-pub fn grace_slot(record: i32, method: i32, now: f64, grace: f64) -> u32 {
+pub fn grace_slot(record: i32, method: i32, successor: i32, now: f64, grace: f64) -> u32 {
     IO.with(|cell| {
         let Io { input, output, nums } = &mut *cell.borrow_mut();
-        let Some([Some(r), m]) = strings(input, [record, method]) else { return 0 };
+        let Some([Some(r), m, next]) = strings(input, [record, method, successor]) else { return 0 };
         let Some(m) = m else {
-            return match session::tombstone(r, now as i64, grace) {
+            return match session::tombstone_to(r, now as i64, grace, next) {
                 Ok(t) => {
                     Io::answer(output, nums, [Some(t.as_str())]);
                     3

@@ -159,7 +159,7 @@ pub fn check(file: &str, case: &Value) -> Result<(), String> {
             let now = case["now"].as_i64().unwrap_or_default();
             let window = case["grace"].as_f64().unwrap_or_default();
             if s(&case["op"]) == "tombstone" {
-                match session_core::session::tombstone(s(&case["record"]), now, window) {
+                match session_core::session::tombstone_to(s(&case["record"]), now, window, case["successor"].as_str()) {
                     Ok(t) => t.into(),
                     Err(e) => serde_json::json!({ "error": e.code() }),
                 }

@@ -218,3 +218,19 @@ describe('two instances on one Redis: idle and absolute timeouts hold across the
     assert.strictEqual(await me(B, cookie), null, 'past absoluteTimeout: over, however active')
   })
 })
+
+describe('MemoryStore: a session that replaces its user\'s only one stays indexed', () => {
+  it('regenerate at a re-login: the new session is in the index, and a sign-out everywhere ends it', async () => {
+    // the user's entry emptied by pruning the regenerated (destroyed) session was dropped, and the
+    // new session written into the dropped entry: sign out everywhere then missed it
+    const [, express] = EXPRESSES[1]
+    const store = new session.MemoryStore()
+    const a = app(express, store)
+    const c1 = await login(a, 'solo', 'one device')
+    const c2 = cookiePair(await request(a).post('/login/solo').set('Cookie', c1)) // regenerates: c1's session ends
+    assert.notStrictEqual(c1, c2)
+    assert.strictEqual((await request(a).get('/devices').set('Cookie', c2)).body.length, 1)
+    assert.strictEqual(await new Promise((resolve, reject) => store.destroyUser('solo', (e, n) => (e ? reject(e) : resolve(n)))), 1)
+    assert.strictEqual(await me(a, c2), null)
+  })
+})

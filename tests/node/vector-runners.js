@@ -66,7 +66,7 @@ function sharedRunners ({ x, web, SessionCore, ClientSessionCore }) {
       if (c.op === 'grace') return assert.strictEqual(x.grace(c.record, c.method, c.now, c.grace), c.expected)
       let got
       try {
-        got = x.tombstone(c.record, c.now, c.grace)
+        got = x.tombstone(c.record, c.now, c.grace, c.successor ?? null)
       } catch (e) {
         if (!e.code) throw e
         got = { error: e.code }
