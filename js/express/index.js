@@ -56,7 +56,10 @@ function session (options) {
   if (opts.resave === undefined) debug('undefined resave option; provide resave option (defaults to true)')
   if (opts.saveUninitialized === undefined) debug('undefined saveUninitialized option; provide saveUninitialized option (defaults to true)')
   const secret = opts.secret == null ? null : [].concat(opts.secret)
-  if (!secret) debug('no secret option: using req.secret (from cookie-parser)')
+  if (!secret) {
+    debug('no secret option: using req.secret (from cookie-parser)')
+    warnNoSecret()
+  }
 
   const cores = new Map() // secret list (by identity of req.secret) -> SessionCore
   const fixedCore = secret ? new SessionCore(coreOptions, secret) : null
@@ -151,7 +154,7 @@ function session (options) {
       return next()
     }
     const sc = coreFor(req)
-    if (!sc) return next(new Error('secret option required for sessions'))
+    if (!sc) return next(noSecretError())
 
     req.sessionStore = store
     req.flash = flash
@@ -203,6 +206,24 @@ function session (options) {
     }
   }
   return session
+}
+
+let warnedNoSecret = false
+/** Once per process: a middleware made without `secret` (an unset environment variable, often). */
+function warnNoSecret () {
+  if (warnedNoSecret) return
+  warnedNoSecret = true
+  process.emitWarning('session() was made without a secret option: every request then needs req.secret from cookie-parser ' +
+    '(app.use(cookieParser(secret)) before it), and fails with ERR_SESSION_CORE_NO_SECRET without one; if the secret comes ' +
+    'from the environment (secret: process.env.SESSION_SECRET), the variable is unset', { type: 'SessionCoreWarning', code: 'SESSION_CORE_NO_SECRET' })
+}
+
+/** A request with neither a `secret` option nor cookie-parser's `req.secret` (express-session's wording). */
+function noSecretError () {
+  const err = new Error('secret option required for sessions')
+  err.code = 'ERR_SESSION_CORE_NO_SECRET'
+  err.status = 500
+  return err
 }
 
 /** The id header's name for this request (the option, or its function's answer), or null. */
