@@ -31,6 +31,8 @@ function decide (state, phase) {
   const sess = req.session
   // a regenerated id inside the grace window (served read-only, or refused): no cookie, no store write
   if (state.readOnly && (sess === undefined || sess === state.readOnlySession)) return 0
+  // a store call of req.session's failed, and the app has that error: no second write, no cookie
+  if (state.storeFailed) return 0
   const json = sess ? JSON.stringify(sess) : null
   const sid = idText(req.sessionID)
   if (req.sessionID !== undefined && sid === null) debug('session ignored because of bogus req.sessionID (%s)', typeof req.sessionID)

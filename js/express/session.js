@@ -108,12 +108,12 @@ defineMethod(Session.prototype, 'save', function save (fn) {
     return settle(fn, unsaveable(err), this)
   }
   if (merging) {
-    const result = callbackOrPromise(fn, (done) => mergeSession(store, sess, change, (err) => done(err), timeout))
+    const result = callbackOrPromise(fn, (done) => mergeSession(store, sess, change, track(state, done), timeout))
     return result === undefined ? this : result
   }
   // a session loaded from the store under this id is only updated, never recreated (see MemoryStore)
   const existing = Boolean(state && state.fromStore && state.originalId === sess.id)
-  const result = callbackOrPromise(fn, (done) => writeSession(store, sess, json, existing, (err) => done(err), undefined, timeout))
+  const result = callbackOrPromise(fn, (done) => writeSession(store, sess, json, existing, track(state, done), undefined, timeout))
   return result === undefined ? this : result
 })
 
@@ -121,7 +121,9 @@ defineMethod(Session.prototype, 'reload', function reload (fn) {
   const req = this.req
   const store = req.sessionStore
   const id = this.id
-  const result = callbackOrPromise(fn, (done) => {
+  const state = req[kState]
+  const result = callbackOrPromise(fn, (answer) => {
+    const done = track(state, answer)
     callStore(store, 'get', [id], (err, sess) => {
       if (err) return done(err)
       if (!sess) return done(new Error('failed to load session'))
@@ -153,7 +155,7 @@ defineMethod(Session.prototype, 'destroy', function destroy (fn) {
   const id = this.id
   const timeout = timeoutOf(req)
   events.sessionEvent('destroy', id)
-  const result = callbackOrPromise(fn, (done) => callStore(req.sessionStore, 'destroy', [id], (err) => done(err), timeout))
+  const result = callbackOrPromise(fn, (done) => callStore(req.sessionStore, 'destroy', [id], track(state, done), timeout))
   return result === undefined ? this : result
 })
 
@@ -174,7 +176,8 @@ defineMethod(Session.prototype, 'regenerate', function regenerate (options, fn) 
   const state = req[kState]
   // a regenerated id served read-only inside the grace window: its new cookie would sign the user out
   if (state && state.readOnly && state.readOnlySession === this) return settle(fn, regeneratedError(), this)
-  const result = callbackOrPromise(fn, (done) => {
+  const result = callbackOrPromise(fn, (answer) => {
+    const done = track(state, answer)
     const after = (err) => {
       if (!err) events.sessionEvent('regenerate', req.sessionID, { previous: events.tagOf(previous) })
       if (keep && req.session && req.session !== old) {
@@ -239,6 +242,19 @@ function regeneratedError () {
   return err
 }
 // ---- regeneratedError: end ----
+
+/**
+ * `done`, noting on the request's state when a store call failed (a store error's code): the
+ * failure has reached the app, so the response writes no session and sets no cookie for it (one
+ * failure, one error; the response is not held for another store call).
+ */
+function track (state, done) {
+  if (!state) return (err, value) => done(err, value)
+  return (err, value) => {
+    if (err && typeof err.code === 'string' && err.code.startsWith('ESESSIONSTORE')) state.storeFailed = true
+    done(err, value)
+  }
+}
 
 /** Reports an error the way the method was called: to the callback, or as a rejected Promise. */
 function settle (fn, err, self) {

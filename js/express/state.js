@@ -35,6 +35,7 @@ class RequestState {
     this.keys = null // the store keys of the id (hashIds, regenerateGrace)
     this.readOnly = false // a regenerated id inside the grace window: no cookie, no store write
     this.readOnlySession = null // ... for this session object
+    this.storeFailed = false // a store call of req.session's failed: the response writes no session
     this.endedReason = undefined // why a loaded session was discarded: expired, idle, absolute, signed-out
     // when the request began (a session's "signed in since", for its user's index): only with `user`
     this.startedAt = mw.user !== null ? Date.now() : 0

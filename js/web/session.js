@@ -417,10 +417,29 @@ export function makeWeb (load) {
     }
   })
 
+  // A store call of save/destroy/regenerate that failed reached the app as that error: apply()
+  // then writes no session and sets no cookie (one failure, one error, no second wait).
+  for (const m of ['save', 'destroy', 'regenerate']) {
+    const f = ServerSession.prototype[m]
+    Object.defineProperty(ServerSession.prototype, m, {
+      configurable: true,
+      enumerable: false,
+      writable: true,
+      value: async function (...args) {
+        try {
+          return await f.apply(this, args)
+        } catch (e) {
+          if (e && typeof e.code === 'string' && e.code.startsWith('ESESSIONSTORE')) this[kState].storeFailed = true
+          throw e
+        }
+      }
+    })
+  }
+
   async function applyServer (st, sess, response) {
     const { cfg } = st
-    // a regenerated id inside the grace window: no cookie, no store write
-    if (st.readOnly) return withHeaders(response, [], st.idHeader === null && cfg.cacheHeaders, null)
+    // a regenerated id inside the grace window, or a store call that failed: no cookie, no store write
+    if (st.readOnly || st.storeFailed) return withHeaders(response, [], st.idHeader === null && cfg.cacheHeaders, null)
     const live = !st.destroyed
     const json = live ? textOf(sess, st.kept) : null
     const sid = st.id
