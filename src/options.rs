@@ -395,17 +395,44 @@ pub fn csrf_options(options: &Value) -> Result<(), Error> {
     }
     flag(&f, "secFetchSite", true)?;
     if let Some(v) = get("origins") {
-        let ok = v.as_array().is_some_and(|a| {
-            a.iter().all(|o| {
-                let rest = o.as_str().and_then(|o| o.strip_prefix("https://").or_else(|| o.strip_prefix("http://")));
-                rest.is_some_and(|r| !r.is_empty() && !r.contains(['/', ' ', '?', '#']))
-            })
-        });
-        if !ok {
+        let Some(list) = v.as_array() else {
             return Err(bad("origins", "an array of origins (scheme://host[:port], such as https://example.com)", v));
+        };
+        for (i, o) in list.iter().enumerate() {
+            if let Some(why) = origin_fault(o) {
+                return Err(Error::option(
+                    "origins",
+                    format!("must be an array of origins (scheme://host[:port], such as https://example.com): entry {i} {why}"),
+                ));
+            }
         }
     }
     Ok(())
+}
+
+/// What is wrong with one entry of `origins` (as a browser sends `Origin`: scheme, host, port; no
+/// path, not even `/`), or `None`. Never quotes the entry.
+fn origin_fault(o: &Value) -> Option<&'static str> {
+    let Some(text) = o.as_str() else { return Some("is not a string") };
+    let Some(rest) = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://")) else {
+        return Some("does not start with https:// or http://");
+    };
+    if rest.is_empty() || rest.starts_with('/') {
+        return Some("has no host");
+    }
+    if rest.ends_with('/') && !rest[..rest.len() - 1].contains(['/', ' ', '?', '#']) {
+        return Some("ends with a slash: an Origin header never has one (drop it)");
+    }
+    if rest.contains('/') {
+        return Some("has a path: an Origin header has none");
+    }
+    if rest.contains(['?', '#']) {
+        return Some("has a query or a fragment: an Origin header has none");
+    }
+    if rest.contains(' ') {
+        return Some("has a space");
+    }
+    None
 }
 
 /// The known name closest to `name`, if it is close enough to be a slip.

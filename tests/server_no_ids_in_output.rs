@@ -31,12 +31,15 @@ impl Redis {
             .stderr(Stdio::null())
             .spawn()
             .expect("redis-server is installed (make system-deps)");
+        let mut redis = Redis { child, port };
         for _ in 0..200 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Redis { child, port };
+                return redis;
             }
             std::thread::sleep(Duration::from_millis(20));
         }
+        let _ = redis.child.kill();
+        let _ = redis.child.wait();
         panic!("redis-server did not start");
     }
 
@@ -96,8 +99,11 @@ async fn store_errors_and_layer_errors_name_no_id_and_no_key() {
         redis.cli(&["SET", &format!("sess:{}", store_key(id)), value]);
         let cookie =
             format!("connect.sid={}", session_core::cookie::encode_uri_component(&format!("s:{}", signer.sign(id))));
-        let res =
-            app.clone().oneshot(Request::get("/").header("cookie", cookie).body(Body::empty()).unwrap()).await.unwrap();
+        let res = app
+            .clone()
+            .oneshot(Request::get("/").header("cookie", cookie).body(Body::empty()).expect("request"))
+            .await
+            .expect("response");
         let err = res.extensions().get::<SessionError>().expect("the layer answered").clone();
         messages.push(err.to_string());
     }
@@ -116,8 +122,11 @@ async fn store_errors_and_layer_errors_name_no_id_and_no_key() {
     }
     let cookie =
         format!("connect.sid={}", session_core::cookie::encode_uri_component(&format!("s:{}", signer.sign(&a))));
-    let res =
-        app.clone().oneshot(Request::get("/").header("cookie", cookie).body(Body::empty()).unwrap()).await.unwrap();
+    let res = app
+        .clone()
+        .oneshot(Request::get("/").header("cookie", cookie).body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
     messages.push(res.extensions().get::<SessionError>().expect("the layer answered").to_string());
     tokio::time::sleep(Duration::from_millis(1600)).await;
 

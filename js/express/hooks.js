@@ -81,6 +81,11 @@ function decide (state, phase) {
 
 const NO_OPS = [null, null]
 
+/** A decision's error as the app gets it: the core's own (with its code), or JSON.stringify's, wrapped. */
+function failure (err) {
+  return err && typeof err.code === 'string' && err.code.startsWith('ERR_SESSION_CORE_') ? err : unsaveable(err)
+}
+
 /** Does the decision ask for a store write (save, touch or destroy)? */
 const STORE_WRITE = OUT.SAVE | OUT.TOUCH | OUT.DESTROY
 
@@ -141,7 +146,7 @@ function writeHead (statusCode) {
     try {
       decide(state, 'headers')
     } catch (err) {
-      defer(state.next, unsaveable(err))
+      defer(state.next, failure(err))
     }
     if (typeof args[0] === 'number' && this.statusCode !== args[0]) {
       args[0] = this.statusCode
@@ -168,10 +173,10 @@ function end (chunk, encoding, callback) {
       this.end = state._end
       // the headers that described the body that now does not go out
       for (const h of ['Content-Type', 'Content-Length', 'ETag', 'Content-Encoding']) this.removeHeader(h)
-      defer(state.next, unsaveable(err))
+      defer(state.next, failure(err))
       return this
     }
-    defer(state.next, unsaveable(err))
+    defer(state.next, failure(err))
   }
   if (!(bits & STORE_WRITE)) return state._end.call(this, chunk, encoding, callback)
   // Freeze the headers (nothing reaches the socket yet) and hold the whole response until the

@@ -11,6 +11,11 @@ fn is_unreserved(b: u8) -> bool {
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
+/// The length of `encode_uri_component(s)`, without making it.
+pub(crate) fn encoded_len(s: &str) -> usize {
+    s.bytes().map(|b| if is_unreserved(b) { 1 } else { 3 }).sum()
+}
+
 /// JavaScript's `encodeURIComponent` over a Rust string (always valid Unicode, so it never fails).
 ///
 /// ```

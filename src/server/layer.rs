@@ -423,6 +423,7 @@ async fn finish<St: SessionStore, RB>(
         if config.hash_ids && !existing && !st.destroyed && !hashable_id(&st.id) {
             return Err(Failure::ShortId);
         }
+
         // the session's JSON: a new text only when it changed (else the record as loaded, not copied)
         let changed = if st.destroyed { None } else { st.changed_json() };
         let (out, base) = {

@@ -227,6 +227,9 @@ pub struct Output {
     pub delta: Option<String>,
 }
 
+/// The most bytes of name and value a browser keeps in one cookie.
+const COOKIE_LIMIT: usize = 4096;
+
 /// The id a request's cookie carries, and which secret verified it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -268,6 +271,29 @@ impl Session {
     pub fn unsign_value(&self, raw: &str) -> Option<CookieId> {
         let u = self.signer.unsign(raw.strip_prefix("s:")?)?;
         Some(CookieId { id: u.value, secret_index: u.secret_index })
+    }
+
+    /// Refuses a new session id (what `genid` gave) whose cookie no browser would keep: its name and
+    /// percent-encoded signed value over 4096 bytes (RFC 6265bis's limit, as browsers apply it). The
+    /// session would be stored and its Set-Cookie dropped, silently.
+    ///
+    /// ```
+    /// use session_core::session::{Session, SessionOptions};
+    /// let s = Session::new(SessionOptions::default(), &["keyboard cat"]).unwrap();
+    /// assert!(s.check_id("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").is_ok());
+    /// let e = s.check_id(&"a".repeat(65536)).unwrap_err();
+    /// assert_eq!(e.code(), "ERR_SESSION_CORE_INVALID_GENID");
+    /// ```
+    pub fn check_id(&self, id: &str) -> Result<(), Error> {
+        // the name and "=", then "s%3A" + id + "." + 43 signature characters
+        let bytes = self.options.name.len() + 1 + 4 + crate::cookie::encoded_len(id) + 1 + 43;
+        if bytes > COOKIE_LIMIT {
+            return Err(Error::option(
+                "genid",
+                "gave an id whose cookie would be over 4096 bytes: browsers drop such a cookie (keep ids to a few hundred characters)",
+            ));
+        }
+        Ok(())
     }
 
     /// The cookie value for an id: `s:` + signed with the newest secret (before percent-encoding).
@@ -315,6 +341,11 @@ impl Session {
             return Ok(out);
         };
         let Some(session_id) = input.session_id else { return Ok(out) };
+        if !input.cookie_matches {
+            // an id no cookie carried (genid's): one whose cookie no browser would keep is refused,
+            // before any store write
+            self.check_id(session_id)?;
+        }
 
         let mut rec = Record::parse(session)?;
         // the record as loaded, unchanged (the same text): its data is the session's, no need to cut it
