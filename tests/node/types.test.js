@@ -141,6 +141,10 @@ function install (dir, extraTypes) {
   copyTypes(path.join(root, 'node_modules', 'connect-redis'), path.join(modules, 'connect-redis'))
   link('redis')
   link('express-session')
+  if (extraTypes.includes('express-session')) { // connect-mongo's types need express-session's
+    copyTypes(path.join(root, 'node_modules', 'connect-mongo'), path.join(modules, 'connect-mongo'))
+    link('mongodb')
+  }
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'scratch', private: true }))
   fs.writeFileSync(path.join(dir, 'tsconfig.readme.json'), tsconfigs[0])
   snippets.forEach((s, i) => {
