@@ -234,7 +234,9 @@ impl RedisStore {
                 // the first page of every master at once: the answer maps each master's address to it
                 let all = RoutingInfo::MultiNode((MultipleNodeRoutingInfo::AllMasters, None));
                 let Value::Map(firsts) = self.bounded(c.clone().route_command(scan("0"), all)).await? else {
-                    return Err(StoreError::Unavailable("Redis: SCAN on every master gave no answer per master".into()));
+                    return Err(StoreError::Unavailable(
+                        "Redis: SCAN on every master gave no answer per master".into(),
+                    ));
                 };
                 for (address, first) in firsts {
                     let address: String = redis::from_redis_value(address).map_err(|e| unavailable(e.into()))?;
@@ -245,7 +247,8 @@ impl RedisStore {
                     let (mut cursor, keys) = page(first)?;
                     seen.extend(keys);
                     while cursor != "0" {
-                        let there = RoutingInfo::SingleNode(SingleNodeRoutingInfo::ByAddress { host: host.clone(), port });
+                        let there =
+                            RoutingInfo::SingleNode(SingleNodeRoutingInfo::ByAddress { host: host.clone(), port });
                         let (next, keys) = page(self.bounded(c.clone().route_command(scan(&cursor), there)).await?)?;
                         seen.extend(keys);
                         cursor = next;
