@@ -25,11 +25,13 @@ node_modules/.deps-ok: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Debian packages the tests use: redis-server (the Redis tests start their own on a loopback port)
-# and chromium (the browser tests drive it headless through playwright-core; no browser download).
+# Debian packages the tests use: redis-server (the Redis tests start their own on a loopback port),
+# chromium (the browser tests drive it headless through playwright-core; no browser download) and
+# python3-venv (the MongoDB test installs its server, NX-27017, into a venv: tests/node/mongo-server.js).
 system-deps:
 	@missing=""; command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	  command -v chromium >/dev/null || missing="$$missing chromium"; \
+	  python3 -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
 	  if [ -n "$$missing" ]; then echo "installing$$missing (Debian)"; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null; fi
 
@@ -124,6 +126,7 @@ vectors: pkg deps
 	node scripts/gen-client-vectors.js
 	node scripts/gen-csrf-vectors.js
 	node scripts/gen-frame-vectors.js
+	node scripts/gen-checks-vectors.js
 
 # Every figure of issue 10 (bench/run.js says which and how): about 10 minutes; BENCH_QUICK=1 for a
 # one-round smoke run. Results in bench/results/latest.json; a full run redraws bench/chart.svg.

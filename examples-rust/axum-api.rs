@@ -9,7 +9,8 @@
 //! ```
 //! Routes: `GET /api/me` (the user, and the API's call count in the session; `?mark=k` sets `mark:k`), `GET /api/csrf` (a
 //! token for the POSTs, header `x-csrf-token`), `POST /api/logout` (this session ends),
-//! `POST /api/logout-everywhere` (every session of the user ends, on both servers).
+//! `POST /api/logout-everywhere` (every session of the user ends, on both servers), and with Redis
+//! `GET /api/stats` (how many sessions the store lists: counts, never an id).
 //!
 //! `REDIS_CLUSTER_NODES='redis://127.0.0.1:7000 redis://127.0.0.1:7001'`: a Redis Cluster (its seed
 //! nodes) instead of `REDIS_URL`.
@@ -122,6 +123,15 @@ async fn logout_everywhere<St: SessionStore>(
     Ok(Json(json!({ "ended": ended })))
 }
 
+/// `GET /api/stats`: the sessions in Redis as the store lists them (`ids`, `length`, `all`), counts only.
+async fn stats(State(store): State<RedisStore>) -> Result<Json<Value>, StatusCode> {
+    let unavailable = |_| StatusCode::SERVICE_UNAVAILABLE;
+    let ids = store.ids().await.map_err(unavailable)?.len();
+    let length = store.length().await.map_err(unavailable)?;
+    let all = store.all().await.map_err(unavailable)?.len();
+    Ok(Json(json!({ "ids": ids, "length": length, "all": all })))
+}
+
 fn app<St: SessionStore>(store: St) -> Router {
     let layer = SessionLayer::new(store.clone(), config()).unwrap_or_else(|e| {
         eprintln!("axum-api: {e}");
@@ -149,7 +159,10 @@ async fn main() {
         None
     };
     let router = match connected {
-        Some(Ok(store)) => app(store.prefix("demo:")),
+        Some(Ok(store)) => {
+            let store = store.prefix("demo:");
+            app(store.clone()).merge(Router::new().route("/api/stats", get(stats)).with_state(store))
+        }
         Some(Err(e)) => {
             eprintln!("axum-api: {e}");
             std::process::exit(1);

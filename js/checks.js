@@ -67,4 +67,18 @@ function atRequest (opts, code, option) {
   warnOnce(JSON.parse(native.client().checkFinding(code, option)))
 }
 
-module.exports = { atConstruction, atRequest }
+/**
+ * secure 'auto' (cookie-session's default) on a request the app does not see as https: when it came
+ * through a TLS proxy all the same (X-Forwarded-Proto: https, from a proxy the app does not trust),
+ * the session cookie goes out without Secure. Warned once (SECURE_AUTO_UNTRUSTED_PROXY) unless
+ * checks: 'off'. Only the header's first value counts, as Express reads it.
+ */
+function autoSecureOverHttp (opts, req, option) {
+  const header = req.headers ? req.headers['x-forwarded-proto'] : undefined
+  if (typeof header !== 'string') return
+  const comma = header.indexOf(',')
+  if ((comma === -1 ? header : header.slice(0, comma)).trim().toLowerCase() !== 'https') return
+  atRequest(opts, 'SECURE_AUTO_UNTRUSTED_PROXY', option)
+}
+
+module.exports = { atConstruction, atRequest, autoSecureOverHttp }

@@ -118,6 +118,12 @@ const TEXT: &[(&str, &str, &str, &str)] = &[
         "set secure: true (or 'auto', with Express's trust proxy behind a TLS proxy)",
     ),
     (
+        "SECURE_AUTO",
+        "info",
+        "secure 'auto' (cookie-session's default when secure is not set) marks the cookie Secure only on a request the app sees as https: behind a TLS proxy, only with Express's trust proxy set (req.secure, req.protocol); behind one without it, every cookie goes out without Secure, silently",
+        "behind a TLS proxy set app.set('trust proxy', 1) (for express-session's options also proxy: true), and check req.secure there; an app served over https only can set secure: true",
+    ),
+    (
         "SAMESITE_NONE_WITHOUT_SECURE",
         "warning",
         "sameSite: 'none' without secure: browsers reject the cookie",
@@ -152,6 +158,12 @@ const TEXT: &[(&str, &str, &str, &str)] = &[
         "warning",
         "one secret used by two session middlewares: a cookie of one is accepted by the other",
         "give each middleware a secret of its own",
+    ),
+    (
+        "SECURE_AUTO_UNTRUSTED_PROXY",
+        "warning",
+        "secure 'auto' on a request that came through a TLS proxy (X-Forwarded-Proto: https) the app does not trust: the session cookie goes out without Secure",
+        "set Express's trust proxy to that proxy (app.set('trust proxy', 1)), or secure: true",
     ),
     (
         "SECURE_ON_HTTP_REQUEST",
@@ -245,6 +257,8 @@ pub fn check(kind: Kind, options: &Value) -> Vec<Finding> {
                     || given(cookie, "secure").and_then(Value::as_str) == Some("auto");
                 if !secure {
                     push(&mut out, "COOKIE_NOT_SECURE", "cookie.secure");
+                } else if kind == Kind::Express && given(cookie, "secure").and_then(Value::as_str) == Some("auto") {
+                    push(&mut out, "SECURE_AUTO", "cookie.secure");
                 }
                 if is_none(given(cookie, "sameSite")) && !secure {
                     push(&mut out, "SAMESITE_NONE_WITHOUT_SECURE", "cookie.sameSite");
@@ -267,10 +281,13 @@ pub fn check(kind: Kind, options: &Value) -> Vec<Finding> {
             } else if any_weak(given(o, "secret")) {
                 push(&mut out, "WEAK_SECRET", "secret");
             }
-            // cookie-session's default is secure on https requests: only an explicit false is off
+            // cookie-session's default is secure on https requests: only an explicit false is off,
+            // and unset is 'auto', which depends on how the request is seen (SECURE_AUTO)
             let secure_off = matches!(given(o, "secure"), Some(Value::Bool(false)));
             if secure_off {
                 push(&mut out, "COOKIE_NOT_SECURE", "secure");
+            } else if given(o, "secure").is_none() {
+                push(&mut out, "SECURE_AUTO", "secure");
             }
             if is_none(given(o, "sameSite")) && secure_off {
                 push(&mut out, "SAMESITE_NONE_WITHOUT_SECURE", "sameSite");
@@ -367,5 +384,22 @@ mod tests {
             ["COOKIE_NOT_SECURE", "SAMESITE_NONE_WITHOUT_SECURE", "NO_EXPIRY", "UNSIGNED_COOKIE"]
         );
         assert!(finding("NOPE", "x").is_none());
+    }
+
+    #[test]
+    fn secure_auto_is_explained_in_both_kinds() {
+        let info = |kind, o| -> Vec<(&str, String)> {
+            check(kind, &o).into_iter().filter(|f| f.code == "SECURE_AUTO").map(|f| (f.severity, f.option)).collect()
+        };
+        let auto = vec![("info", "cookie.secure".to_owned())];
+        assert_eq!(info(Kind::Express, json!({ "cookie": { "secure": "auto" } })), auto);
+        assert_eq!(info(Kind::Express, json!({ "cookie": { "secure": true } })), vec![]);
+        assert_eq!(info(Kind::Express, json!({ "cookie": { "$sc": "function" } })), vec![]);
+        assert_eq!(info(Kind::SetCookie, json!({ "cookie": { "secure": true } })), vec![]);
+        assert_eq!(info(Kind::CookieSession, json!({ "keys": ["k"] })), vec![("info", "secure".to_owned())]);
+        assert_eq!(info(Kind::CookieSession, json!({ "keys": ["k"], "secure": true })), vec![]);
+        assert_eq!(info(Kind::CookieSession, json!({ "keys": ["k"], "secure": false })), vec![]);
+        let f = finding("SECURE_AUTO_UNTRUSTED_PROXY", "secure").unwrap_or_else(|| panic!("a runtime finding"));
+        assert_eq!(f.severity, "warning");
     }
 }

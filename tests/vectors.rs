@@ -36,6 +36,7 @@ const FILES: &[(&str, &str)] = &[
     ("client-frames", include_str!("vectors/client-frames.json")),
     ("inspect", include_str!("vectors/inspect.json")),
     ("audit", include_str!("vectors/audit.json")),
+    ("checks", include_str!("vectors/checks.json")),
 ];
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]

@@ -127,10 +127,11 @@ function cookieSession (options) {
       const ctx = sess ? sess._ctx : {}
       const so = req.sessionOptions
       let bits
+      const secureRequest = isSecure(req)
       try {
         const c = commitFields(so)
         let flags = c.flags | COMMIT.ACCESSED
-        if (isSecure(req)) flags |= COMMIT.SECURE
+        if (secureRequest) flags |= COMMIT.SECURE
         if (sess === false) flags |= COMMIT.UNSET
         if (sess && ctx._new) flags |= COMMIT.IS_NEW
         if (clearSig) flags |= COMMIT.CLEAR_SIG
@@ -163,6 +164,8 @@ function cookieSession (options) {
       if (bits & COMMITTED.WROTE) debug('save %s', name)
       const n = native.num(0) // each cookie's name and Set-Cookie value, in turn
       for (let i = 0; i < n; i++) pushCookie(res, native.out(2 * i, true), native.out(2 * i + 1, true), so.overwrite)
+      // secure unset is 'auto': behind a TLS proxy Express does not trust, the cookies just sent lack Secure
+      if (n > 0 && so.secure === undefined && !secureRequest) checks.autoSecureOverHttp(opts, req, 'secure')
       if (cache && n > 0 && !res.headersSent) noCacheSetCookie(res)
     }
 

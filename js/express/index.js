@@ -101,7 +101,11 @@ function session (options) {
     // (express-session reads it from the function object and never resolves it).
     if (resolved && (resolved.secure === 'auto' || resolved.sameSite === 'auto')) {
       const isSecure = issecure(req, trustProxy)
-      if (resolved.secure === 'auto') req.session.cookie.secure = isSecure
+      if (resolved.secure === 'auto') {
+        req.session.cookie.secure = isSecure
+        // Express's trust proxy decides (proxy unset): a TLS proxy it does not trust means no Secure
+        if (!isSecure && trustProxy === undefined) checks.autoSecureOverHttp(opts, req, 'cookie.secure')
+      }
       if (resolved.sameSite === 'auto') req.session.cookie.sameSite = isSecure ? 'none' : 'lax'
     }
   }

@@ -25,8 +25,8 @@ const debug = require('../debug')('session-core:redis')
 const { adapt } = require('./adapters')
 const S = require('./scripts')
 const users = require('./users')
+const { isSessionKey, GRACE_PREFIX, USER_PREFIX } = require('./layout')
 
-const GRACE_PREFIX = 'regenerated:' // a regenerate's tombstone (src/session/grace.rs)
 const CREATED_KEEP_MS = 60000 // how long this process remembers the text of a session it created
 
 class RedisStore extends Store {
@@ -76,9 +76,12 @@ class RedisStore extends Store {
     return done(this._cmd(this.prefix + sid, ['DEL', this.prefix + sid]).then(() => undefined), cb)
   }
 
-  /** Every live session, as connect-redis answers: an array of records, each with its `id`. */
+  /**
+   * Every live session, as connect-redis answers: an array of records, each with its `id`. Sessions
+   * only, as ids() and length(): not the per-user index nor the regenerate tombstones (layout.js).
+   */
   all (cb) {
-    return done(this._keys().then(async (keys) => {
+    return done(this._sessionKeys().then(async (keys) => {
       const out = []
       await eachLimit(keys, 64, async (key) => {
         const text = await this._cmd(key, ['GET', key])
@@ -92,13 +95,14 @@ class RedisStore extends Store {
   }
 
   ids (cb) {
-    return done(this._keys().then((keys) => keys.map((k) => k.slice(this.prefix.length))), cb)
+    return done(this._sessionKeys().then((keys) => keys.map((k) => k.slice(this.prefix.length))), cb)
   }
 
   length (cb) {
-    return done(this._keys().then((keys) => keys.length), cb)
+    return done(this._sessionKeys().then((keys) => keys.length), cb)
   }
 
+  /** Removes everything under the prefix: the sessions, their tombstones and the per-user index. */
   clear (cb) {
     return done(this._keys().then((keys) => eachLimit(keys, 64, (key) => this._cmd(key, ['DEL', key]))).then(() => undefined), cb)
   }
@@ -345,9 +349,14 @@ class RedisStore extends Store {
   _name (key) {
     if (typeof key !== 'string') return 'a scan'
     const rest = key.startsWith(this.prefix) ? key.slice(this.prefix.length) : key
-    if (rest.startsWith('user:{')) return 'a user index'
+    if (rest.startsWith(USER_PREFIX)) return 'a user index'
     if (rest.startsWith(GRACE_PREFIX)) return 'the tombstone of session ' + native.tag(rest.slice(GRACE_PREFIX.length))
     return rest === '' ? 'a session' : 'session ' + native.tag(rest)
+  }
+
+  /** The keys of the sessions under the prefix (layout.js). */
+  async _sessionKeys () {
+    return (await this._keys()).filter((k) => isSessionKey(k.slice(this.prefix.length)))
   }
 
   _remember (sid, text) {

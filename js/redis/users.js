@@ -11,9 +11,10 @@
  */
 
 const native = require('../native')
+const { USER_PREFIX } = require('./layout')
 
 function keys (store, user) {
-  const base = `${store.prefix}user:{${user}}`
+  const base = `${store.prefix}${USER_PREFIX}${user}}`
   return [base, base + ':info']
 }
 

@@ -91,8 +91,13 @@ declare namespace session {
     name?: string
     /** Deprecated alias of name. */
     key?: string
-    /** Default: a MemoryStore. */
-    store?: Store | DuckStore
+    /**
+     * Default: a MemoryStore. A Store (MemoryStore, session-core/redis's RedisStore), any
+     * express-session store (connect-redis, connect-mongo, a subclass of express-session's Store:
+     * their types name express-session's SessionData, not yours, and are accepted all the same), or
+     * a plain object with get/set/destroy (callbacks or Promises). See DuckStore.
+     */
+    store?: DuckStore
     cookie?: CookieOptions | ((req: Request) => CookieOptions)
     /** Sync or async. Default: 24 random bytes, base64url. */
     genid?: (req: Request) => string | Promise<string>
@@ -255,13 +260,24 @@ declare namespace session {
     clear? (callback?: Callback): void
   }
 
-  /** A plain object store (callbacks or Promises, no EventEmitter needed). */
+  /**
+   * A session record as a store sees it: a cookie of any shape and your SessionData's other fields,
+   * each optional. Not SessionData itself: a store is written once for every app (connect-redis's
+   * types say express-session's SessionData), and holds records from before a field existed.
+   */
+  type StoredSession = { cookie: any } & Partial<Omit<SessionData, 'cookie'>>
+
+  /**
+   * What the `store` option takes: a Store, an express-session store, or a plain object (callbacks
+   * or Promises, no EventEmitter needed). The middleware always passes a callback; a store may
+   * answer through it or return a Promise instead.
+   */
   interface DuckStore {
-    get (sid: string, callback?: (err: any, session?: SessionData | null) => void): void | Promise<SessionData | null | undefined>
-    set (sid: string, session: SessionData, callback?: Callback): void | Promise<void>
-    destroy (sid: string, callback?: Callback): void | Promise<void>
-    touch? (sid: string, session: SessionData, callback?: Callback): void | Promise<void>
-    merge? (sid: string, delta: Delta, callback?: Callback): void | Promise<void>
+    get (sid: string, callback: (err: any, session?: StoredSession | null) => void): void | Promise<StoredSession | null | undefined>
+    set (sid: string, session: StoredSession, callback: Callback): void | Promise<unknown>
+    destroy (sid: string, callback: Callback): void | Promise<unknown>
+    touch? (sid: string, session: StoredSession, callback: Callback): void | Promise<unknown>
+    merge? (sid: string, delta: Delta, callback: Callback): void | Promise<unknown>
   }
 
   interface MemoryStoreOptions {

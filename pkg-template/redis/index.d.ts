@@ -33,13 +33,19 @@ declare class RedisStore extends session.Store {
   touch (sid: string, session: SessionData): Promise<void>
   destroy (sid: string, callback: Callback): void
   destroy (sid: string): Promise<void>
-  /** Every live session, each with its `id` (connect-redis's shape: an array). */
+  /**
+   * Every live session, each with its `id` (connect-redis's shape: an array). Sessions only, as
+   * `ids` and `length`: not the per-user index nor the regenerate tombstones under the same prefix.
+   */
   all (callback: (err: any, sessions?: Array<SessionData & { id: string }>) => void): void
   all (): Promise<Array<SessionData & { id: string }>>
+  /** The ids of every live session (their store keys with hashIds). */
   ids (callback: (err: any, ids?: string[]) => void): void
   ids (): Promise<string[]>
+  /** How many sessions there are. */
   length (callback: (err: any, length?: number) => void): void
   length (): Promise<number>
+  /** Removes everything under the prefix: the sessions, their tombstones and the per-user index. */
   clear (callback: Callback): void
   clear (): Promise<void>
   /**

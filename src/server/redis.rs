@@ -8,12 +8,18 @@
 //! - a loaded session's changes merged into the record as Redis holds it (the core's
 //!   [`crate::session::apply`], then a compare-and-set), retried on a lost race;
 //! - the per-user index: `<prefix>user:{<user>}` (a sorted set of ids by expiry) and
-//!   `<prefix>user:{<user>}:info` (`s:<id>`, `i:<id>`, `!out`), as js/redis/users.js keeps them.
+//!   `<prefix>user:{<user>}:info` (`s:<id>`, `i:<id>`, `!out`), as js/redis/users.js keeps them;
+//! - the regenerate tombstones at `<prefix>regenerated:<key>` ([`crate::session::grace_key`]);
+//! - listing ([`RedisStore::ids`], [`RedisStore::length`], [`RedisStore::all`]) answers sessions
+//!   only: the index and the tombstones share the prefix and are told apart by their names, as
+//!   js/redis/layout.js tells them.
 
 use super::store::{SessionStore, StoreError, UserInfo, UserState};
 use redis::aio::ConnectionManager;
 use redis::cluster_async::ClusterConnection;
-use redis::{Cmd, FromRedisValue};
+use redis::cluster_routing::{MultipleNodeRoutingInfo, RoutingInfo, SingleNodeRoutingInfo};
+use redis::{Cmd, FromRedisValue, Value};
+use std::collections::BTreeSet;
 use std::fmt;
 use std::time::Duration;
 
@@ -21,6 +27,36 @@ use std::time::Duration;
 pub const WRITE_SCRIPT: &str = include_str!("../../js/redis/write.lua");
 /// The touch script, byte for byte the Node store's.
 pub const TOUCH_SCRIPT: &str = include_str!("../../js/redis/touch.lua");
+
+/// What a per-user index key starts with after the prefix (js/redis/layout.js `USER_PREFIX`); the
+/// braces are its Cluster hash tag.
+const USER_PREFIX: &str = "user:{";
+/// SCAN's COUNT (the Node store's default `scanCount`).
+const SCAN_COUNT: u32 = 100;
+
+/// Is `rest`, a key under the prefix with the prefix taken off, a session's? Not a tombstone
+/// ([`crate::session::GRACE_PREFIX`]) nor a per-user index key ([`USER_PREFIX`]); session ids and
+/// hashed keys are base64url, never of those shapes (js/redis/layout.js `isSessionKey`).
+fn is_session_key(rest: &str) -> bool {
+    !rest.starts_with(crate::session::GRACE_PREFIX) && !rest.starts_with(USER_PREFIX)
+}
+
+/// `s` with SCAN's glob characters escaped (js/redis/store.js `globEscape`).
+fn glob_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A SCAN page: the next cursor and the keys.
+fn page(v: Value) -> Result<(String, Vec<String>), StoreError> {
+    redis::from_redis_value(v).map_err(|e| unavailable(e.into()))
+}
 
 const WRITTEN: i64 = 1;
 const LATE: i64 = -1;
@@ -122,12 +158,17 @@ impl RedisStore {
     }
 
     async fn query<T: FromRedisValue + Send>(&self, cmd: &Cmd) -> Result<T, StoreError> {
-        let run = async {
+        self.bounded(async {
             match &self.conn {
                 Conn::Single(c) => cmd.query_async(&mut c.clone()).await,
                 Conn::Cluster(c) => cmd.query_async(&mut c.clone()).await,
             }
-        };
+        })
+        .await
+    }
+
+    /// `run`, or [`StoreError::Timeout`] after the operation timeout.
+    async fn bounded<T>(&self, run: impl std::future::Future<Output = redis::RedisResult<T>>) -> Result<T, StoreError> {
         match tokio::time::timeout(self.operation_timeout, run).await {
             Ok(r) => r.map_err(unavailable),
             Err(_) => Err(StoreError::Timeout(format!(
@@ -135,6 +176,87 @@ impl RedisStore {
                 self.operation_timeout.as_millis()
             ))),
         }
+    }
+
+    /// The ids of every session under the prefix (their store keys, with `hash_ids`), as
+    /// `session-core/redis`'s `ids()`: SCAN (on every master of a Cluster), never KEYS. The per-user
+    /// index and the regenerate tombstones share the prefix and are not sessions: they are left out.
+    pub async fn ids(&self) -> Result<Vec<String>, StoreError> {
+        Ok(self
+            .keys()
+            .await?
+            .into_iter()
+            .filter_map(|k| k.strip_prefix(self.prefix.as_str()).filter(|rest| is_session_key(rest)).map(str::to_owned))
+            .collect())
+    }
+
+    /// How many sessions there are under the prefix (see [`RedisStore::ids`]).
+    pub async fn length(&self) -> Result<usize, StoreError> {
+        Ok(self.ids().await?.len())
+    }
+
+    /// Every live session, `(id, record)` (see [`RedisStore::ids`]), as `all()`; one read per key (no
+    /// cross-slot MGET). A value that is no session record is [`StoreError::Record`].
+    pub async fn all(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let mut out = Vec::new();
+        for id in self.ids().await? {
+            let Some(text): Option<String> = self.load(&id).await? else { continue }; // gone meanwhile
+            if crate::session::Record::parse(&text).is_err() {
+                return Err(StoreError::Record("a value under the prefix is not a session record".into()));
+            }
+            out.push((id, text));
+        }
+        Ok(out)
+    }
+
+    /// Every key under the prefix: SCAN on the server, or on every master of a Cluster.
+    async fn keys(&self) -> Result<Vec<String>, StoreError> {
+        let pattern = format!("{}*", glob_escape(&self.prefix));
+        let scan = |cursor: &str| {
+            let mut c = redis::cmd("SCAN");
+            c.arg(cursor).arg("MATCH").arg(&pattern).arg("COUNT").arg(SCAN_COUNT);
+            c
+        };
+        let mut seen = BTreeSet::new();
+        match &self.conn {
+            Conn::Single(_) => {
+                let mut cursor = "0".to_owned();
+                loop {
+                    let (next, keys) = page(self.query(&scan(&cursor)).await?)?;
+                    seen.extend(keys);
+                    if next == "0" {
+                        break;
+                    }
+                    cursor = next;
+                }
+            }
+            Conn::Cluster(c) => {
+                // the first page of every master at once: the answer maps each master's address to it
+                let all = RoutingInfo::MultiNode((MultipleNodeRoutingInfo::AllMasters, None));
+                let Value::Map(firsts) = self.bounded(c.clone().route_command(scan("0"), all)).await? else {
+                    return Err(StoreError::Unavailable(
+                        "Redis: SCAN on every master gave no answer per master".into(),
+                    ));
+                };
+                for (address, first) in firsts {
+                    let address: String = redis::from_redis_value(address).map_err(|e| unavailable(e.into()))?;
+                    let node = address.rsplit_once(':').and_then(|(h, p)| Some((h.to_owned(), p.parse::<u16>().ok()?)));
+                    let Some((host, port)) = node else {
+                        return Err(StoreError::Unavailable("Redis: a master's address cannot be read".into()));
+                    };
+                    let (mut cursor, keys) = page(first)?;
+                    seen.extend(keys);
+                    while cursor != "0" {
+                        let there =
+                            RoutingInfo::SingleNode(SingleNodeRoutingInfo::ByAddress { host: host.clone(), port });
+                        let (next, keys) = page(self.bounded(c.clone().route_command(scan(&cursor), there)).await?)?;
+                        seen.extend(keys);
+                        cursor = next;
+                    }
+                }
+            }
+        }
+        Ok(seen.into_iter().collect())
     }
 
     /// ms the record should live: from its deadline, else `ttl` (js/redis/store.js `_px`).
@@ -203,7 +325,7 @@ impl RedisStore {
     }
 
     fn user_keys(&self, user: &str) -> (String, String) {
-        let base = format!("{}user:{{{user}}}", self.prefix);
+        let base = format!("{}{USER_PREFIX}{user}}}", self.prefix);
         let info = format!("{base}:info");
         (base, info)
     }
@@ -356,5 +478,28 @@ impl SessionStore for RedisStore {
         }
         self.extend(user, self.ttl_ms()).await?;
         Ok(ending.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sessions_are_told_from_the_index_and_the_tombstones_by_name() {
+        let id = crate::generate_session_id();
+        assert!(is_session_key(&id));
+        assert!(is_session_key(&crate::session::store_key(&id))); // a hashed key
+        assert!(!is_session_key(&crate::session::grace_key(&id)));
+        assert!(!is_session_key(&crate::session::grace_key(&crate::session::store_key(&id))));
+        assert!(!is_session_key("user:{alice}"));
+        assert!(!is_session_key("user:{alice}:info"));
+        assert!(is_session_key("user-42")); // a custom id that merely starts alike
+    }
+
+    #[test]
+    fn the_prefix_is_matched_literally() {
+        assert_eq!(glob_escape("sess:"), "sess:");
+        assert_eq!(glob_escape(r"a*b?[c]\d"), r"a\*b\?\[c\]\\d");
     }
 }

@@ -81,3 +81,19 @@ test('sign out everywhere from the axum API ends every Express session of the us
   const again = await signIn(express, 'bob', 'builder')
   assert.strictEqual(await me(again), 'bob')
 })
+
+test('listing sessions on every master: the Node store and the Rust store count the same ones, not the user index', async () => {
+  const store = new RedisStore({ client, prefix: 'demo:' })
+  await store.clear()
+  const sessions = []
+  for (let i = 0; i < 6; i++) sessions.push(await signIn(express, 'alice', 'wonderland'))
+  assert.strictEqual(await me(sessions[0]), 'alice') // indexed by the Rust side too
+  assert.strictEqual(await client.exists('demo:user:{alice}', 'demo:user:{alice}:info'), 2)
+  const recordSlots = new Set(await Promise.all(sessions.map((c) => cluster.cli(cluster.ports[0], 'CLUSTER', 'KEYSLOT', 'demo:' + idOf(c)))))
+  assert.ok(recordSlots.size > 1, 'the records sit in several slots')
+  const n = await store.length()
+  assert.ok(n >= sessions.length, `at least the signed-in sessions (${n})`) // and the sign-in pages' sessions
+  assert.strictEqual((await store.ids()).length, n)
+  for (const c of sessions) assert.ok((await store.ids()).includes(idOf(c)))
+  assert.deepStrictEqual(await (await fetch(url + '/api/stats')).json(), { ids: n, length: n, all: n })
+})

@@ -254,6 +254,14 @@ pub fn check(file: &str, case: &Value) -> Result<(), String> {
         // the report text itself must match, byte for byte
         "inspect" => session_core::inspect::inspect_json(s(&case["header"]), &case["options"].to_string()).into(),
         "audit" => session_core::inspect::audit_json(s(&case["header"]), &case["options"].to_string()).into(),
+        // each finding as [code, severity, option]
+        "checks" => {
+            let kind = session_core::checks::Kind::parse(s(&case["kind"])).ok_or("kind")?;
+            session_core::checks::check(kind, &case["options"])
+                .into_iter()
+                .map(|f| serde_json::json!([f.code, f.severity, f.option]))
+                .collect()
+        }
         other => return Err(format!("no runner for {other}")),
     };
     // Objects compare as maps: JavaScript orders integer-like keys first, the core keeps header order.

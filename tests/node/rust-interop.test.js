@@ -239,3 +239,27 @@ test('cookie-session with compress and chunk: a big cookie passes from the drop-
   assert.deepStrictEqual(await (await fetch(url + '/cs/session', { headers: { cookie: mixed } })).json(), {})
   assert.deepStrictEqual((await request(app).get('/session').set('Cookie', mixed).expect(200)).body, {})
 })
+
+test('listing sessions: the Node store and the Rust store count the same ones, not the user index nor the tombstones', async () => {
+  await store.clear() // this test's sessions only
+  const app = expressApp({ secret: SECRET, regenerateGrace: 10000 })
+  app.get('/visit', (req, res) => { req.session.n = 1; res.json({ ok: true }) })
+  app.get('/relogin', (req, res, next) => req.session.regenerate({ keep: true }, (err) => (err ? next(err) : res.json({ ok: true }))))
+  for (const user of ['hal', 'ivy']) {
+    for (let i = 0; i < 2; i++) {
+      const c = pairOf(await request(app).get('/login?user=' + user).expect(200))
+      assert.strictEqual((await (await api('/api/me', c)).json()).user, user) // indexed by the Rust side too
+      await request(app).get('/relogin').set('Cookie', c).expect(200) // a tombstone of the old id
+    }
+  }
+  await request(app).get('/visit').expect(200) // an anonymous session
+  const keys = await client.keys('demo:*')
+  const sessions = keys.filter((k) => !k.startsWith('demo:user:{') && !k.startsWith('demo:regenerated:')).map((k) => k.slice(5))
+  assert.strictEqual(keys.filter((k) => k.startsWith('demo:user:{')).length, 4, 'the index of both users')
+  assert.strictEqual(keys.filter((k) => k.startsWith('demo:regenerated:')).length, 4, 'a tombstone per regenerate')
+  assert.strictEqual(sessions.length, 5)
+  assert.strictEqual(await store.length(), 5)
+  assert.deepStrictEqual((await store.ids()).sort(), sessions.sort())
+  assert.strictEqual((await store.all()).length, 5)
+  assert.deepStrictEqual(await (await fetch(rustUrl + '/api/stats')).json(), { ids: 5, length: 5, all: 5 })
+})

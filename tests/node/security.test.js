@@ -89,6 +89,62 @@ describe('production checks', () => {
     assert.match(r.stderr, /cookie\.secure: secure: true on a request that is not https.*trust proxy/)
   })
 
+  it("secure 'auto' (cookie-session's default) behind a TLS proxy the app does not trust is warned once, at the request, in both kinds", () => {
+    // an Express app with cookie.secure 'auto' and a cookie-session app with secure unset, each asked
+    // through a TLS proxy (X-Forwarded-Proto: https): without trust proxy the cookies lack Secure
+    const run = (trust, proto) => spawnSync(process.execPath, ['-e', `
+      const express = require('express4'); const request = require('supertest')
+      const session = require(${JSON.stringify(path.join(dir, 'express'))})
+      const cookieSession = require(${JSON.stringify(path.join(dir, 'cookie-session'))})
+      const a = express().set('trust proxy', ${trust})
+        .use(session({ secret: ${JSON.stringify(GOOD)}, store: { get (i, cb) { cb() }, set (i, s, cb) { cb() }, destroy (i, cb) { cb() } }, saveUninitialized: false, resave: false, cookie: { secure: 'auto', maxAge: 1000 } }))
+        .get('/', (req, res) => { req.session.x = 1; res.send('x') })
+      const b = express().set('trust proxy', ${trust}).use(cookieSession({ keys: [${JSON.stringify(GOOD)}], maxAge: 1000 }))
+        .get('/', (req, res) => { req.session.x = 1; res.send('x') })
+      ;(async () => {
+        const secure = []
+        for (const app of [a, a, b, b]) {
+          const r = await request(app).get('/').set('X-Forwarded-Proto', ${JSON.stringify(proto)})
+          secure.push(r.headers['set-cookie'].every((c) => /; secure/i.test(c)))
+        }
+        console.log(JSON.stringify(secure))
+      })()`], { cwd: __dirname, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'development', NODE_PATH: path.join(__dirname, '..', '..', 'node_modules') } })
+    let r = run(false, 'https')
+    assert.deepStrictEqual(JSON.parse(r.stdout), [false, false, false, false], 'no Secure: the proxy is not trusted')
+    assert.strictEqual(r.stderr.split('(SECURE_AUTO_UNTRUSTED_PROXY)').length - 1, 2, r.stderr) // once per option
+    assert.match(r.stderr, /session-core: cookie\.secure: secure 'auto' on a request that came through a TLS proxy.*trust proxy/)
+    assert.match(r.stderr, /session-core: secure: secure 'auto' on a request that came through a TLS proxy/)
+    r = run(1, 'https')
+    assert.deepStrictEqual(JSON.parse(r.stdout), [true, true, true, true], 'Secure behind the trusted proxy')
+    assert.strictEqual(r.stderr, '')
+    r = run(false, 'http')
+    assert.deepStrictEqual(JSON.parse(r.stdout), [false, false, false, false])
+    assert.strictEqual(r.stderr, '', 'plain http without a proxy: nothing to say')
+  })
+
+  it("doctor says what secure 'auto' depends on, in both kinds (advice: exit 0)", () => {
+    const os = require('node:os')
+    const bin = path.join(dir, 'bin', 'session-core.js')
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-'))
+    const store = { $sc: 'instance', class: 'RedisStore', methods: ['get', 'set', 'destroy'] }
+    for (const [kind, options, option] of [
+      ['cookie-session', { keys: [GOOD], maxAge: 60000 }, 'secure'],
+      ['express', { secret: GOOD, store, saveUninitialized: false, cookie: { secure: 'auto', maxAge: 60000 } }, 'cookie.secure']
+    ]) {
+      const file = path.join(tmp, kind + '.json')
+      fs.writeFileSync(file, JSON.stringify(options))
+      const r = spawnSync(process.execPath, [bin, 'doctor', '--json', '--kind', kind, file], { encoding: 'utf8' })
+      assert.strictEqual(r.status, 0, r.stdout + r.stderr)
+      const f = JSON.parse(r.stdout).findings.find((x) => x.code === 'SECURE_AUTO')
+      assert.ok(f, r.stdout)
+      assert.strictEqual(f.severity, 'info')
+      assert.strictEqual(f.option, option)
+      assert.match(f.message, /https.*trust proxy/)
+      const text = spawnSync(process.execPath, [bin, 'doctor', '--kind', kind, file], { encoding: 'utf8' }).stdout
+      assert.match(text, /info SECURE_AUTO/)
+    }
+  })
+
   it('__Host- and __Secure- names are refused at construction when the browser would drop the cookie', () => {
     const rule = (fn, re) => assert.throws(fn, (e) => e instanceof TypeError && e.field === 'name' && re.test(e.message))
     rule(() => session({ secret: GOOD, name: '__Host-sid' }), /secure: true/)

@@ -3,10 +3,11 @@
 // and the @types packages installed into a scratch project, with TypeScript 5.9 (the `typescript5`
 // devDependency) and 7 (`typescript`, what `npm install typescript` installs now), under the README's
 // tsconfig plus the stricter flags `tsc --init` turns on. Each TypeScript snippet of the README
-// compiles as written, alone; so do the drop-ins' test apps; so does everything in one program (both
-// entry points together); all of it again with @types/express-session and @types/cookie-session
-// installed and loaded (5.9 loads every installed @types package, 7 those listed in `types`); and
-// wrong options are type errors.
+// compiles as written, alone; so do the drop-ins' test apps and the README's first example with
+// connect-redis's RedisStore (and, with @types/express-session, stores typed by express-session's
+// types); so does everything in one program (both entry points together); all of it again with
+// @types/express-session and @types/cookie-session installed and loaded (5.9 loads every installed
+// @types package, 7 those listed in `types`); and wrong options are type errors.
 //
 // TypeScript 7 runs as its CLI (a native binary, about a second a program). TypeScript 5.9 runs in
 // this process through its API, every program sharing one cache of parsed files; it checks every
@@ -58,9 +59,14 @@ test('the types compile as a user compiles them, with TypeScript 5.9 and 7', asy
   // with the legacy @types installed, app-both.ts, which still augments 'express-session'); the
   // cookie-session app; everything together (the snippets also as ES modules).
   const readmeFiles = snippets.map((_, i) => `readme-${i + 1}.ts`)
+  // The README's first example with connect-redis, whose .d.ts imports express-session's types:
+  // without @types/express-session that import fails inside connect-redis's own .d.ts (TS7016)
+  // unless skipLibCheck is on (as `tsc --init` writes it), so that one program turns it on there.
   const programs = (legacy) => [
     ...readmeFiles.map((f) => ({ name: `README snippet ${f.match(/\d+/)[0]}`, files: [f] })),
     { name: 'session-core/express app', files: ['app.ts', 'exact.ts', ...(legacy ? ['app-both.ts'] : [])] },
+    { name: 'connect-redis store', files: ['connect-redis.ts'], ...(legacy ? {} : { options: { skipLibCheck: true } }) },
+    ...(legacy ? [{ name: "stores typed by express-session's types", files: ['express-session-store.ts'] }] : []),
     { name: 'session-core/cookie-session and cookie-parser app', files: ['client.ts'] },
     { name: 'everything in one program', files: [...readmeFiles, ...readmeFiles.map((f) => f.replace(/\.ts$/, '.mts')), 'app.ts', 'client.ts', ...(legacy ? ['app-both.ts'] : [])] }
   ]
@@ -73,7 +79,7 @@ test('the types compile as a user compiles them, with TypeScript 5.9 and 7', asy
       const types = !legacy ? undefined : version === '5.9' ? null : [...readmeTypes(), ...LEGACY_TYPES]
       for (const p of programs(legacy)) {
         const label = `TypeScript ${version} · ${legacy ? 'with @types/express-session and @types/cookie-session' : 'session-core alone'} · ${p.name}`
-        cases.push({ label, version, config: writeConfig(dir, p.files, types), expect: 'pass', loads: legacy ? LEGACY_TYPES : [] })
+        cases.push({ label, version, config: writeConfig(dir, p.files, types, p.options), expect: 'pass', loads: legacy ? LEGACY_TYPES : [] })
       }
     }
   }
@@ -98,7 +104,7 @@ test('the types compile as a user compiles them, with TypeScript 5.9 and 7', asy
         assert.strictEqual(r.status, 0, r.output)
       } else {
         assert.notStrictEqual(r.status, 0)
-        for (const line of ['bad.ts(3,', 'bad.ts(4,', 'bad.ts(5,', 'bad.ts(6,', 'bad.ts(7,']) assert.ok(r.output.includes(line), r.output)
+        for (const line of ['bad.ts(3,', 'bad.ts(4,', 'bad.ts(5,', 'bad.ts(6,', 'bad.ts(7,', 'bad.ts(8,']) assert.ok(r.output.includes(line), r.output)
       }
     })
   }
@@ -130,6 +136,15 @@ function install (dir, extraTypes) {
   }
   for (const name of ['node', 'express', ...extraTypes]) link(`@types/${name}`)
   link('hono') // session-core/hono's types import Hono's (an optional peer)
+  // connect-redis with its peers, as npm installs it. Its files are copied, not linked: a link's
+  // real path is in this repository, where @types/express-session would be found from it.
+  copyTypes(path.join(root, 'node_modules', 'connect-redis'), path.join(modules, 'connect-redis'))
+  link('redis')
+  link('express-session')
+  if (extraTypes.includes('express-session')) { // connect-mongo's types need express-session's
+    copyTypes(path.join(root, 'node_modules', 'connect-mongo'), path.join(modules, 'connect-mongo'))
+    link('mongodb')
+  }
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'scratch', private: true }))
   fs.writeFileSync(path.join(dir, 'tsconfig.readme.json'), tsconfigs[0])
   snippets.forEach((s, i) => {
@@ -147,14 +162,14 @@ function copyTypes (from, to) {
   for (const e of fs.readdirSync(from, { withFileTypes: true })) {
     const src = path.join(from, e.name)
     if (e.isDirectory()) copyTypes(src, path.join(to, e.name))
-    else if (e.name.endsWith('.d.ts') || e.name === 'package.json') fs.copyFileSync(src, path.join(to, e.name))
+    else if (/\.d\.[cm]?ts$/.test(e.name) || e.name === 'package.json') fs.copyFileSync(src, path.join(to, e.name))
   }
 }
 
 let configs = 0
-/** A tsconfig extending the README's, with the stricter flags; `types` overridden when given. */
-function writeConfig (dir, files, types) {
-  const compilerOptions = { ...STRICTER }
+/** A tsconfig extending the README's, with the stricter flags (and `options`); `types` overridden when given. */
+function writeConfig (dir, files, types, options) {
+  const compilerOptions = { ...STRICTER, ...options }
   if (types !== undefined) compilerOptions.types = types
   const file = path.join(dir, `tsconfig.${++configs}.json`)
   fs.writeFileSync(file, JSON.stringify({ extends: './tsconfig.readme.json', compilerOptions, files }, null, 2))

@@ -3,7 +3,9 @@
 // RedisStore on a real standalone server and on a real 3+3 Cluster: "your devices" lists a user's
 // sessions by tag (never an id), one device or every other one can be signed out, and a session
 // signed in before a sign-out everywhere but missing from the index (a login racing it) is ended
-// at its next load. Also: the diagnostics_channel events and the large-record warning.
+// at its next load. Listing a RedisStore (all, ids, length) answers its sessions only, not the index
+// nor the regenerate tombstones beside them. Also: the diagnostics_channel events and the large-record
+// warning.
 const { describe, it, before, after } = require('node:test')
 const assert = require('node:assert')
 const path = require('node:path')
@@ -130,6 +132,56 @@ for (const [label, express] of EXPRESSES) {
       })
     })
   }
+}
+
+// The per-user index and the regenerate tombstones live under the session prefix too
+// (`<prefix>user:{<user>}`, `<prefix>user:{<user>}:info`, `<prefix>regenerated:<key>`): listing the
+// store answers sessions only, and clear() removes all of it.
+for (const [name, family, target] of [['node-redis 6, standalone', 'redis6', 'standalone'], ['ioredis 6, Cluster', 'ioredis6', 'cluster']]) {
+  describe(`RedisStore (${name}): all(), ids() and length() list sessions only`, () => {
+    for (const hashIds of [false, true]) {
+      it(`with the user index and grace tombstones${hashIds ? ' (hashIds)' : ''}`, async () => {
+        const store = await redisStore(family, target)
+        const a = app(EXPRESSES[0][1], store, { regenerateGrace: 10000, hashIds })
+        a.post('/visit', (req, res) => { req.session.n = 1; res.send('ok') })
+        const live = []
+        for (const user of ['ann', 'ben', 'cat']) {
+          for (let i = 0; i < 3; i++) {
+            const before = cookiePair(await request(a).post('/visit').expect(200)) // a record to regenerate
+            const after = cookiePair(await request(a).post(`/login/${user}`).set('Cookie', before).expect(200))
+            live.push(sc.unsign(decodeURIComponent(after.split('=')[1]).slice(2), SECRET))
+          }
+        }
+        live.push(sc.unsign(decodeURIComponent(cookiePair(await request(a).post('/visit').expect(200)).split('=')[1]).slice(2), SECRET))
+        const keys = live.map((id) => (hashIds ? keyOf(id) : id)).sort()
+        // what else is under the prefix: 3 users × 2 index keys, 9 tombstones
+        const raw = await scanAll(store)
+        assert.strictEqual(raw.filter((k) => k.startsWith(store.prefix + 'user:{')).length, 6)
+        assert.strictEqual(raw.filter((k) => k.startsWith(store.prefix + 'regenerated:')).length, 9)
+        assert.strictEqual(raw.length, 10 + 6 + 9)
+
+        assert.strictEqual(await store.length(), 10)
+        assert.deepStrictEqual((await store.ids()).sort(), keys)
+        const all = await store.all()
+        assert.deepStrictEqual(all.map((s) => s.id).sort(), keys)
+        assert.ok(all.every((s) => s.cookie && s.cookie.regenerated === undefined), 'no tombstone')
+        assert.deepStrictEqual(all.map((s) => s.userId || '').sort(), ['', 'ann', 'ann', 'ann', 'ben', 'ben', 'ben', 'cat', 'cat', 'cat'])
+        // the callback forms answer the same
+        assert.strictEqual(await new Promise((resolve, reject) => store.length((e, n) => (e ? reject(e) : resolve(n)))), 10)
+
+        await store.clear() // everything under the prefix: sessions, tombstones and the index
+        assert.deepStrictEqual(await scanAll(store), [])
+      })
+    }
+  })
+}
+
+/** The store key of an id with hashIds: base64url(SHA-256(id)). */
+const keyOf = (id) => require('node:crypto').createHash('sha256').update(id).digest('base64url')
+
+/** Every key under the store's prefix (SCAN on each master). */
+async function scanAll (store) {
+  return (await store._keys()).sort()
 }
 
 describe('diagnostics_channel events and the large-record warning', () => {

@@ -26,6 +26,8 @@ const runners = {
   // the report text itself must match, byte for byte
   inspect: (c) => assert.strictEqual(native.tools().inspectJson(c.header, JSON.stringify(c.options)), c.expected),
   audit: (c) => assert.strictEqual(native.tools().auditJson(c.header, JSON.stringify(c.options)), c.expected),
+  // the list the middleware checks its options with (js/checks.js), each finding as [code, severity, option]
+  checks: (c) => assert.deepStrictEqual(JSON.parse(native.client().checkOptions(c.kind, JSON.stringify(c.options))).map((f) => [f.code, f.severity, f.option]), c.expected),
   users: (c) => assert.strictEqual(native.signedOut(c.since ?? null, c.before ?? null, Boolean(c.kept)), c.expected),
   ended: (c) => assert.strictEqual(native.ended(sessionCore(c), JSON.stringify(c.record), c.now) || null, c.expected),
   parse: (c) => assert.deepStrictEqual({ ...sc.parseCookie(c.header) }, c.expected),

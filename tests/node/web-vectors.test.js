@@ -28,6 +28,7 @@ test('web vectors', async (t) => {
   const runners = {
     inspect: (c) => assert.strictEqual(glue.inspectJson(c.header, JSON.stringify(c.options)), c.expected),
     audit: (c) => assert.strictEqual(glue.auditJson(c.header, JSON.stringify(c.options)), c.expected),
+    checks: (c) => assert.deepStrictEqual(JSON.parse(glue.checkOptions(c.kind, JSON.stringify(c.options))).map((f) => [f.code, f.severity, f.option]), c.expected),
     users: (c) => {
       const ms = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : NaN)
       assert.strictEqual(glue.signedOut(ms(c.since ?? null), ms(c.before ?? null), Boolean(c.kept)), c.expected)

@@ -17,7 +17,7 @@ class LegacyStore extends Store {
 }
 
 const app = express()
-app.use(session({ secret: 's', resave: false, saveUninitialized: false, store: new LegacyStore() as any }))
+app.use(session({ secret: 's', resave: false, saveUninitialized: false, store: new LegacyStore() }))
 app.get('/', (req, res) => {
   req.session.user = 'alice'
   req.session.save((err) => { if (err) throw err })

@@ -87,3 +87,14 @@ app.post('/logout', async (req, res) => {
 
 const user: string | undefined = ({} as express.Request).session.user
 void user
+
+// a plain object store, its parameters typed by the option (no annotations needed)
+app.use(session({
+  secret: 's',
+  store: {
+    get (sid, cb) { cb(null, sid === 'x' ? { cookie: {}, user: 'alice' } : null) },
+    set (sid, s, cb) { const u: string | undefined = s.user; void u; cb() },
+    destroy (sid, cb) { cb() }
+  }
+}))
+app.use(session({ secret: 's', store: { async get (sid) { return null }, async set (sid, s) {}, async destroy (sid) {} } }))
