@@ -30,7 +30,7 @@ const SERVER: &str = include_str!("parity/server.json");
 const CLIENT: &str = include_str!("parity/client.json");
 const DOOR: &str = "rust";
 /// A request still unanswered after this (a store that never answers, nothing bounding it) is cut off.
-const HANG: Duration = Duration::from_millis(1500);
+const HANG: Duration = Duration::from_millis(1000);
 const GRACE_PREFIX: &str = "regenerated:";
 
 // ---- a redis-server of the test's own -----------------------------------------------------------

@@ -24,7 +24,7 @@ const SERVER = require('../parity/server.json')
 const CLIENT = require('../parity/client.json')
 
 /** A request that never ends (a store that never answers, with no timeout behind it) is cut off after this. */
-const HANG_MS = 1500
+const HANG_MS = 1000
 
 // ---- ids, clock, cookies -----------------------------------------------------------------------
 
