@@ -77,6 +77,7 @@ pub struct RedisStore {
     ttl_secs: f64,
     operation_timeout: Duration,
     retries: u32,
+    clock: Option<super::Clock>,
 }
 
 impl fmt::Debug for RedisStore {
@@ -99,10 +100,6 @@ fn unavailable(e: redis::RedisError) -> StoreError {
     } else {
         StoreError::Unavailable(format!("Redis: {m}"))
     }
-}
-
-fn now_ms() -> i64 {
-    super::now(None)
 }
 
 impl RedisStore {
@@ -128,7 +125,30 @@ impl RedisStore {
             ttl_secs: 86_400.0,
             operation_timeout: Duration::from_millis(1000),
             retries: 10,
+            clock: None,
         }
+    }
+
+    /// The clock the deadlines are reckoned by, ms since the epoch (default: the system clock), as
+    /// [`super::MemoryStore::with_clock`]: for tests that run a layer on a fixed clock (the
+    /// door-parity suite). Redis still checks each write's deadline against its own clock, so keep
+    /// an injected clock ahead of Redis's.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), session_core::server::StoreError> {
+    /// use session_core::server::RedisStore;
+    /// let store = RedisStore::connect("redis://127.0.0.1:6379").await?.with_clock(|| 4_102_444_800_000);
+    /// # let _ = store;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn with_clock(mut self, now: impl Fn() -> i64 + Send + Sync + 'static) -> Self {
+        self.clock = Some(std::sync::Arc::new(now));
+        self
+    }
+
+    fn now_ms(&self) -> i64 {
+        super::now(self.clock.as_ref())
     }
 
     /// The keys' prefix (default `sess:`, as connect-redis and `session-core/redis`).
@@ -267,7 +287,7 @@ impl RedisStore {
                 .and_then(|r| crate::session::deadline(&r.times(), &crate::session::Timeouts::default()))
         });
         match d {
-            Some(d) => d - now_ms(),
+            Some(d) => d - self.now_ms(),
             None => (self.ttl_secs * 1000.0).ceil() as i64,
         }
     }
@@ -277,7 +297,7 @@ impl RedisStore {
     }
 
     async fn script(&self, script: &str, key: &str, args: &[&str]) -> Result<i64, StoreError> {
-        let deadline = now_ms() + self.operation_timeout.as_millis() as i64;
+        let deadline = self.now_ms() + self.operation_timeout.as_millis() as i64;
         let mut cmd = redis::cmd("EVAL");
         cmd.arg(script).arg(1).arg(key).arg(deadline);
         for a in args {
@@ -334,7 +354,7 @@ impl RedisStore {
         let (ids, info) = self.user_keys(user);
         let top: Vec<String> = self.query(redis::cmd("ZRANGE").arg(&ids).arg(-1).arg(-1).arg("WITHSCORES")).await?;
         let score = top.get(1).and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0) as i64;
-        let until = score.max(now_ms() + at_least);
+        let until = score.max(self.now_ms() + at_least);
         let _: i64 = self.query(redis::cmd("PEXPIREAT").arg(&ids).arg(until)).await?;
         let _: i64 = self.query(redis::cmd("PEXPIREAT").arg(&info).arg(until)).await?;
         Ok(())
@@ -343,7 +363,7 @@ impl RedisStore {
     /// The user's live session ids (dead entries pruned), as js/redis/users.js `live`.
     async fn live(&self, user: &str) -> Result<Vec<String>, StoreError> {
         let (ids, info) = self.user_keys(user);
-        let _: i64 = self.query(redis::cmd("ZREMRANGEBYSCORE").arg(&ids).arg("-inf").arg(now_ms())).await?;
+        let _: i64 = self.query(redis::cmd("ZREMRANGEBYSCORE").arg(&ids).arg("-inf").arg(self.now_ms())).await?;
         let list: Vec<String> = self.query(redis::cmd("ZRANGE").arg(&ids).arg(0).arg(-1)).await?;
         let mut live = Vec::new();
         let mut dead = Vec::new();
@@ -435,7 +455,7 @@ impl SessionStore for RedisStore {
 
     async fn index_user(&self, user: &str, id: &str, info: &UserInfo) -> Result<(), StoreError> {
         let (ids, meta) = self.user_keys(user);
-        let score = info.expires.unwrap_or_else(|| now_ms() + self.ttl_ms());
+        let score = info.expires.unwrap_or_else(|| self.now_ms() + self.ttl_ms());
         let ua = info.user_agent.replace('|', "/");
         let _: i64 = self.query(redis::cmd("HSETNX").arg(&meta).arg(format!("s:{id}")).arg(info.since)).await?;
         let _: i64 = self
@@ -468,7 +488,8 @@ impl SessionStore for RedisStore {
                 list.iter().find(|id| *id == e || crate::id::tag(id) == e).cloned().unwrap_or_else(|| e.to_owned())
             })
             .unwrap_or_default();
-        let _: i64 = self.query(redis::cmd("HSET").arg(&meta).arg("!out").arg(format!("{}|{kept}", now_ms()))).await?;
+        let _: i64 =
+            self.query(redis::cmd("HSET").arg(&meta).arg("!out").arg(format!("{}|{kept}", self.now_ms()))).await?;
         let ending: Vec<String> = list.into_iter().filter(|id| *id != kept).collect();
         for id in &ending {
             let _: i64 = self.query(redis::cmd("DEL").arg(format!("{}{id}", self.prefix))).await?;
