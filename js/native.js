@@ -171,6 +171,125 @@ function decide (sc, phase, now, flags, sessionId, original, saved, session, inc
   return sc.decide(phase, now, flags, a, b, c, d, e, put(push))
 }
 
+// ---- the request flow (src/flow/, src/wasm/flow.rs): one call per step, on the Express build ----
+
+let enumsOf = null
+/** The flow's answer kinds and bits, as the core defines them (wasm-bindgen enums of the Express build). */
+function enums () {
+  if (enumsOf === null) {
+    const g = leanB().glue
+    enumsOf = { FlowAnswer: g.FlowAnswer, FlowBit: g.FlowBit, RespondIn: g.RespondIn, RespondOut: g.RespondOut }
+  }
+  return enumsOf
+}
+
+/** RFC 6265 §5.1.4 path-match (src/flow/path.rs), for a request that has no SessionCore yet. */
+function pathMatches (path, cookiePath) {
+  return leanB().glue.pathMatches(path, cookiePath)
+}
+
+// Its answer kinds and bits are the core's enums (FlowAnswer, FlowBit, RespondIn, RespondOut),
+// read from the glue: defined once, in Rust.
+
+/** The flow's first step: an answer (FlowAnswer | FlowBit); a Load has out(0) id, out(1) key, out(2) the verified value, num(0) the secret's index. */
+function flowBegin (sc, cookie, idHeader, signed, raw, path, cookiePath) {
+  use(leanBuild)
+  begin(len(cookie) + len(idHeader) + len(signed) + len(raw) + len(path) + len(cookiePath))
+  const a = put(cookie)
+  const b = put(idHeader)
+  const c = put(signed)
+  const d = put(raw)
+  const e = put(path)
+  return sc.flowBegin(a, b, c, d, e, put(cookiePath))
+}
+
+/** The store answered a read (`found`: its JSON text, or null). */
+function flowLoaded (sc, stage, id, key, tomb, found, method, now) {
+  use(leanBuild)
+  begin(id.length + key.length + len(tomb) + len(found) + len(method))
+  const a = put(id)
+  const b = put(key)
+  const c = put(tomb)
+  const d = put(found)
+  return sc.flowLoaded(stage, a, b, c, d, put(method), now)
+}
+
+/** A loaded session of a user: the user's state (since/before ms or NaN, kept). */
+function flowSignedOut (sc, id, since, before, kept) {
+  use(leanBuild)
+  begin(id.length)
+  return sc.flowSignedOut(put(id), since, before, kept)
+}
+
+/** A new session's id: FlowAnswer.Ok (out(0) its key) or an error. */
+function flowGenerated (sc, id) {
+  use(leanBuild)
+  begin(len(id))
+  return sc.flowGenerated(put(id))
+}
+
+/**
+ * The response's step: RespondOut flags (or FlowBit.Failed and an error). `saved === original`
+ * is sent once. Strings out: 0 Set-Cookie or the id header, 1 record, 2 delta, 3 Vary,
+ * 4 Cache-Control, 5 key; numbers: 0 expires, 1 createdAt, 2 lastSeen, 3 deadline.
+ */
+function flowRespond (sc, phase, now, flags, sid, original, saved, session, inc, push, headerName, vary, cacheControl, signed) {
+  const same = saved !== null && saved === original
+  use(leanBuild)
+  begin(len(sid) + len(original) + (same ? 0 : len(saved)) + len(session) + len(inc) + len(push) + len(headerName) + len(vary) + len(cacheControl) + len(signed))
+  const a = put(sid)
+  const b = put(original)
+  const c = same ? -2 : put(saved)
+  const d = put(session)
+  const e = put(inc)
+  const f = put(push)
+  const g = put(headerName)
+  const h = put(vary)
+  const i = put(cacheControl)
+  return sc.respond(phase, now, flags, a, b, c, d, e, f, g, h, i, put(signed))
+}
+
+/** `req.session.save()`'s write: RespondOut write flags (out(1) record, out(2) delta, out(5) key, num(3) deadline). */
+function flowSave (sc, flags, id, session, base, inc, push) {
+  use(leanBuild)
+  begin(id.length + session.length + len(base) + len(inc) + len(push))
+  const a = put(id)
+  const b = put(session)
+  const c = put(base)
+  const d = put(inc)
+  return sc.flowSave(flags, a, b, c, d, put(push))
+}
+
+/** `req.session.regenerate()` with its new id: FlowAnswer.Ok (FlowBit.Tombstone: out(0) key, out(1) record, num(0) deadline; out(2) the key to destroy, out(3) the new key) or an error. */
+function flowRegenerate (sc, id, stored, newId, readOnly, now) {
+  use(leanBuild)
+  begin(id.length + len(stored) + len(newId))
+  const a = put(id)
+  const b = put(stored)
+  return sc.flowRegenerate(a, b, put(newId), readOnly, now)
+}
+
+/** The store key of a session id (the id, or with hashIds its hash). */
+function keyOf (sc, id) {
+  use(leanBuild)
+  begin(id.length)
+  sc.keyOf(put(id))
+  return out(0, true)
+}
+
+/** The error of an answer of kind FlowAnswer.Error: out(0) its code, out(1) its message, num(0) its status. */
+function flowError () {
+  const code = out(0, true)
+  const err = new Error(out(1, true))
+  err.code = code
+  err.status = num(0)
+  if (err.status === 409) {
+    err.statusCode = 409
+    err.expose = true
+  }
+  return err
+}
+
 /**
  * A stored record with a delta applied (src/session/delta.rs): what a store's merge writes.
  * Throws ERR_SESSION_CORE_BAD_RECORD when `stored` is not a record.
@@ -662,6 +781,17 @@ module.exports = {
   num,
   cookieId,
   ended,
+  enums,
+  pathMatches,
+  flowBegin,
+  flowLoaded,
+  flowSignedOut,
+  flowGenerated,
+  flowRespond,
+  flowSave,
+  flowRegenerate,
+  keyOf,
+  flowError,
   decide,
   decision,
   applyDelta,

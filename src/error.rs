@@ -18,6 +18,11 @@ pub enum Error {
     Option { field: String, reason: String },
     /// An option name that no session kind knows, with the closest known one.
     UnknownOption { name: String, suggestion: Option<String>, hint: Option<String> },
+    /// A write with a regenerated id inside its grace window (`ESESSIONREGENERATED`, 409): the
+    /// session is read-only there.
+    Regenerated,
+    /// `hashIds` with a new id too short to hash without a key (`ERR_SESSION_CORE_SHORT_ID`).
+    ShortId,
 }
 
 impl Error {
@@ -59,6 +64,17 @@ impl Error {
                 format!("ERR_SESSION_CORE_INVALID_{}", field.to_ascii_uppercase().replace('.', "_"))
             }
             Error::UnknownOption { .. } => "ERR_SESSION_CORE_UNKNOWN_OPTION".to_string(),
+            Error::Regenerated => "ESESSIONREGENERATED".to_string(),
+            Error::ShortId => "ERR_SESSION_CORE_SHORT_ID".to_string(),
+        }
+    }
+
+    /// The HTTP status a request that fails with this error gets: 409 for [`Error::Regenerated`],
+    /// else 500 (the app's or the store's fault, never the client's).
+    pub fn status(&self) -> u16 {
+        match self {
+            Error::Regenerated => 409,
+            _ => 500,
         }
     }
 
@@ -67,6 +83,8 @@ impl Error {
         match self {
             Error::Invalid { reason, .. } | Error::BadRecord(reason) | Error::Option { reason, .. } => reason,
             Error::UnknownOption { .. } => "unknown option",
+            Error::Regenerated => "regenerated",
+            Error::ShortId => "short id",
         }
     }
 
@@ -76,7 +94,7 @@ impl Error {
             Error::Invalid { field, .. } => Some(field),
             Error::Option { field, .. } => Some(field),
             Error::UnknownOption { name, .. } => Some(name),
-            Error::BadRecord(_) => None,
+            Error::BadRecord(_) | Error::Regenerated | Error::ShortId => None,
         }
     }
 
@@ -100,6 +118,12 @@ impl fmt::Display for Error {
             }
             Error::Invalid { field, reason } => write!(f, "option {field} is invalid: {reason}"),
             Error::BadRecord(why) => write!(f, "session record is unreadable: {why}"),
+            Error::Regenerated => f.write_str(
+                "this session was regenerated (a sign-in): it is read-only here; retry with the new session",
+            ),
+            Error::ShortId => f.write_str(
+                "hashIds needs session ids of at least 22 characters (128 random bits): genid gave a shorter one",
+            ),
             Error::Option { field, reason } => write!(f, "option {field} is invalid: {reason}"),
             Error::UnknownOption { name, suggestion: Some(s), .. } => {
                 write!(f, "unknown option {name}: did you mean {s}?")

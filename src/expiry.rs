@@ -29,15 +29,19 @@ pub enum Ended {
     Idle,
     /// Older than `absoluteTimeout`.
     Absolute,
+    /// Its user signed out everywhere after it signed in (the per-user index's rule,
+    /// [`crate::session::signed_out`]).
+    SignedOut,
 }
 
 impl Ended {
-    /// `expired`, `idle` or `absolute`: the reason as reports and logs give it.
+    /// `expired`, `idle`, `absolute` or `signed-out`: the reason as reports and logs give it.
     pub fn as_str(self) -> &'static str {
         match self {
             Ended::Expired => "expired",
             Ended::Idle => "idle",
             Ended::Absolute => "absolute",
+            Ended::SignedOut => "signed-out",
         }
     }
 }

@@ -26,6 +26,7 @@ pub mod csrf;
 pub mod date;
 pub mod error;
 pub mod expiry;
+pub mod flow;
 pub mod id;
 #[cfg(feature = "tools")]
 pub mod inspect;

@@ -625,12 +625,20 @@ pub fn express_options(options: &Value) -> Result<SessionOptions, Error> {
     if let Some(v) = f.get("recordSizeWarning").filter(|v| !v.is_null()) {
         record_size_warning(v)?;
     }
-    // the Express wasm build leaves these to the client build's checkServerOptions, which the
-    // middleware calls when one of them is set (src/wasm/front.rs): the Express build stays lean
-    #[cfg(any(feature = "client", not(target_arch = "wasm32")))]
-    server_extras(&f)?;
+    let (hash_ids, regenerate_grace) = server_extras(&f)?;
+    let cache_headers = flag(&f, "cacheHeaders", true)?;
     let t = timeouts(&f)?;
-    let o = SessionOptions { name, resave, save_uninitialized, rolling, unset, timeouts: t };
+    let o = SessionOptions {
+        name,
+        resave,
+        save_uninitialized,
+        rolling,
+        unset,
+        timeouts: t,
+        hash_ids,
+        regenerate_grace,
+        cache_headers,
+    };
     o.validate()?;
     Ok(o)
 }
@@ -644,9 +652,8 @@ pub fn express_options(options: &Value) -> Result<SessionOptions, Error> {
 /// assert!(server_options(&json!({ "header": "x-session-id" })).is_ok());
 /// assert!(server_options(&json!({ "regenerateGrace": -1 })).is_err());
 /// ```
-#[cfg(any(feature = "client", not(target_arch = "wasm32")))]
 pub fn server_options(options: &Value) -> Result<(), Error> {
-    server_extras(&top_level(options)?)
+    server_extras(&top_level(options)?).map(|_| ())
 }
 
 /// The longest `regenerateGrace`: a minute. The window exists for requests already in flight at a
@@ -656,19 +663,22 @@ pub const MAX_REGENERATE_GRACE_MS: f64 = 60_000.0;
 /// The Express middleware's opt-in options of issue 16: `hashIds` (a boolean), `regenerateGrace`
 /// (ms, at most [`MAX_REGENERATE_GRACE_MS`]) and `header` (a header name, or a function of req
 /// returning one).
-#[cfg(any(feature = "client", not(target_arch = "wasm32")))]
-fn server_extras(f: &Map<String, Value>) -> Result<(), Error> {
-    flag(f, "hashIds", false)?;
+/// Answers `hashIds` and `regenerateGrace` (ms, 0 when off).
+fn server_extras(f: &Map<String, Value>) -> Result<(bool, f64), Error> {
+    let hash_ids = flag(f, "hashIds", false)?;
+    let mut grace = 0.0;
     if let Some(v) = f.get("regenerateGrace").filter(|v| !v.is_null()) {
         if let Some(ms) = positive_ms("regenerateGrace", v)? {
             if ms > MAX_REGENERATE_GRACE_MS {
                 return Err(Error::option("regenerateGrace", "must be at most 60000 milliseconds (a minute)"));
             }
+            grace = ms;
         }
     }
+    let answer = (hash_ids, grace);
     match f.get("header") {
-        None | Some(Value::Null) => Ok(()),
-        Some(v) if is_fn(v) => Ok(()),
+        None | Some(Value::Null) => Ok(answer),
+        Some(v) if is_fn(v) => Ok(answer),
         // a token (the cookie name rule: RFC 7230's), and not a header HTTP gives a meaning
         Some(Value::String(h))
             if cookie_name("header", &Value::String(h.clone())).is_ok()
@@ -676,7 +686,7 @@ fn server_extras(f: &Map<String, Value>) -> Result<(), Error> {
                     .iter()
                     .any(|n| n.eq_ignore_ascii_case(h)) =>
         {
-            Ok(())
+            Ok(answer)
         }
         Some(v) => Err(bad(
             "header",

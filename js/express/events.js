@@ -56,4 +56,11 @@ function timed (method, cb) {
   }
 }
 
-module.exports = { publish, sessionEvent, tagOf, timingStore, timed, channels }
+/** The store-call hook of ../flow/call-store.js: publishes each call when somebody listens. */
+function timingHook () {
+  const report = (method, duration, error) => channels.store.publish({ method, duration, error })
+  report.on = timingStore
+  return report
+}
+
+module.exports = { publish, sessionEvent, tagOf, timingStore, timed, timingHook, channels }

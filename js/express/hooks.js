@@ -1,123 +1,116 @@
 'use strict'
 /**
- * The response hooks: `res.writeHead` decides the cookie, `res.end` decides the store write and
- * holds the response until the store has the session. Both are shared functions that find the
- * request's state on `res` (no closures per request), and both ask the core through one lean call
- * (js/native.js): flags and lengths in, flags, numbers and text out.
+ * The response hooks: `res.writeHead` runs the flow's response step for the headers (the cookie,
+ * the id header, Vary, Cache-Control), `res.end` for the store write, and holds the response until
+ * the store has the session. Both are shared functions that find the request's state on `res` (no
+ * closures per request). What goes out is the core's answer (../flow/server.js respond).
  */
 
-const native = require('../native')
 const debug = require('../debug')('session-core:express')
-const { tag } = require('../debug')
 const { applyWriteHeadHeaders } = require('../headers')
 const { kState } = require('./state')
-const { callStore, takesRecord, writeSession, merges, mergeSession } = require('./call-store')
-const { Delta, opsText } = require('./delta')
+const { Delta, opsText, settled } = require('./delta')
 const { unsaveable } = require('./session')
 const { issecure } = require('./request')
+const { isEmpty } = require('./call-store')
 const events = require('./events')
 const users = require('./users')
-const { cacheHeaders, varyOn } = require('../cache')
 const checks = require('../checks')
+const flow = require('../flow/server')
+const native = require('../native')
 
-const { IN, OUT } = native
+const A = native.enums()
+const I = A.RespondIn
+const O = A.RespondOut
 const defer = typeof setImmediate === 'function' ? setImmediate : (fn, ...args) => process.nextTick(fn, ...args)
 const PHASE = { headers: 0, end: 1, both: 2 }
 const idText = (v) => (typeof v === 'string' ? v : null)
+const NO_OPS = [null, null]
+/** Does an answer ask for a store write? */
+const STORE_WRITE = O.Save | O.Merge | O.Touch | O.Destroy
 
-/** One call into the core as the response goes out: cookie, save/touch/destroy, the record. */
+/** A header's value as one string (null when not set). */
+function headerText (res, name) {
+  const v = res.getHeader(name)
+  if (v === undefined || v === '') return null
+  return Array.isArray(v) ? v.join(', ') : String(v)
+}
+
+/** The flow's response step for `phase`: the headers it gives are set; returns its answer's bits. */
 function decide (state, phase) {
   const { req, res, mw } = state
   const sess = req.session
-  // a regenerated id inside the grace window (served read-only, or refused): no cookie, no store write
-  if (state.readOnly && (sess === undefined || sess === state.readOnlySession)) return 0
-  // a store call of req.session's failed, and the app has that error: no second write, no cookie
-  if (state.storeFailed) return 0
-  const json = sess ? JSON.stringify(sess) : null
+  // a regenerated id inside the grace window, read-only: the session object the app got
+  const readOnly = state.readOnly && (sess === undefined || sess === state.readOnlySession)
+  let flags = I.WantRecord
+  if (readOnly) flags |= I.ReadOnly
+  if (state.storeFailed) flags |= I.StoreFailed
+  const json = sess && !readOnly && !state.storeFailed ? JSON.stringify(sess) : null
   const sid = idText(req.sessionID)
   if (req.sessionID !== undefined && sid === null) debug('session ignored because of bogus req.sessionID (%s)', typeof req.sessionID)
-  let flags = 0
-  if (issecure(req, mw.trustProxy)) flags |= IN.SECURE
+  if (issecure(req, mw.trustProxy)) flags |= I.Secure
   if (state.cookieId !== undefined) {
-    flags |= IN.COOKIE_PRESENT
-    if (state.cookieId === sid) flags |= IN.COOKIE_MATCHES
-    if (state.secretIndex > 0) flags |= IN.COOKIE_OLD_SECRET
+    flags |= I.CookiePresent
+    if (state.cookieId === sid) flags |= I.CookieMatches
+    if (state.secretIndex > 0) flags |= I.CookieOldSecret
   }
-  if (idText(state.originalId) === idText(sess ? sess.id : undefined)) flags |= IN.SAME_ORIGINAL_ID
-  if (state.saved !== null && state.saved === state.original) flags |= IN.SAVED_IS_ORIGINAL
-  if (state.destroyed) flags |= IN.DESTROYED
-  if (state.touched) flags |= IN.TOUCHED
-  if (mw.storeTouch) flags |= IN.STORE_TOUCH
-  if (takesRecord(mw.store)) flags |= IN.WANT_RECORD
+  if (idText(state.originalId) === idText(sess ? sess.id : undefined)) flags |= I.SameOriginalId
+  if (state.saved !== null && state.saved === state.original) flags |= I.SavedIsOriginal
+  if (state.destroyed) flags |= I.Destroyed
+  if (state.touched) flags |= I.Touched
+  if (mw.adapter.touches) flags |= I.StoreTouch
+  if (state.fromStore) flags |= I.FromStore
+  if (state.idHeader !== null) flags |= I.ByHeader
   // a session loaded from a store that merges is written as a delta (with its increments and pushes)
   let ops = NO_OPS
-  if (phase !== 'headers' && sess && merges(mw.store, state, sess)) {
-    flags |= IN.WANT_DELTA
-    ops = opsText(sess)
+  if (mw.adapter.merges) {
+    flags |= I.Merges
+    if (phase !== 'headers' && sess && json !== null) ops = opsText(sess)
   }
-  const bits = native.decide(state.sc, PHASE[phase], Date.now(), flags, sid, state.original, state.saved, json, ops[0], ops[1])
+  const headers = phase !== 'end' && !res.headersSent
+  const bits = flow.respond(state.d, state, PHASE[phase], flags, sid, state.original, state.saved, json, ops[0], ops[1],
+    state.idHeader, headers ? headerText(res, 'Vary') : null, headers ? headerText(res, 'Cache-Control') : null)
   if (sess && sess.cookie) {
-    if (bits & OUT.EXPIRES) sess.cookie._expires = bits & OUT.EXPIRES_NULL ? null : new Date(native.num(0))
-    if (bits & OUT.CREATED_AT) sess.cookie.createdAt = native.num(1)
-    if (bits & OUT.LAST_SEEN) sess.cookie.lastSeen = native.num(2)
+    if (bits & O.Expires) sess.cookie._expires = bits & O.ExpiresNull ? null : new Date(native.num(0))
+    if (bits & O.CreatedAt) sess.cookie.createdAt = native.num(1)
+    if (bits & O.LastSeen) sess.cookie.lastSeen = native.num(2)
   }
-  if (bits & OUT.TOUCHED) state.touched = true
-  if (bits & OUT.COOKIE_SKIPPED) {
+  if (bits & O.Touched) state.touched = true
+  if (bits & O.CookieSkipped) {
     debug('not secured: cookie not set')
     checks.atRequest(mw, 'SECURE_ON_HTTP_REQUEST', 'cookie.secure')
   }
-  const setCookie = bits & OUT.SET_COOKIE ? native.outA() : null
-  state.record = bits & OUT.RECORD ? native.outB() : undefined
-  state.deadline = bits & OUT.DEADLINE ? native.num(3) : undefined
-  state.delta = bits & OUT.DELTA ? native.outC() : undefined
-  if (state.idHeader !== null) {
-    if (phase !== 'end' || setCookie !== null) sendIdHeader(state, setCookie)
-    return bits
+  if (headers) {
+    if (bits & O.SetCookie) appendSetCookie(res, state.setCookie)
+    if (bits & O.IdHeader) res.setHeader(state.idHeader, state.setCookie)
+    if (state.vary !== null) res.setHeader('Vary', state.vary)
+    if (state.cacheControl !== null) res.setHeader('Cache-Control', state.cacheControl)
   }
-  if (setCookie !== null) appendSetCookie(res, setCookie)
-  if (phase !== 'end' && mw.cacheHeaders) cacheHeaders(res, setCookie !== null)
   return bits
 }
 
-const NO_OPS = [null, null]
-
-/** A decision's error as the app gets it: the core's own (with its code), or JSON.stringify's, wrapped. */
-function failure (err) {
-  return err && typeof err.code === 'string' && err.code.startsWith('ERR_SESSION_CORE_') ? err : unsaveable(err)
-}
-
-/** Does the decision ask for a store write (save, touch or destroy)? */
-const STORE_WRITE = OUT.SAVE | OUT.TOUCH | OUT.DESTROY
-
-/** The store write the decision asks for (`bits & STORE_WRITE` is non-zero); `cb` when done. */
+/** The store write the answer asks for (`bits & STORE_WRITE` is non-zero); `cb(err)` when done. */
 function storeWrite (state, bits, cb) {
   const { req, mw } = state
-  const store = mw.store
   const sess = req.session
-  const timeout = mw.storeTimeout
-  if (bits & OUT.DESTROY) {
-    debug('destroying')
-    events.sessionEvent('destroy', req.sessionID)
-    return callStore(store, 'destroy', [req.sessionID], cb, timeout)
-  }
-  if (bits & OUT.SAVE) {
-    if (debug.enabled) debug('saving %s', tag(sess.id))
+  if (bits & (O.Save | O.Merge)) {
     const base = state.saved !== null ? state.saved : state.original
-    state.saved = state.record === undefined ? JSON.stringify(sess) : state.record
+    state.saved = state.record
     if (mw.sizeWarning > 0 && state.saved.length * 3 > mw.sizeWarning) warnIfLarge(state.saved, mw.sizeWarning)
     if (events.channels.save.hasSubscribers) events.sessionEvent('save', sess.id, { size: Buffer.byteLength(state.saved) })
-    if (state.delta !== undefined) {
-      // only what this request changed, merged into the record as the store has it now
-      const delta = new Delta(state.delta, state.saved, state.deadline === undefined ? null : state.deadline, sess, base)
-      return mergeSession(store, sess, delta, cb, timeout)
-    }
-    // a session loaded under this id is only updated: a save racing a destroy() is dropped
-    const existing = state.fromStore && state.originalId === sess.id
-    return writeSession(store, sess, state.saved, existing, cb, state.deadline, timeout)
+    const delta = (text, record, deadline, b) => new Delta(text, record, deadline === undefined ? null : deadline, sess, b)
+    return flow.write(state.d, state, bits, sess, base, isEmpty(sess), delta, (err) => gone(mw, err, req), (err, merged) => {
+      if (merged) settled(sess)
+      cb(err)
+    })
   }
-  debug('touching')
-  events.sessionEvent('touch', req.sessionID)
-  callStore(store, 'touch', [req.sessionID, sess], cb, timeout)
+  flow.write(state.d, state, bits, sess, null, false, null, null, cb)
+}
+
+/** A merge whose session was gone at write time: the store's 'gone' event (err, req), as before. */
+function gone (mw, err, req) {
+  const store = mw.rawStore
+  if (typeof store.emit === 'function') process.nextTick(() => store.emit('gone', err, req))
 }
 
 let warnedLarge = false
@@ -131,7 +124,12 @@ function warnIfLarge (text, limit) {
     'lightweight (ids and small flags; load the rest per request)', { type: 'SessionCoreWarning', code: 'SESSION_CORE_LARGE_RECORD' })
 }
 
-/** res.writeHead while a session is attached: the cookie decision happens here. */
+/** A decision's error as the app gets it: the core's own (with its code), or JSON.stringify's, wrapped. */
+function failure (err) {
+  return err && typeof err.code === 'string' && (err.code.startsWith('ERR_SESSION_CORE_') || err.code.startsWith('ESESSION')) ? err : unsaveable(err)
+}
+
+/** res.writeHead while a session is attached: the headers' step happens here. */
 function writeHead (statusCode) {
   const state = this[kState]
   let args
@@ -156,7 +154,7 @@ function writeHead (statusCode) {
   return state._writeHead.apply(this, args)
 }
 
-/** res.end while a session is attached: decide, write the store, then let the response go. */
+/** res.end while a session is attached: the flow's step, the store write, then the response goes. */
 function end (chunk, encoding, callback) {
   const state = this[kState]
   if (state.ended) return false
@@ -185,27 +183,27 @@ function end (chunk, encoding, callback) {
   if (!this._header) this._implicitHeader()
   const res = this
   storeWrite(state, bits, (err) => {
+    // a failed write reaches next(err), and the response still goes (as express-session does)
     if (err) defer(state.next, err)
-    else if (state.mw.user !== null && bits & (OUT.SAVE | OUT.TOUCH)) {
-      return users.indexSaved(state, () => state._end.call(res, chunk, encoding, callback))
-    }
+    else if (state.mw.user !== null && bits & O.Index) return index(state, () => state._end.call(res, chunk, encoding, callback))
     state._end.call(res, chunk, encoding, callback)
   })
   return this
 }
 
-/**
- * A header request's answer (the header option): the signed id in the id header when the core
- * decided a cookie, never a Set-Cookie; Cache-Control and Vary as the core says
- * (src/session/transport.rs).
- */
-function sendIdHeader (state, setCookie) {
-  const { res, mw } = state
-  const t = native.respond(true, setCookie, mw.name, mw.cacheHeaders)
-  if (res.headersSent) return
-  if (t.idHeader !== null) res.setHeader(state.idHeader, t.idHeader)
-  if (t.noStore) res.setHeader('Cache-Control', 'private, no-store')
-  if (t.vary) varyOn(res, state.idHeader)
+/** The session indexed under its user (the `user` option), when it has one and the store keeps the index. */
+function index (state, cb) {
+  const { mw, req } = state
+  if (!mw.adapter.indexes) return cb()
+  let user
+  try {
+    user = users.userKeyOf(mw, req)
+  } catch (e) {
+    debug('the user option threw: %s', e && (e.code || e.name))
+    return cb()
+  }
+  if (user === null) return cb()
+  flow.index(state.d, state, user, state.startedAt, req.headers['user-agent'], cb)
 }
 
 function appendSetCookie (res, value) {
@@ -222,4 +220,4 @@ function hook (res, state) {
   res.end = end
 }
 
-module.exports = { hook }
+module.exports = { hook, storeWrite }

@@ -233,7 +233,7 @@ class MemoryStore extends Store {
   /** The middleware's fast path: the parsed record and its text. */
   [kGetRecord] (id, callback) {
     const entry = this._touchEntry(id)
-    if (entry) defer(callback, null, JSON.parse(entry.json), entry.json)
+    if (entry) defer(callback, null, parsed(entry.json), entry.json)
     else defer(callback, null, undefined)
   }
 
@@ -333,6 +333,15 @@ class MemoryStore extends Store {
   /** Stops the prune timer (it is unref'd: a process never waits for it anyway). */
   close () {
     if (this._timer) clearInterval(this._timer)
+  }
+}
+
+/** A record's object, or null when its text is no JSON (the middleware's core says what it is). */
+function parsed (text) {
+  try {
+    return JSON.parse(text)
+  } catch (e) {
+    return null
   }
 }
 

@@ -6,18 +6,13 @@
  * and `push` change a key relative to the stored value (see ./delta.js).
  */
 
-const native = require('../native')
 const { kState } = require('./state')
-const { callStore, writeSession, merges, mergeSession, regenerate: regenerateOn } = require('./call-store')
+const { callStore, regenerate: regenerateOn, isEmpty } = require('./call-store')
+const { isStoreFailure } = require('../flow/call-store')
+const flow = require('../flow/server')
 const events = require('./events')
 const delta = require('./delta')
 const redact = require('../redact')
-
-/** The middleware's storeTimeout for this request's store calls (none outside the middleware). */
-function timeoutOf (req) {
-  const state = req && req[kState]
-  return state ? state.mw.storeTimeout : undefined
-}
 
 function defineMethod (obj, name, fn) {
   Object.defineProperty(obj, name, { configurable: true, enumerable: false, value: fn, writable: true })
@@ -90,30 +85,32 @@ defineMethod(Session.prototype, 'save', function save (fn) {
   const sess = this
   const req = this.req
   const state = req[kState]
-  // a regenerated id served read-only inside the grace window is never written
-  if (state && state.readOnly && state.readOnlySession === this) return settle(fn, regeneratedError(), this)
-  const store = req.sessionStore
-  const timeout = timeoutOf(req)
-  const merging = merges(store, state, sess)
-  const base = state ? (state.saved !== null ? state.saved : state.original) : null
-  let json
-  let change
-  try {
-    json = state ? state.markSaved(this) : JSON.stringify(this)
-    if (merging) {
-      const [inc, push] = delta.opsText(sess)
-      change = new delta.Delta(native.delta(base, json, inc, push), json, native.recordDeadline(json), sess, base)
-    }
-  } catch (err) {
-    return settle(fn, unsaveable(err), this)
-  }
-  if (merging) {
-    const result = callbackOrPromise(fn, (done) => mergeSession(store, sess, change, track(state, done), timeout))
+  if (!state) {
+    // outside the middleware (Store#load's sessions): the store's own set
+    const result = callbackOrPromise(fn, (done) => callStore(req.sessionStore, 'set', [sess.id, sess], (err) => done(err)))
     return result === undefined ? this : result
   }
-  // a session loaded from the store under this id is only updated, never recreated (see MemoryStore)
-  const existing = Boolean(state && state.fromStore && state.originalId === sess.id)
-  const result = callbackOrPromise(fn, (done) => writeSession(store, sess, json, existing, track(state, done), undefined, timeout))
+  const { mw } = state
+  const existing = state.fromStore && state.originalId === sess.id
+  const base = state.saved !== null ? state.saved : state.original
+  let bits
+  try {
+    const json = state.markSaved(this)
+    const ops = mw.adapter.merges && existing ? delta.opsText(sess) : NO_OPS
+    // the core's answer: a save (conditional for a loaded session), a merge, or refused (read-only)
+    const readOnly = state.readOnly && state.readOnlySession === this
+    bits = flow.save(state.d, state, (existing ? 1 : 0) | (mw.adapter.merges ? 2 : 0) | (readOnly ? 4 : 0), sess.id, json, base, ops[0], ops[1])
+  } catch (err) {
+    return settle(fn, err.code === 'ESESSIONREGENERATED' ? err : unsaveable(err), this)
+  }
+  const result = callbackOrPromise(fn, (answer) => {
+    const done = track(state, answer)
+    const make = (text, record, deadline, b) => new delta.Delta(text, record, deadline === undefined ? null : deadline, sess, b)
+    flow.write(state.d, state, bits, sess, base, isEmpty(sess), make, (err) => gone(mw, err, req), (err, merged) => {
+      if (merged) delta.settled(sess)
+      done(err)
+    })
+  })
   return result === undefined ? this : result
 })
 
@@ -124,7 +121,7 @@ defineMethod(Session.prototype, 'reload', function reload (fn) {
   const state = req[kState]
   const result = callbackOrPromise(fn, (answer) => {
     const done = track(state, answer)
-    callStore(store, 'get', [id], (err, sess) => {
+    const got = (err, sess) => {
       if (err) return done(err)
       if (!sess) return done(new Error('failed to load session'))
       try {
@@ -135,7 +132,9 @@ defineMethod(Session.prototype, 'reload', function reload (fn) {
         return done(e)
       }
       done()
-    }, timeoutOf(req))
+    }
+    if (state) state.mw.adapter.get(flow.keyOf(state.d, id), (err, sess) => got(err, sess))
+    else callStore(store, 'get', [id], got)
   })
   return result === undefined ? this : result
 })
@@ -153,15 +152,19 @@ defineMethod(Session.prototype, 'destroy', function destroy (fn) {
   }
   delete req.session
   const id = this.id
-  const timeout = timeoutOf(req)
   events.sessionEvent('destroy', id)
-  const result = callbackOrPromise(fn, (done) => callStore(req.sessionStore, 'destroy', [id], track(state, done), timeout))
+  const result = callbackOrPromise(fn, (answer) => {
+    if (!state) return callStore(req.sessionStore, 'destroy', [id], (err) => answer(err))
+    // no grace after destroy(): the record goes, and no tombstone is left
+    state.mw.adapter.destroy(flow.keyOf(state.d, id), track(state, answer))
+  })
   return result === undefined ? this : result
 })
 
 /**
  * A new session under a new id; the old record is destroyed. `{ keep: true }` carries the data
- * over (the fix for session fixation that keeps the cart).
+ * over (the fix for session fixation that keeps the cart). With regenerateGrace, the new id comes
+ * first: the old record's tombstone (leading to the new session) is written before it goes.
  */
 defineMethod(Session.prototype, 'regenerate', function regenerate (options, fn) {
   if (typeof options === 'function') {
@@ -174,8 +177,6 @@ defineMethod(Session.prototype, 'regenerate', function regenerate (options, fn) 
   const store = req.sessionStore
   const previous = req.sessionID
   const state = req[kState]
-  // a regenerated id served read-only inside the grace window: its new cookie would sign the user out
-  if (state && state.readOnly && state.readOnlySession === this) return settle(fn, regeneratedError(), this)
   const result = callbackOrPromise(fn, (answer) => {
     const done = track(state, answer)
     const after = (err) => {
@@ -188,10 +189,7 @@ defineMethod(Session.prototype, 'regenerate', function regenerate (options, fn) 
       }
       done(err)
     }
-    if (!graced(state, old)) return regenerateOn(store, req, after, timeoutOf(req))
-    // regenerateGrace: the new id first (the tombstone leads to its session), then the old
-    // record's tombstone under its own key (requests in flight with the old id read it, read-only,
-    // for the window), then the regenerate as always, with that id
+    if (!state) return regenerateOn(store, req, after)
     let made
     try {
       made = state.mw.newId(req)
@@ -199,35 +197,44 @@ defineMethod(Session.prototype, 'regenerate', function regenerate (options, fn) 
       return done(e)
     }
     Promise.resolve(made).then((id) => {
-      const t = tombstoneOf(state, old, id)
-      if (!t) return regenerateOn(store, req, after, timeoutOf(req), id)
-      callStore(state.mw.rawStore, 'set', [t.key, t.record], (err) => {
-        if (err) return done(err)
-        regenerateOn(store, req, after, timeoutOf(req), id)
-      }, timeoutOf(req))
+      const loaded = state.fromStore && state.originalId === old.id && !state.readOnly
+      const stored = loaded ? (state.saved !== null ? state.saved : state.original) : null
+      const readOnly = state.readOnly && state.readOnlySession === old
+      flow.regenerate(state.d, state, old.id, stored, typeof id === 'string' ? id : '', readOnly, null, (err, newKey) => {
+        // refused (a read-only session, an id the core will not take): nothing happened
+        if (newKey === undefined) return done(err)
+        let pending
+        try {
+          pending = state.mw.rawStore.generate(req, id)
+        } catch (e) {
+          return done(e)
+        }
+        if (pending && typeof pending.then === 'function') pending.then(() => after(err), done)
+        else after(err)
+      })
     }, done)
   })
   return result === undefined ? this : result
 })
 
-/** Does a regenerate of `sess` keep a tombstone (regenerateGrace, a session loaded from the store)? */
-function graced (state, sess) {
-  return Boolean(state) && state.mw.grace > 0 && state.fromStore && state.originalId === sess.id && !state.readOnly
+/** A merge whose session was gone at write time: the store's 'gone' event (err, req). */
+function gone (mw, err, req) {
+  const store = mw.rawStore
+  if (typeof store.emit === 'function') process.nextTick(() => store.emit('gone', err, req))
 }
 
+const NO_OPS = [null, null]
+
 /**
- * The tombstone of a session loaded from the store, leading to the session `next` (the new id):
- * `{ key, record }` (the record as the store has it, made a tombstone by the core), or null.
+ * `done`, noting on the request's state when a store call failed (a store error's code): the
+ * failure has reached the app, so the response writes no session and sets no cookie for it (one
+ * failure, one error; the response is not held for another store call).
  */
-function tombstoneOf (state, sess, next) {
-  const mw = state.mw
-  const stored = state.saved !== null ? state.saved : state.original
-  try {
-    const keys = native.storeKeys(sess.id, mw.hashIds)
-    const successor = typeof next === 'string' ? native.storeKeys(next, mw.hashIds).key : null
-    return { key: keys.grace, record: JSON.parse(native.tombstone(stored, Date.now(), mw.grace, successor)) }
-  } catch (e) {
-    return null // a stored text that is no record: regenerated without grace
+function track (state, done) {
+  if (!state) return (err, value) => done(err, value)
+  return (err, value) => {
+    if (isStoreFailure(err)) state.storeFailed = true
+    done(err, value)
   }
 }
 
@@ -242,19 +249,6 @@ function regeneratedError () {
   return err
 }
 // ---- regeneratedError: end ----
-
-/**
- * `done`, noting on the request's state when a store call failed (a store error's code): the
- * failure has reached the app, so the response writes no session and sets no cookie for it (one
- * failure, one error; the response is not held for another store call).
- */
-function track (state, done) {
-  if (!state) return (err, value) => done(err, value)
-  return (err, value) => {
-    if (err && typeof err.code === 'string' && err.code.startsWith('ESESSIONSTORE')) state.storeFailed = true
-    done(err, value)
-  }
-}
 
 /** Reports an error the way the method was called: to the callback, or as a rejected Promise. */
 function settle (fn, err, self) {

@@ -163,7 +163,17 @@ class RedisStore extends Store {
   // ---- the middleware's private path: the record as text, its deadline from the core ------------
 
   [kGetRecord] (sid, cb) {
-    this._get(sid).then((r) => (r ? cb(null, r.sess, r.text) : cb(null, undefined)), cb)
+    // the text as Redis has it: the middleware's core says whether it is a session record
+    const key = this.prefix + sid
+    this._cmd(key, ['GET', key]).then((text) => {
+      if (text === null || text === undefined) return cb(null, undefined)
+      const t = String(text)
+      let sess = null
+      try {
+        sess = JSON.parse(t)
+      } catch (e) {}
+      cb(null, sess !== null && typeof sess === 'object' ? sess : null, t)
+    }, cb)
   }
 
   /** `how.existing`: loaded from this store under this id, so only updated (XX); else created (NX). */

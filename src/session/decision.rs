@@ -34,6 +34,13 @@ pub struct SessionOptions {
     pub unset: String,
     #[serde(flatten)]
     pub timeouts: Timeouts,
+    /// Stores see base64url(SHA-256(id)), never an id (`hashIds`, see [`super::store_key`]).
+    pub hash_ids: bool,
+    /// The grace window after a regenerate, ms (`regenerateGrace`; 0: none; see [`super::grace`]).
+    pub regenerate_grace: f64,
+    /// `Vary: Cookie` on every response, `no-cache="Set-Cookie"` with a cookie (`cacheHeaders`,
+    /// default true; see [`crate::flow::vary_with`]).
+    pub cache_headers: bool,
 }
 
 impl Default for SessionOptions {
@@ -45,6 +52,9 @@ impl Default for SessionOptions {
             rolling: false,
             unset: "keep".into(),
             timeouts: Timeouts::default(),
+            hash_ids: false,
+            regenerate_grace: 0.0,
+            cache_headers: true,
         }
     }
 }

@@ -23,7 +23,6 @@ pub use grace::{
     REGENERATED_FIELD, SUCCESSOR_FIELD,
 };
 pub use hashed::{hashable_id, index_arg, store_key, store_keys, StoreKeys, MIN_HASHED_ID_LENGTH, TAG_LENGTH};
-#[cfg(feature = "tower")]
 pub(crate) use record::members;
 pub use record::{data_part, CookieTimes, Record};
 pub use transport::{carrier, header_id, respond, sends_cookie, Carrier, Transport, NO_STORE};

@@ -17,6 +17,7 @@ mod client;
 #[cfg(feature = "client")] // csrf() loads the client build: the Express build stays lean
 mod csrf;
 mod delta;
+mod flow;
 // issue 16's opt-in rules (hashIds, regenerateGrace, header): in the client build, which the Express
 // middleware loads only when one of those options is on, so the Express build stays lean
 #[cfg(feature = "client")]

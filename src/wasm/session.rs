@@ -49,10 +49,17 @@ pub mod out {
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct SessionCore {
-    inner: crate::session::Session,
+    flow: crate::flow::ServerFlow,
     /// The last few ids whose cookie verified under the newest secret, with that cookie value
     /// (`s:id.signature`): the response re-sends it without computing the HMAC again.
     recent: RefCell<Vec<(String, String)>>,
+}
+
+impl SessionCore {
+    /// The request flow (options, keyed secrets).
+    pub(super) fn flow(&self) -> &crate::flow::ServerFlow {
+        &self.flow
+    }
 }
 
 /// How many verified cookie values [`SessionCore`] remembers (requests in flight at once).
@@ -68,7 +75,10 @@ impl SessionCore {
             serde_json::from_str(options).map_err(|e| to_js(Error::json("options", &e)))?;
         let secrets = secret_bytes("secret", &secrets)?;
         crate::session::Session::new(opts, &secrets)
-            .map(|inner| SessionCore { inner, recent: RefCell::new(Vec::with_capacity(RECENT)) })
+            .map(|inner| SessionCore {
+                flow: crate::flow::ServerFlow::new(inner),
+                recent: RefCell::new(Vec::with_capacity(RECENT)),
+            })
             .map_err(to_js)
     }
 
@@ -84,12 +94,12 @@ impl SessionCore {
             let raw = if value {
                 std::borrow::Cow::Borrowed(text)
             } else {
-                match crate::cookie::get_cookie(text, &self.inner.options.name) {
+                match crate::cookie::get_cookie(text, &self.flow.session().options.name) {
                     Some(v) => std::borrow::Cow::Owned(v),
                     None => return -1,
                 }
             };
-            match self.inner.unsign_value(&raw) {
+            match self.flow.session().unsign_value(&raw) {
                 Some(c) => {
                     if c.secret_index == 0 {
                         let mut recent = self.recent.borrow_mut();
@@ -115,11 +125,12 @@ impl SessionCore {
         IO.with(|cell| {
             let io = cell.borrow();
             match strings(&io.input, [len]) {
-                Some([Some(record)]) => match self.inner.ended(record, now as i64) {
+                Some([Some(record)]) => match self.flow.session().ended(record, now as i64) {
                     None => 0,
                     Some(crate::session::Ended::Expired) => 1,
                     Some(crate::session::Ended::Idle) => 2,
                     Some(crate::session::Ended::Absolute) => 3,
+                    Some(crate::session::Ended::SignedOut) => 4,
                 },
                 _ => 1,
             }
@@ -129,7 +140,7 @@ impl SessionCore {
     /// Whether the options turn on the idle or absolute timeout.
     #[wasm_bindgen(getter, js_name = hasTimeouts)]
     pub fn has_timeouts(&self) -> bool {
-        self.inner.options.timeouts.enabled()
+        self.flow.session().options.timeouts.enabled()
     }
 
     /// The per-request decision ([`crate::session::Session::decide_facts`]). The input buffer holds
@@ -187,7 +198,7 @@ impl SessionCore {
                 let recent = self.recent.borrow();
                 let signed =
                     session_id.and_then(|sid| recent.iter().find(|(id, _)| id == sid)).map(|(_, v)| v.as_str());
-                let o = self.inner.decide_facts(&Facts { signed, ..facts }).map_err(to_js)?;
+                let o = self.flow.session().decide_facts(&Facts { signed, ..facts }).map_err(to_js)?;
                 drop(recent);
                 let mut bits = 0;
                 for (on, bit) in [

@@ -67,7 +67,7 @@ describe('RedisStore options', () => {
 })
 
 describe('RedisStore records', () => {
-  it('a value that is not a session record is ESESSIONSTORE_RECORD (503), through next(err) too', async () => {
+  it('a value that is not a session record: the store says ESESSIONSTORE_RECORD (503); a request gets the core\'s ERR_SESSION_CORE_BAD_RECORD (500), as in every door', async () => {
     const c = await client('redis5')
     const store = new RedisStore({ client: c, prefix: 'bad:' })
     await c.set('bad:text', 'not json')
@@ -79,8 +79,10 @@ describe('RedisStore records', () => {
       .use(session({ secret: 'k', store }))
       .use((req, res) => res.send('ok'))
       .use((err, req, res, next) => res.status(err.status).send(err.code))
-    const sig = require('cookie-signature').sign('text', 'k')
-    await request(app).get('/').set('Cookie', 'connect.sid=s%3A' + encodeURIComponent(sig)).expect(503, 'ESESSIONSTORE_RECORD')
+    const cookie = (id) => 'connect.sid=s%3A' + encodeURIComponent(require('cookie-signature').sign(id, 'k'))
+    await request(app).get('/').set('Cookie', cookie('text')).expect(500, 'ERR_SESSION_CORE_BAD_RECORD')
+    // a key Redis cannot even GET (another type) is still the store's failure
+    await request(app).get('/').set('Cookie', cookie('hash')).expect(503, 'ESESSIONSTORE_RECORD')
   })
 
   it('a session loaded by a request and destroyed meanwhile is not revived by its save', async () => {

@@ -1,0 +1,77 @@
+//! The cache headers of a response a session layer handled. Shared caches (a CDN, a reverse proxy)
+//! must never keep a session cookie or id: one user's Set-Cookie handed to the next is that user's
+//! session. So:
+//! - `Vary: Cookie` on every response (the answer depends on the cookie); `Vary: <id header>` on a
+//!   response to a request that sent its id in the id header;
+//! - `Cache-Control: no-cache="Set-Cookie"` added on a response that sets a session cookie (also
+//!   when the app said `public`: as Go's scs does), unless `no-store` or `private` is there;
+//! - `Cache-Control: private, no-store` on a response that carries the id header (the id is a
+//!   credential), whatever the app set.
+//!
+//! The door hands the values the app left (`None`: not set) and sets what comes back.
+
+/// Is `token` (or `*`) one of the comma-separated tokens of `text` (ASCII case-insensitive)?
+fn has_token(text: &str, token: &str) -> bool {
+    text.split(',').any(|t| {
+        let t = t.trim();
+        t == "*" || t.eq_ignore_ascii_case(token)
+    })
+}
+
+/// The `Vary` value with `name` added, or `None` when it is there already (or `*`).
+///
+/// ```
+/// use session_core::flow::vary_with;
+/// assert_eq!(vary_with(None, "Cookie").as_deref(), Some("Cookie"));
+/// assert_eq!(vary_with(Some("Accept-Encoding"), "Cookie").as_deref(), Some("Accept-Encoding, Cookie"));
+/// assert_eq!(vary_with(Some("accept, cookie"), "Cookie"), None);
+/// assert_eq!(vary_with(Some("*"), "Cookie"), None);
+/// ```
+pub fn vary_with(vary: Option<&str>, name: &str) -> Option<String> {
+    match vary.filter(|v| !v.is_empty()) {
+        None => Some(name.to_owned()),
+        Some(v) if has_token(v, name) => None,
+        Some(v) => {
+            let mut out = String::with_capacity(v.len() + 2 + name.len());
+            out.push_str(v);
+            out.push_str(", ");
+            out.push_str(name);
+            Some(out)
+        }
+    }
+}
+
+/// The `Cache-Control` value of a response that sets a session cookie, or `None` when the app's
+/// already forbids keeping it.
+///
+/// ```
+/// use session_core::flow::no_cache_set_cookie;
+/// assert_eq!(no_cache_set_cookie(None).as_deref(), Some("no-cache=\"Set-Cookie\""));
+/// assert_eq!(no_cache_set_cookie(Some("public, max-age=60")).as_deref(), Some("public, max-age=60, no-cache=\"Set-Cookie\""));
+/// assert_eq!(no_cache_set_cookie(Some("private")), None);
+/// assert_eq!(no_cache_set_cookie(Some("no-cache=\"set-cookie\"")), None);
+/// ```
+pub fn no_cache_set_cookie(cache_control: Option<&str>) -> Option<String> {
+    let Some(cc) = cache_control.filter(|v| !v.is_empty()) else {
+        return Some(NO_CACHE_SET_COOKIE.to_owned());
+    };
+    let forbids = cc.split(',').any(|t| {
+        let t = t.trim();
+        t.eq_ignore_ascii_case("no-store")
+            || t.eq_ignore_ascii_case("private")
+            || (t.len() >= 8
+                && t[..8].eq_ignore_ascii_case("no-cache")
+                && t.to_ascii_lowercase().contains("set-cookie"))
+    });
+    if forbids {
+        return None;
+    }
+    let mut out = String::with_capacity(cc.len() + 2 + NO_CACHE_SET_COOKIE.len());
+    out.push_str(cc);
+    out.push_str(", ");
+    out.push_str(NO_CACHE_SET_COOKIE);
+    Some(out)
+}
+
+/// What `Cache-Control` gains on a response that sets a session cookie.
+pub const NO_CACHE_SET_COOKIE: &str = "no-cache=\"Set-Cookie\"";
