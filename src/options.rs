@@ -482,7 +482,7 @@ const MAX_TIMER_MS: f64 = 2_147_483_647.0;
 
 /// `storeTimeout`: how long the middleware waits for any store call (ms; the JS side defaults to
 /// 5000). A Node timer cannot wait longer than [`MAX_TIMER_MS`] (it would fire at once).
-fn store_timeout(v: &Value) -> Result<(), Error> {
+pub(crate) fn store_timeout(v: &Value) -> Result<(), Error> {
     match positive_ms("storeTimeout", v)? {
         Some(ms) if ms > MAX_TIMER_MS => {
             Err(Error::option("storeTimeout", "must be at most 2147483647 milliseconds (what a timer can wait)"))

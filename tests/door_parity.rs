@@ -332,6 +332,7 @@ fn unsupported_server(row: &Value) -> Vec<String> {
         "name",
         "cacheHeaders",
         "secret",
+        "storeTimeout",
     ];
     for (k, _) in row["options"].as_object().into_iter().flatten() {
         if !known.contains(&k.as_str()) {
@@ -341,11 +342,7 @@ fn unsupported_server(row: &Value) -> Vec<String> {
     for r in row["requests"].as_array().into_iter().flatten() {
         for a in r["do"].as_array().into_iter().flatten() {
             let op = a[0].as_str().unwrap_or("");
-            let ok = match op {
-                "get" | "set" | "destroy" | "touch" => true,
-                "regenerate" => a.get(1).is_none(),
-                _ => false,
-            };
+            let ok = matches!(op, "get" | "set" | "destroy" | "touch" | "regenerate" | "save" | "increment");
             if !ok {
                 let what = if op == "regenerate" { "regenerate({ keep })".to_owned() } else { format!("{op}()") };
                 let m = format!("Session::{what} mid-request");
@@ -406,6 +403,9 @@ fn config(
     if let Some(v) = o["cacheHeaders"].as_bool() {
         c = c.cache_headers(v);
     }
+    if let Some(v) = o["storeTimeout"].as_u64() {
+        c = c.store_timeout(std::time::Duration::from_millis(v));
+    }
     let mut cookie = CookieConfig::default();
     if let Some(k) = o.get("cookie") {
         cookie.max_age = k["maxAge"].as_f64();
@@ -435,8 +435,15 @@ fn app(actions: Vec<Value>) -> Router {
                     }
                     "set" => session.insert(key, a[2].clone()).await.expect("a JSON value"),
                     "touch" => session.touch().await,
+                    "regenerate" if a.get(1).and_then(|o| o["keep"].as_bool()) == Some(true) => {
+                        session.regenerate_keep().await
+                    }
                     "regenerate" => session.regenerate().await,
                     "destroy" => session.destroy().await,
+                    "save" => session.save().await.expect("saved"),
+                    "increment" => {
+                        session.increment(key, a.get(2).and_then(Value::as_f64).unwrap_or(1.0)).await;
+                    }
                     other => panic!("unsupported action {other} (unsupported_server lets none through)"),
                 }
             }

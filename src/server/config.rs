@@ -120,6 +120,10 @@ pub struct SessionConfig {
     /// The request header that may carry the signed id when no session cookie is sent (the
     /// `header` option, lower case): see [`crate::session::carrier`].
     pub header: Option<String>,
+    /// The bound of every store call (the `storeTimeout` option; default 5 s, as the Express
+    /// middleware's): a store that has not answered by then fails the request with 503
+    /// `ESESSIONSTORE_TIMEOUT`. `None`: unbounded.
+    pub store_timeout: Option<std::time::Duration>,
     pub(crate) clock: Option<Clock>,
     pub(crate) genid: Option<GenId>,
 }
@@ -137,6 +141,7 @@ impl fmt::Debug for SessionConfig {
             .field("hash_ids", &self.hash_ids)
             .field("regenerate_grace", &self.regenerate_grace)
             .field("header", &self.header)
+            .field("store_timeout", &self.store_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -158,6 +163,7 @@ impl SessionConfig {
             hash_ids: false,
             regenerate_grace: None,
             header: None,
+            store_timeout: Some(std::time::Duration::from_millis(5000)),
             clock: None,
             genid: None,
         }
@@ -244,6 +250,11 @@ impl SessionConfig {
         self.header = Some(name.into().to_ascii_lowercase());
         self
     }
+    /// See [`SessionConfig::store_timeout`] (`storeTimeout`, ms as the Express option takes it).
+    pub fn store_timeout(mut self, t: std::time::Duration) -> Self {
+        self.store_timeout = Some(t);
+        self
+    }
     /// The clock, ms since the epoch (default: the system clock). For tests and recorded scenarios.
     pub fn clock(mut self, now: impl Fn() -> i64 + Send + Sync + 'static) -> Self {
         self.clock = Some(Arc::new(now));
@@ -267,6 +278,11 @@ impl SessionConfig {
         }
         if let Some(m) = self.cookie.max_age {
             crate::options::check_max_age("cookie.maxAge", m)?;
+        }
+        if let Some(t) = self.store_timeout {
+            // the Express option's rule (one wording): positive, at most what a timer can wait
+            let ms = serde_json::Number::from_f64(t.as_secs_f64() * 1000.0).map_or(serde_json::Value::Null, Into::into);
+            crate::options::store_timeout(&ms)?;
         }
         let mut extras = serde_json::Map::new();
         extras.insert("hashIds".into(), self.hash_ids.into());
@@ -295,6 +311,16 @@ impl SessionConfig {
             },
         )?;
         Ok(())
+    }
+
+    /// The core's options with this configuration's own (hash_ids, regenerate_grace, cache_headers).
+    pub(crate) fn flow_options(&self) -> SessionOptions {
+        SessionOptions {
+            hash_ids: self.hash_ids,
+            regenerate_grace: self.grace().unwrap_or(0.0),
+            cache_headers: self.cache_headers,
+            ..self.session.clone()
+        }
     }
 
     pub(crate) fn now(&self) -> i64 {

@@ -1,26 +1,15 @@
-//! The layer: per request, the same calls in the same order as `session-core/express`
-//! (js/express/index.js, hooks.js): the cookie's id and secret ([`CoreSession::cookie_id`]), the
-//! store's record, whether it is over ([`CoreSession::ended`], then the per-user sign-out rule
-//! [`crate::session::signed_out`]), the handler, then one decision as the response goes out
-//! ([`CoreSession::decide_facts`]: the `Set-Cookie` bytes, save/touch/destroy, the record and its
-//! deadline, the delta), the store write, the user index. No rule is decided here.
-//!
-//! Issue 16's options add the core's calls in the order the README's Core API section lists them:
-//! [`crate::session::carrier`] / [`crate::session::header_id`] on the request (`header`), the store
-//! key of [`crate::session::store_keys`] for every store call (`hash_ids`, with the plain id read
-//! once and moved), on a miss the tombstone under [`crate::session::grace_key`] and
-//! [`crate::session::grace`]'s answer (`regenerate_grace`), [`crate::session::tombstone`] written
-//! before a regenerated record is removed, and [`crate::session::respond`] on the response.
+//! The layer: a driver of the core's request flow ([`crate::flow::ServerFlow`]), as
+//! `session-core/express` and `session-core/web` drive it: it reads the request, hands the flow
+//! the facts, calls the store as each answer says (read this key, move that record, destroy this
+//! one), runs the handler, and at the response sets the headers and makes the write the flow
+//! gives. Every store call is bounded by [`SessionConfig::store_timeout`]. No rule is decided here.
 
-use super::cache;
 use super::config::SessionConfig;
-use super::session::{Session, State};
+use super::session::{Session, State, Writer};
 use super::store::{SessionStore, StoreError, UserInfo};
 use crate::error::Error;
-use crate::session::{
-    carrier, grace, grace_key, hashable_id, header_id, read_only_record, respond, store_keys, successor, Carrier,
-    CookieId, Facts, Grace, Ops, Phase, Record, Session as CoreSession, NO_STORE, REGENERATED_FIELD,
-};
+use crate::flow::{vary_with, Begin, Incoming, Loaded, Lookup, Respond, ServerFlow, Write, USER_AGENT_LIMIT};
+use crate::session::{Facts, Ops, Phase};
 use http::{HeaderValue, Request, Response, StatusCode};
 use std::fmt;
 use std::future::Future;
@@ -54,7 +43,7 @@ impl<St> fmt::Debug for SessionLayer<St> {
 }
 
 struct Shared<St> {
-    core: CoreSession,
+    flow: Arc<ServerFlow>,
     config: Arc<SessionConfig>,
     store: St,
 }
@@ -63,8 +52,8 @@ impl<St: SessionStore> SessionLayer<St> {
     /// Checks the options (the error names the one at fault) and makes the layer.
     pub fn new(store: St, config: SessionConfig) -> Result<SessionLayer<St>, Error> {
         config.validate()?;
-        let core = CoreSession::new(config.session.clone(), &config.secrets)?;
-        Ok(SessionLayer { shared: Arc::new(Shared { core, config: Arc::new(config), store }) })
+        let flow = Arc::new(ServerFlow::new(crate::session::Session::new(config.flow_options(), &config.secrets)?));
+        Ok(SessionLayer { shared: Arc::new(Shared { flow, config: Arc::new(config), store }) })
     }
 
     /// The store (for "sign out everywhere" and the like from a handler).
@@ -123,7 +112,6 @@ where
         let shared = self.shared.clone();
         Box::pin(async move {
             let secure = is_secure(&req, shared.config.trust_proxy);
-            let (cookie, by_header) = incoming(&shared, &req);
             // only the per-user index keeps it
             let user_agent = match shared.config.user_key {
                 Some(_) => {
@@ -132,18 +120,31 @@ where
                 None => String::new(),
             };
             let started = shared.config.now();
-            let mut state = match load(&shared, cookie.as_ref(), req.method().as_str(), started).await {
+            let facts = ReqFacts::of(&shared.config, &req);
+            let (state, lookup) = match load(&shared, &facts, started).await {
                 Ok(s) => s,
-                Err(e) => return Ok(failure(&e)),
+                Err((e, by_header)) => return Ok(failure(&shared.config, &e, by_header)),
             };
-            // carrier() made it a header request by csrf::exempt's rule: no session cookie, the header sent
-            state.by_header = by_header;
-            let session = Session { state: Arc::new(Mutex::new(state)), config: shared.config.clone() };
+            let by_header = state.by_header;
+            let writer: Writer = {
+                let shared = shared.clone();
+                Arc::new(move |w: Write, base: String| {
+                    let shared = shared.clone();
+                    Box::pin(async move { execute(&shared, &w, &base).await })
+                })
+            };
+            let session = Session {
+                state: Arc::new(Mutex::new(state)),
+                config: shared.config.clone(),
+                flow: shared.flow.clone(),
+                writer: Some(writer),
+                merges: shared.store.merges(),
+            };
             req.extensions_mut().insert(session.clone());
             let mut res = inner.call(req).await?;
-            match finish(&shared, &session, cookie.as_ref(), by_header, secure, started, &user_agent, &mut res).await {
+            match finish(&shared, &session, lookup.as_ref(), secure, started, &user_agent, &mut res).await {
                 Ok(()) => Ok(res),
-                Err(e) => Ok(failure(&e)),
+                Err(e) => Ok(failure(&shared.config, &e, by_header)),
             }
         })
     }
@@ -182,25 +183,31 @@ impl fmt::Display for SessionError {
 
 impl std::error::Error for SessionError {}
 
-/// The app's response gives way to the failure's status, with its [`SessionError`].
-fn failure<RB: Default>(e: &Failure) -> Response<RB> {
+impl SessionError {
+    pub(crate) fn of_store(s: &StoreError) -> SessionError {
+        SessionError { status: 503, code: s.code().into(), message: s.summary().into() }
+    }
+
+    pub(crate) fn of_core(c: &Error) -> SessionError {
+        SessionError { status: c.status(), code: c.code(), message: c.to_string() }
+    }
+}
+
+/// The app's response gives way to the failure's status, with its [`SessionError`] (and the
+/// `Vary` every response a session layer handled gets: what it answered depends on the cookie).
+fn failure<RB: Default>(config: &SessionConfig, e: &Failure, by_header: bool) -> Response<RB> {
     let err = match e {
-        Failure::Store(s) => SessionError { status: 503, code: s.code().into(), message: s.summary().into() },
-        Failure::Core(c) => SessionError { status: 500, code: c.code(), message: c.to_string() },
-        Failure::Regenerated => SessionError {
-            status: 409,
-            code: "ESESSIONREGENERATED".into(),
-            message: "this session was regenerated: retry with the new cookie".into(),
-        },
-        Failure::ShortId => SessionError {
-            status: 500,
-            code: "ERR_SESSION_CORE_SHORT_ID".into(),
-            message: "hash_ids needs session ids of at least 22 characters (128 random bits): genid gave a shorter one"
-                .into(),
-        },
+        Failure::Store(s) => SessionError::of_store(s),
+        Failure::Core(c) => SessionError::of_core(c),
     };
     let mut res = Response::new(RB::default());
     *res.status_mut() = StatusCode::from_u16(err.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if config.cache_headers || by_header {
+        let name = config.header.as_deref().filter(|_| by_header).unwrap_or("Cookie");
+        if let Some(v) = vary_with(None, name).and_then(|v| HeaderValue::from_str(&v).ok()) {
+            res.headers_mut().insert(http::header::VARY, v);
+        }
+    }
     res.extensions_mut().insert(err);
     res
 }
@@ -209,10 +216,6 @@ fn failure<RB: Default>(e: &Failure) -> Response<RB> {
 enum Failure {
     Store(StoreError),
     Core(Error),
-    /// An unsafe method with a regenerated id inside the grace window.
-    Regenerated,
-    /// `hash_ids` with a generated id too short to hash without a key.
-    ShortId,
 }
 
 impl From<StoreError> for Failure {
@@ -258,128 +261,149 @@ fn cookie_header<B>(req: &Request<B>) -> Option<std::borrow::Cow<'_, str>> {
     }
 }
 
-/// The id the request carries, verified, and whether it came in the id header (the `header`
-/// option: [`crate::session::carrier`] decides; a cookie always wins).
-fn incoming<St, B>(shared: &Shared<St>, req: &Request<B>) -> (Option<CookieId>, bool) {
-    let cookies = cookie_header(req);
-    if let Some(name) = shared.config.header.as_deref() {
-        // sent once (a repeated header counts as not sent, as in Node)
-        let mut values = req.headers().get_all(name).iter();
-        let value = match (values.next(), values.next()) {
-            (Some(v), None) => v.to_str().ok(),
-            _ => None,
-        };
-        if carrier(cookies.as_deref(), &shared.config.session.name, value) == Carrier::Header {
-            let id = value.and_then(header_id).and_then(|v| shared.core.unsign_value(&v));
-            return (id, true);
+/// One store call, bounded by the `store_timeout` option.
+async fn bounded<T>(
+    config: &SessionConfig,
+    call: impl std::future::Future<Output = Result<T, StoreError>>,
+) -> Result<T, StoreError> {
+    match config.store_timeout {
+        None => call.await,
+        Some(d) => match tokio::time::timeout(d, call).await {
+            Ok(r) => r,
+            Err(_) => Err(StoreError::Timeout(format!(
+                "the session store did not answer within {} ms (store_timeout)",
+                d.as_millis()
+            ))),
+        },
+    }
+}
+
+/// A store write the flow gave (`base`: for a merge, the record the delta was taken against).
+async fn execute<St: SessionStore>(shared: &Shared<St>, w: &Write, base: &str) -> Result<(), StoreError> {
+    let (store, config) = (&shared.store, &*shared.config);
+    match w {
+        Write::Save { key, record, deadline, existing } => {
+            bounded(config, store.save(key, record, *deadline, *existing)).await
+        }
+        Write::Tombstone { key, record, deadline } => {
+            bounded(config, store.save(key, record, Some(*deadline), false)).await
+        }
+        Write::Merge { key, delta, record, deadline } => {
+            bounded(config, store.merge(key, base, delta, record, *deadline)).await
+        }
+        Write::Touch { key, record, deadline } => bounded(config, store.touch(key, record, *deadline)).await,
+        Write::Destroy { key } => bounded(config, store.destroy(key)).await,
+    }
+}
+
+/// What the flow reads off the request, owned (the request's body type need not be `Sync`).
+struct ReqFacts {
+    cookies: Option<String>,
+    id_header: Option<String>,
+    path: String,
+    method: String,
+}
+
+impl ReqFacts {
+    fn of<B>(config: &SessionConfig, req: &Request<B>) -> ReqFacts {
+        // the id header, sent once (a repeated header counts as not sent, as in Node)
+        let id_header = config.header.as_deref().and_then(|name| {
+            let mut values = req.headers().get_all(name).iter();
+            match (values.next(), values.next()) {
+                (Some(v), None) => v.to_str().ok().map(str::to_owned),
+                _ => None,
+            }
+        });
+        ReqFacts {
+            cookies: cookie_header(req).map(std::borrow::Cow::into_owned),
+            id_header,
+            path: req.uri().path().to_owned(),
+            method: req.method().as_str().to_owned(),
         }
     }
-    (cookies.and_then(|h| shared.core.cookie_id(&h)), false)
 }
 
-/// Is this stored text a regenerate's tombstone (never a live session, whatever its key)?
-fn is_tombstone(text: &str) -> bool {
-    text.contains("\"regenerated\"") && Record::parse(text).is_ok_and(|r| r.get(REGENERATED_FIELD).is_some())
-}
-
-/// Express's rule for a stored session: a JSON object with a `cookie` object.
-fn is_record(text: &str) -> bool {
-    serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v.get("cookie").is_some_and(|c| c.is_object()))
-        && Record::parse(text).is_ok()
-}
-
-/// The session as the request starts: loaded (and not over), or new.
+/// The session as the request starts (loaded, new, read-only, or none: off the cookie's path),
+/// and where it was found.
 async fn load<St: SessionStore>(
     shared: &Shared<St>,
-    cookie: Option<&CookieId>,
-    method: &str,
+    req: &ReqFacts,
     now: i64,
-) -> Result<State, Failure> {
+) -> Result<(State, Option<Lookup>), (Failure, bool)> {
     let config = &shared.config;
-    let Some(c) = cookie else { return Ok(State::fresh(config, config.new_id())) };
-    let key = config.key_of(&c.id);
-    let mut found = shared.store.load(&key).await?.filter(|t| !is_tombstone(t));
-    if found.is_none() && config.hash_ids {
-        // a record from before hash_ids, under the plain id: moved to its key
-        if let Some(legacy) = store_keys(&c.id, true).legacy {
-            if let Some(t) = shared.store.load(&legacy).await?.filter(|t| !is_tombstone(t)) {
-                shared.store.save(&key, &t, None, false).await?;
-                // not removed is not the request's failure: it expires as it would have
-                let _ = shared.store.destroy(&legacy).await;
-                found = Some(t);
-            }
-        }
-    }
-    let Some(text) = found else {
-        if let Some(g) = config.grace() {
-            if let Some(t) = shared.store.load(&grace_key(&key)).await? {
-                let rule = grace(&t, method, now, g);
-                // the session the regenerate made: when it is over (a logout, a sign-out
-                // everywhere, a timeout), so is this window (tombstones from before successors
-                // were kept end with their time only)
-                let live = match (rule, successor(&t)) {
-                    (Grace::ReadOnly | Grace::Conflict, Some(next)) => shared
-                        .store
-                        .load(&next)
-                        .await?
-                        .is_some_and(|r| is_record(&r) && shared.core.ended(&r, now).is_none()),
-                    _ => true,
-                };
-                match rule {
-                    Grace::ReadOnly if live => {
-                        return Ok(State::read_only(c.id.clone(), read_only_record(&t).unwrap_or(t)))
-                    }
-                    Grace::Conflict if live => return Err(Failure::Regenerated),
-                    _ => {}
+    let flow = &shared.flow;
+    let incoming = Incoming {
+        cookie_header: req.cookies.as_deref(),
+        id_header: req.id_header.as_deref(),
+        parsed_signed: None,
+        parsed_raw: None,
+        path: &req.path,
+        cookie_path: &config.cookie.path,
+    };
+    let mut lookup = match flow.begin(&incoming) {
+        Begin::Skip => return Ok((State::skipped(config), None)),
+        Begin::New { by_header, .. } => return Ok((fresh(shared, by_header)?, None)),
+        Begin::Load(l) => l,
+    };
+    let by_header = lookup.by_header;
+    let fail = |e: Failure| (e, by_header);
+    let method = req.method.as_str();
+    loop {
+        let found = bounded(config, shared.store.load(&lookup.key)).await.map_err(|e| fail(Failure::Store(e)))?;
+        match flow.loaded(&mut lookup, found.as_deref(), method, now) {
+            Loaded::Load => continue,
+            Loaded::Ready { moved } => {
+                let text = found.unwrap_or_default();
+                if let Some((to, from)) = moved {
+                    // a record from before hash_ids: moved to its key (not removed is not the
+                    // request's failure: it expires as it would have)
+                    bounded(config, shared.store.save(&to, &text, None, false))
+                        .await
+                        .map_err(|e| fail(Failure::Store(e)))?;
+                    let _ = bounded(config, shared.store.destroy(&from)).await;
+                    lookup.key = to;
                 }
+                let mut st = State::loaded(config, lookup.id.clone(), text);
+                st.by_header = by_header;
+                if let Some(user) = user_of(config, &mut st) {
+                    if shared.store.indexes_users() {
+                        let s = bounded(config, shared.store.user_state(&user, &lookup.key))
+                            .await
+                            .map_err(|e| fail(Failure::Store(e)))?;
+                        if let Some(Loaded::Over { destroy, .. }) = flow.signed_out(&lookup, s.since, s.before, s.kept)
+                        {
+                            let _ = bounded(config, shared.store.destroy(&destroy)).await;
+                            return Ok((fresh(shared, by_header)?, Some(lookup)));
+                        }
+                    }
+                }
+                return Ok((st, Some(lookup)));
             }
-        }
-        return Ok(State::fresh(config, config.new_id()));
-    };
-    // what the store holds under this id is not a session record: the request fails (as in
-    // Express: ERR_SESSION_CORE_BAD_RECORD, 500); the usual shape (`{"cookie":{…},…}`, as
-    // JSON.stringify writes it) is cut into members only when needed
-    let usual = text.starts_with("{\"cookie\":{") && text.ends_with('}');
-    if !usual && !is_record(&text) {
-        return Err(Failure::Core(Error::BadRecord(
-            "the store's answer for this id is not a session record (no cookie object)".into(),
-        )));
-    }
-    if config.session.timeouts.enabled() && shared.core.ended(&text, now).is_some() {
-        return discard(shared, &key).await;
-    }
-    let mut state = State {
-        id: c.id.clone(),
-        original_id: c.id.clone(),
-        record: None,
-        data: None,
-        dirty: false,
-        saved: None,
-        saved_is_original: !config.session.resave,
-        original: text,
-        from_store: true,
-        destroyed: false,
-        to_destroy: Vec::new(),
-        tombstone: None,
-        read_only: false,
-        by_header: false,
-    };
-    if let Some(user) = user_of(config, &mut state) {
-        if shared.store.indexes_users() {
-            let s = shared.store.user_state(&user, &key).await?;
-            if crate::session::signed_out(s.since, s.before, s.kept) {
-                return discard(shared, &key).await;
+            Loaded::ReadOnly { record } => {
+                let mut st = State::read_only(lookup.id.clone(), record);
+                st.by_header = by_header;
+                return Ok((st, Some(lookup)));
             }
+            Loaded::Over { destroy, .. } => {
+                // a failed destroy is not the request's failure: the record is over either way
+                let _ = bounded(config, shared.store.destroy(&destroy)).await;
+                return Ok((fresh(shared, by_header)?, Some(lookup)));
+            }
+            Loaded::Missing => return Ok((fresh(shared, by_header)?, Some(lookup))),
+            Loaded::Refused => return Err(fail(Failure::Core(Error::Regenerated))),
+            Loaded::Bad(e) => return Err(fail(Failure::Core(e))),
         }
     }
-    Ok(state)
 }
 
-/// A loaded session that is over: its record removed, a new session in its place.
-async fn discard<St: SessionStore>(shared: &Shared<St>, key: &str) -> Result<State, Failure> {
-    // a failed destroy is not the request's failure: the record is over either way
-    let _ = shared.store.destroy(key).await;
-    Ok(State::fresh(&shared.config, shared.config.new_id()))
+/// A new session: genid's id, as the flow takes it (refused: too short for hash_ids, too long
+/// for a cookie).
+fn fresh<St>(shared: &Shared<St>, by_header: bool) -> Result<State, (Failure, bool)> {
+    let id = shared.config.new_id();
+    shared.flow.generated(&id).map_err(|e| (Failure::Core(e), by_header))?;
+    let mut st = State::fresh(&shared.config, id);
+    st.by_header = by_header;
+    Ok(st)
 }
 
 /// The session's user key (the `user` option), as `String(req.session[key])`.
@@ -392,14 +416,24 @@ fn user_of(config: &SessionConfig, state: &mut State) -> Option<String> {
     }
 }
 
-/// The response goes out: one decision, its `Set-Cookie` (or id header) and cache headers, then
-/// the store write.
+fn header_text(h: &http::HeaderMap, name: http::header::HeaderName) -> Option<String> {
+    let mut all = h.get_all(name).iter().filter_map(|v| v.to_str().ok());
+    let first = all.next()?;
+    let mut out = first.to_owned();
+    for v in all {
+        out.push_str(", ");
+        out.push_str(v);
+    }
+    Some(out)
+}
+
+/// The response goes out: the writes the handler asked for (a regenerate's tombstone and
+/// destroy), the flow's response step, its headers, its store write, the user index.
 #[allow(clippy::too_many_arguments)]
 async fn finish<St: SessionStore, RB>(
     shared: &Shared<St>,
     session: &Session,
-    cookie: Option<&CookieId>,
-    by_header: bool,
+    lookup: Option<&Lookup>,
     secure: bool,
     started: i64,
     user_agent: &str,
@@ -407,121 +441,97 @@ async fn finish<St: SessionStore, RB>(
 ) -> Result<(), Failure> {
     let config = &shared.config;
     let now = config.now();
-    let (out, id, base, to_destroy, tombstone, existing, user) = {
+    let (fx, pending, base, user, by_header) = {
         let mut st = session.lock();
-        if st.read_only {
-            // a regenerated id inside the grace window: no cookie, no id header, no store write
-            if config.cache_headers {
-                match config.header.as_deref().filter(|_| by_header) {
-                    Some(h) => cache::vary_on(res.headers_mut(), h),
-                    None => cache::apply(res.headers_mut(), false),
-                }
-            }
+        if st.skipped {
             return Ok(());
         }
-        let existing = st.from_store && st.original_id == st.id;
-        if config.hash_ids && !existing && !st.destroyed && !hashable_id(&st.id) {
-            return Err(Failure::ShortId);
-        }
-
+        let pending = std::mem::take(&mut st.pending);
         // the session's JSON: a new text only when it changed (else the record as loaded, not copied)
-        let changed = if st.destroyed { None } else { st.changed_json() };
-        let (out, base) = {
+        let changed = if st.destroyed || st.read_only { None } else { st.changed_json() };
+        let ops = st.ops_text();
+        let cookie = lookup.filter(|_| !st.read_only);
+        let (vary, cache_control) =
+            (header_text(res.headers(), http::header::VARY), header_text(res.headers(), http::header::CACHE_CONTROL));
+        let fx = {
             let st = &*st;
-            let json = if st.destroyed { None } else { Some(changed.as_deref().unwrap_or(&st.original)) };
-            let merges = shared.store.merges() && st.from_store && st.original_id == st.id && !st.destroyed;
-            let facts = Facts {
-                phase: Phase::Both,
-                now,
-                secure,
-                cookie_present: cookie.is_some(),
-                cookie_matches: cookie.is_some_and(|c| c.id == st.id),
-                cookie_old_secret: cookie.is_some_and(|c| c.secret_index > 0),
-                session_id: Some(&st.id),
-                same_original_id: !st.destroyed && st.original_id == st.id,
-                original: Some(&st.original),
-                saved: st.saved(),
-                saved_is_original: st.saved_is_original || st.saved.as_deref() == Some(st.original.as_str()),
-                session: json,
-                destroyed: st.destroyed,
-                touched: false,
-                store_touch: true,
-                want_record: true,
-                want_delta: merges,
-                ops: Ops { inc: None, push: None },
-                signed: None,
+            let json =
+                if st.destroyed || st.read_only { None } else { Some(changed.as_deref().unwrap_or(&st.original)) };
+            let same = !st.destroyed && st.original_id == st.id;
+            let r = Respond {
+                facts: Facts {
+                    phase: Phase::Both,
+                    now,
+                    secure,
+                    cookie_present: cookie.is_some(),
+                    cookie_matches: cookie.is_some_and(|c| c.id == st.id),
+                    cookie_old_secret: cookie.is_some_and(|c| c.secret_index > 0),
+                    session_id: Some(&st.id),
+                    same_original_id: same,
+                    original: Some(&st.original),
+                    saved: st.saved(),
+                    saved_is_original: st.saved_is_original || st.saved.as_deref() == Some(st.original.as_str()),
+                    session: json,
+                    destroyed: st.destroyed,
+                    touched: false,
+                    store_touch: true,
+                    want_record: true,
+                    want_delta: false,
+                    ops: Ops { inc: ops.0.as_deref(), push: None },
+                    signed: cookie.filter(|c| c.id == st.id).and_then(|c| c.signed.as_deref()),
+                },
+                from_store: st.from_store,
+                by_header: st.by_header,
+                id_header_name: config.header.as_deref(),
+                read_only: st.read_only,
+                store_failed: st.store_failed,
+                merges: shared.store.merges(),
+                vary: vary.as_deref(),
+                cache_control: cache_control.as_deref(),
             };
-            let out = shared.core.decide_facts(&facts)?;
-            // the record the delta was made against (the merge's first compare-and-set expects it)
-            let base = match out.delta {
-                Some(_) => st.saved().unwrap_or(&st.original).to_owned(),
-                None => String::new(),
-            };
-            (out, base)
+            shared.flow.respond(&r).map_err(Failure::Core)?
         };
-        let user = if out.save || out.touch { user_of(config, &mut st) } else { None };
-        (out, st.id.clone(), base, std::mem::take(&mut st.to_destroy), st.tombstone.take(), existing, user)
+        // the record the delta was made against (the merge's first compare-and-set expects it)
+        let base = match fx.write {
+            Some(Write::Merge { .. }) => st.saved().unwrap_or(&st.original).to_owned(),
+            _ => String::new(),
+        };
+        let user = if fx.index { user_of(config, &mut st) } else { None };
+        (fx, pending, base, user, st.by_header)
     };
 
     let headers = res.headers_mut();
-    match config.header.as_deref().filter(|_| by_header) {
-        // a header request: the signed id back in the id header, never a Set-Cookie
-        Some(name) => {
-            let t = respond(Carrier::Header, out.set_cookie.as_deref(), &config.session.name, config.cache_headers);
-            if let Some(v) = t.id_header.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
-                if let Ok(n) = http::HeaderName::from_bytes(name.as_bytes()) {
-                    headers.insert(n, v);
-                }
-            }
-            if t.no_store {
-                headers.insert(http::header::CACHE_CONTROL, HeaderValue::from_static(NO_STORE));
-            }
-            if t.vary {
-                cache::vary_on(headers, name);
-            }
+    if let Some(v) = fx.set_cookie.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
+        headers.append(http::header::SET_COOKIE, v);
+    }
+    if let (Some(name), Some(v)) = (config.header.as_deref().filter(|_| by_header), fx.id_header.as_deref()) {
+        if let (Ok(n), Ok(v)) = (http::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(v)) {
+            headers.insert(n, v);
         }
-        None => {
-            if let Some(v) = out.set_cookie.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
-                headers.append(http::header::SET_COOKIE, v);
-            }
-            if config.cache_headers {
-                cache::apply(headers, out.set_cookie.is_some());
-            }
-        }
+    }
+    if let Some(v) = fx.vary.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
+        headers.insert(http::header::VARY, v);
+    }
+    if let Some(v) = fx.cache_control.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
+        headers.insert(http::header::CACHE_CONTROL, v);
     }
 
-    let store = &shared.store;
-    for old in &to_destroy {
-        let key = config.key_of(old);
-        // regenerateGrace: the tombstone first, under its own key, for the requests in flight
-        if let Some((_, t)) = tombstone.as_ref().filter(|(of, _)| of == old) {
-            store.save(&grace_key(&key), t, config.grace().map(|g| now.saturating_add(g as i64)), false).await?;
-        }
-        store.destroy(&key).await?;
+    for w in &pending {
+        execute(shared, w, "").await?;
     }
-    let key = config.key_of(&id);
-    if out.destroy {
-        store.destroy(&key).await?;
-    } else if out.save || out.touch {
-        let record = out.record.as_deref().unwrap_or("{}");
-        if out.save {
-            match out.delta.as_deref() {
-                Some(delta) => store.merge(&key, &base, delta, record, out.deadline).await?,
-                None => store.save(&key, record, out.deadline, existing).await?,
-            }
-        } else {
-            store.touch(&key, record, out.deadline).await?;
-        }
-        if let Some(user) = user.filter(|_| store.indexes_users()) {
-            let info = UserInfo {
-                since: started,
-                last_seen: now,
-                user_agent: user_agent.chars().take(256).collect(),
-                expires: out.deadline,
-            };
-            // a failed index write is safe (the next sign-out everywhere ends an unindexed session)
-            let _ = store.index_user(&user, &key, &info).await;
-        }
+    let store = &shared.store;
+    if let Some(w) = &fx.write {
+        execute(shared, w, &base).await?;
+    }
+    if let (Some(user), Some(w)) = (user.filter(|_| store.indexes_users()), fx.write.as_ref()) {
+        let info = UserInfo {
+            since: started,
+            last_seen: now,
+            user_agent: user_agent.chars().take(USER_AGENT_LIMIT).collect(),
+            expires: fx.out.deadline,
+        };
+        // a failed index write is safe (the next sign-out everywhere ends an unindexed session)
+        let _ = bounded(config, store.index_user(&user, w.key(), &info)).await;
     }
     Ok(())
 }

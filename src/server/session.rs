@@ -4,6 +4,8 @@
 //! does not touch its session hands the core the record's text as it came.
 
 use super::config::SessionConfig;
+use super::store::StoreError;
+use crate::flow::{Regenerate, Save, Write};
 use crate::session::Record;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -23,7 +25,17 @@ use std::sync::{Arc, Mutex, MutexGuard};
 pub struct Session {
     pub(crate) state: Arc<Mutex<State>>,
     pub(crate) config: Arc<SessionConfig>,
+    /// The request flow (the core's answers for a save, a regenerate, a destroy).
+    pub(crate) flow: Arc<crate::flow::ServerFlow>,
+    /// Makes a store write now ([`Session::save`]); `None` outside a layer.
+    pub(crate) writer: Option<Writer>,
+    /// The layer's store merges (a loaded session's save is a delta).
+    pub(crate) merges: bool,
 }
+
+type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>>;
+/// A store write, made by the layer for [`Session::save`] (the write and, for a merge, its base).
+pub(crate) type Writer = Arc<dyn Fn(Write, String) -> BoxFuture<Result<(), StoreError>> + Send + Sync>;
 
 impl fmt::Debug for Session {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -54,15 +66,20 @@ pub(crate) struct State {
     pub saved_is_original: bool,
     pub from_store: bool,
     pub destroyed: bool,
-    /// Records to remove before the response (a regenerated or destroyed session's).
-    pub to_destroy: Vec<String>,
-    /// `regenerateGrace`: the tombstone of the regenerated session (its id and the tombstone's
-    /// text), written before its record is removed.
-    pub tombstone: Option<(String, String)>,
+    /// Store writes the handler asked for, made before the response's own (in order): a
+    /// regenerate's tombstone and the old record's destroy, a destroy.
+    pub pending: Vec<Write>,
     /// A regenerated id served inside the grace window: never written, no cookie.
     pub read_only: bool,
     /// The id came in the id header (the `header` option), and no session cookie was sent.
     pub by_header: bool,
+    /// The request is off the cookie's path: its session is never loaded or saved.
+    pub skipped: bool,
+    /// A store call of the handler's failed (and it has that error): no write, no cookie.
+    pub store_failed: bool,
+    /// [`Session::increment`]'s operations, by key: what a merging store adds to the value it
+    /// holds (a key assigned otherwise since is left out: it goes as its value).
+    pub inc: Vec<(String, f64)>,
 }
 
 impl State {
@@ -81,11 +98,56 @@ impl State {
             saved_is_original: false,
             from_store: false,
             destroyed: false,
-            to_destroy: Vec::new(),
-            tombstone: None,
+            pending: Vec::new(),
             read_only: false,
             by_header: false,
+            skipped: false,
+            store_failed: false,
+            inc: Vec::new(),
         }
+    }
+
+    /// A session loaded from the store (its record as the store answered it).
+    pub fn loaded(config: &SessionConfig, id: String, text: String) -> State {
+        State {
+            original_id: id.clone(),
+            id,
+            record: None,
+            data: None,
+            dirty: false,
+            saved: None,
+            saved_is_original: !config.session.resave,
+            original: text,
+            from_store: true,
+            destroyed: false,
+            pending: Vec::new(),
+            read_only: false,
+            by_header: false,
+            skipped: false,
+            store_failed: false,
+            inc: Vec::new(),
+        }
+    }
+
+    /// A request off the cookie's path: a session that is never loaded or saved.
+    pub fn skipped(config: &SessionConfig) -> State {
+        let mut st = State::fresh(config, String::new());
+        st.skipped = true;
+        st
+    }
+
+    /// The increments as JSON text (`{"key":n}`), for the delta; `(None,)` when there are none.
+    pub fn ops_text(&self) -> (Option<String>,) {
+        if self.inc.is_empty() {
+            return (None,);
+        }
+        let mut map = Map::new();
+        for (k, n) in &self.inc {
+            if let Some(v) = js_number(*n) {
+                map.insert(k.clone(), v);
+            }
+        }
+        (Some(Value::Object(map).to_string()),)
     }
 
     /// A regenerated id inside the grace window: the tombstone's data, read-only.
@@ -101,10 +163,12 @@ impl State {
             saved_is_original: false,
             from_store: true,
             destroyed: false,
-            to_destroy: Vec::new(),
-            tombstone: None,
+            pending: Vec::new(),
             read_only: true,
             by_header: false,
+            skipped: false,
+            store_failed: false,
+            inc: Vec::new(),
         }
     }
 
@@ -279,11 +343,74 @@ impl Session {
         }
         let v = serde_json::to_value(value)?;
         let mut st = self.lock();
-        if st.destroyed {
+        if st.destroyed || st.skipped {
             return Ok(());
         }
+        st.inc.retain(|(k, _)| k != key); // assigned: it goes as its value
         st.data_mut().insert(key.to_owned(), v);
         Ok(())
+    }
+
+    /// Adds `by` to the number at `key` (absent or not a number: 0) and answers the new value
+    /// (`req.session.increment`). With a store that merges, the write adds `by` to the value the
+    /// store holds then, so overlapping requests all count.
+    pub async fn increment(&self, key: &str, by: f64) -> f64 {
+        let mut st = self.lock();
+        if key == "cookie" || st.destroyed || st.skipped || !by.is_finite() {
+            return st.value(key).and_then(Value::as_f64).unwrap_or(0.0);
+        }
+        let now = st.value(key).and_then(Value::as_f64).unwrap_or(0.0) + by;
+        match st.inc.iter_mut().find(|(k, _)| k == key) {
+            Some(op) => op.1 += by,
+            None => st.inc.push((key.to_owned(), by)),
+        }
+        if let Some(n) = js_number(now) {
+            st.data_mut().insert(key.to_owned(), n);
+        }
+        now
+    }
+
+    /// Writes the session to the store now (`req.session.save()`); a session served read-only
+    /// (the grace window) is refused with `ESESSIONREGENERATED`. The response writes it again only
+    /// if it changes after.
+    pub async fn save(&self) -> Result<(), super::SessionError> {
+        let (write, base, json) = {
+            let mut st = self.lock();
+            if st.skipped || st.destroyed {
+                return Ok(());
+            }
+            let json = st.json();
+            let ops = st.ops_text();
+            let base = st.saved().unwrap_or(&st.original).to_owned();
+            let existing = st.from_store && st.original_id == st.id;
+            let merges = self.writer.is_some() && self.merges;
+            let s = Save {
+                id: &st.id,
+                session: &json,
+                base: Some(&base),
+                ops: crate::session::Ops { inc: ops.0.as_deref(), push: None },
+                existing,
+                merges,
+                read_only: st.read_only,
+            };
+            let write = self.flow.save(&s).map_err(|e| super::SessionError::of_core(&e))?;
+            (write, base, json)
+        };
+        let Some(writer) = &self.writer else { return Ok(()) };
+        let result = writer(write, base).await;
+        let mut st = self.lock();
+        match result {
+            Ok(()) => {
+                st.saved = Some(json);
+                st.saved_is_original = false;
+                st.inc.clear();
+                Ok(())
+            }
+            Err(e) => {
+                st.store_failed = true;
+                Err(super::SessionError::of_store(&e))
+            }
+        }
     }
 
     /// Removes `key`, answering its value when it was a `T`.
@@ -303,38 +430,60 @@ impl Session {
     }
 
     /// A new session under a new id, empty; the old record is removed (`req.session.regenerate()`,
-    /// the fix for session fixation: call it at sign-in).
+    /// the fix for session fixation: call it at sign-in). With
+    /// [`SessionConfig::regenerate_grace`], the old record's tombstone (leading to the new
+    /// session) is written first. A session served read-only (the grace window) is not
+    /// regenerated: its new cookie would sign the user out.
     pub async fn regenerate(&self) {
+        self.regenerate_with(false);
+    }
+
+    /// [`Session::regenerate`] keeping the data (`req.session.regenerate({ keep: true })`): the
+    /// fix for session fixation that keeps the cart. The CSRF secret is not carried over (tokens
+    /// issued before are refused after, as csurf does).
+    pub async fn regenerate_keep(&self) {
+        self.regenerate_with(true);
+    }
+
+    fn regenerate_with(&self, keep: bool) {
         let id = self.config.new_id();
         let now = self.config.now();
         let mut st = self.lock();
-        if st.read_only {
+        if st.read_only || st.skipped {
             return;
         }
-        // regenerateGrace: a tombstone of the record as the store has it, for requests in flight
-        if let Some(g) = self.config.grace() {
-            if st.from_store && st.original_id == st.id && !st.destroyed && st.tombstone.is_none() {
-                let stored = st.saved().unwrap_or(&st.original);
-                // leading to the new session: its end (a logout, a timeout) ends the window too
-                if let Ok(t) = crate::session::tombstone_to(stored, now, g, Some(&self.config.key_of(&id))) {
-                    st.tombstone = Some((st.id.clone(), t));
-                }
-            }
-        }
-        let old = std::mem::replace(&mut st.id, id);
-        st.to_destroy.push(old);
+        let loaded = st.from_store && st.original_id == st.id && !st.destroyed;
+        let stored = if loaded { Some(st.saved().unwrap_or(&st.original).to_owned()) } else { None };
+        let r = Regenerate { id: &st.id, stored: stored.as_deref(), read_only: false, now };
+        // refused (an id the core will not take): the session stays as it is
+        let Ok((tomb, destroy)) = self.flow.regenerate(&r, &id) else { return };
+        let kept = if keep {
+            let mut data = st.data_read().clone();
+            data.shift_remove("csrfSecret");
+            Some(data)
+        } else {
+            None
+        };
+        st.pending.extend(tomb);
+        st.pending.push(destroy);
+        st.id = id;
         let fresh = State::fresh(&self.config, String::new());
         st.record = fresh.record;
         st.data = None;
         st.dirty = false;
         st.destroyed = false;
+        st.inc.clear();
+        if let Some(data) = kept.filter(|d| !d.is_empty()) {
+            st.data = Some(data);
+            st.dirty = true;
+        }
     }
 
     /// Ends the session: the record is removed and the browser's cookie expired
     /// (`req.session.destroy()`).
     pub async fn destroy(&self) {
         let mut st = self.lock();
-        if st.destroyed {
+        if st.destroyed || st.skipped {
             return;
         }
         if st.saved_is_original {
@@ -343,8 +492,9 @@ impl Session {
         }
         st.original = st.json(); // its cookie's attributes, to expire the browser's copy
         st.destroyed = true;
-        let id = st.id.clone();
-        st.to_destroy.push(id);
+        // no grace after destroy(): the record goes, and no tombstone is left
+        let w = self.flow.destroy(&st.id);
+        st.pending.push(w);
     }
 
     /// Whether [`Session::destroy`] was called.
@@ -374,6 +524,15 @@ impl Session {
             Some(Value::String(s)) => crate::csrf::verify(s, token),
             _ => false,
         }
+    }
+}
+
+/// A number as `JSON.stringify` writes it: an integer without a fraction (`2`, not `2.0`).
+fn js_number(n: f64) -> Option<Value> {
+    if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
+        Some(Value::from(n as i64))
+    } else {
+        serde_json::Number::from_f64(n).map(Value::Number)
     }
 }
 
