@@ -9,6 +9,7 @@
  */
 
 const native = require('../native')
+const dc = require('node:diagnostics_channel')
 const { describeOptions } = require('../options')
 const debug = require('../debug')('session-core:cookie-session')
 const { onHeaders } = require('../headers')
@@ -20,6 +21,14 @@ const redact = require('../redact')
 
 const { ClientSessionCore, checkCookieSessionOptions } = native.client()
 const { LOADED, COMMIT, COMMITTED } = native
+// A cookie not taken, published as the Express drop-in publishes its own (README: monitoring):
+// { reason } in kebab case, the core's reason (`bad signature` -> `bad-signature`).
+const rejected = dc.channel('session-core:reject')
+const SIGNED_NOT_MIGRATING = 'signed cookie (encrypt is on; set migrateSigned to read it)' // src/client/migrate.rs
+function publishReject (reason) {
+  if (!rejected.hasSubscribers) return
+  rejected.publish({ reason: reason === SIGNED_NOT_MIGRATING ? 'signed-not-migrating' : reason.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') })
+}
 
 function cookieSession (options) {
   const opts = options || {}
@@ -108,8 +117,10 @@ function cookieSession (options) {
           reason = 'not json'
         }
       }
-      if (reason !== 'no cookie') debug('new session (%s)', reason)
-      else debug('new session')
+      if (reason !== 'no cookie') {
+        debug('new session (%s)', reason)
+        publishReject(reason)
+      } else debug('new session')
       const fresh = Session.create(undefined, core)
       fresh._ctx.reason = reason
       return fresh
@@ -159,15 +170,15 @@ function cookieSession (options) {
         checks.atRequest(opts, 'SECURE_ON_HTTP_REQUEST', 'secure')
         return
       }
-      if (bits & COMMITTED.TOO_LARGE) return tooLarge([native.out(0, true), native.num(1)])
+      if (bits & COMMITTED.TOO_LARGE) return tooLarge([native.out(0, true), native.num(1), native.num(2)])
       if (bits & COMMITTED.WROTE) debug('save %s', name)
       const n = native.num(0) // each cookie's name and Set-Cookie value, in turn
       for (let i = 0; i < n; i++) pushCookie(res, native.out(2 * i, true), native.out(2 * i + 1, true), so.overwrite)
       if (cache && n > 0 && !res.headersSent) noCacheSetCookie(res)
     }
 
-    function tooLarge ([cookieName, size]) {
-      const err = tooLargeError(cookieName, size, chunk, Boolean(opts.compress))
+    function tooLarge ([cookieName, size, limit]) {
+      const err = tooLargeError(cookieName, size, limit, chunk, Boolean(opts.compress))
       debug(err.message)
       if (opts.onError) {
         opts.onError(err, req, res)
@@ -238,6 +249,7 @@ function cookieSession (options) {
     const ms = cut instanceof Date ? cut.getTime() : typeof cut === 'number' ? cut : cut == null ? undefined : NaN
     if (!ClientSessionCore.revoked(loaded._ctx.issuedAt, ms)) return loaded
     debug('new session (revoked: issued at %s, notBefore %s)', loaded._ctx.issuedAt ?? 'no time', ms)
+    publishReject('revoked')
     const fresh = Session.create(undefined, core)
     fresh._ctx.reason = 'revoked'
     return fresh
@@ -245,17 +257,19 @@ function cookieSession (options) {
 }
 
 // ---- tooLargeError: begin ----
-const MAX_CHUNKS = 3 // src/client/chunks.rs
-
-/** The error of a session too big for its cookie (or, with chunk, its cookies): never a silent loss. */
-function tooLargeError (cookieName, size, chunk, compress) {
-  const budget = chunk
-    ? `; chunk: true spreads it over at most ${MAX_CHUNKS} cookies of 4096 bytes each (name and value)${compress ? ', after compress' : ''}`
-    : '; browsers drop cookies over 4096 bytes (name and value)'
-  const err = new Error(`session cookie "${cookieName}" would be ${size} bytes${budget}, ` +
-    'so the session was not sent. Keep less in the session, or use a server-side store.')
+/**
+ * The error of a session too big for its cookie (or, with chunk, for the Cookie header its cookies
+ * may take, `limit` bytes): never a silent loss. `size` and `limit` are the core's (src/client/).
+ */
+function tooLargeError (cookieName, size, limit, chunk, compress) {
+  const what = chunk
+    ? `session cookies "${cookieName}.*" would take ${size} bytes of Cookie header; chunk: true keeps them within ${limit} bytes of Cookie header` +
+      ` (chunk.maxBytes; nginx and Apache refuse a request header over 8 KB, curl sends at most about 8 KB of cookies)${compress ? ', after compress' : ''}`
+    : `session cookie "${cookieName}" would be ${size} bytes; browsers drop cookies over ${limit} bytes (name and value)`
+  const err = new Error(`${what}, so the session was not sent. Keep less in the session, or use a server-side store.`)
   err.code = 'ERR_SESSION_COOKIE_TOO_LARGE'
   err.size = size
+  err.limit = limit
   err.cookie = cookieName
   return err
 }

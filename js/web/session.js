@@ -561,7 +561,7 @@ export function makeWeb (load) {
     c.original = ctx.json
     c.session = unset ? null : textOf(sess, ctx.kept)
     const bits = x.clientCommit(cfg.cc, flags, c)
-    if (bits & COMMITTED.TOO_LARGE) throw tooLargeError(x.out(0), x.num(1), cfg.chunk, cfg.compress)
+    if (bits & COMMITTED.TOO_LARGE) throw tooLargeError(x.out(0), x.num(1), x.num(2), cfg.chunk, cfg.compress)
     const cookies = []
     const names = []
     if (!(bits & COMMITTED.SKIPPED_INSECURE)) {
