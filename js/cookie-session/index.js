@@ -19,6 +19,8 @@ const { unprotected } = require('./state')
 const csrf = require('./csrf')
 const redact = require('../redact')
 
+const defer = typeof setImmediate === 'function' ? setImmediate : (fn, ...args) => process.nextTick(fn, ...args)
+
 const { ClientSessionCore, checkCookieSessionOptions } = native.client()
 const { LOADED, COMMIT, COMMITTED } = native
 // A cookie not taken, published as the Express drop-in publishes its own (README: monitoring):
@@ -128,7 +130,8 @@ function cookieSession (options) {
 
     let committed = false
     const cache = opts.cacheHeaders !== false
-    let replacement = null // a 500 body, when the session did not fit
+    let failed = null // the size error, on its way to next(err) (without onError)
+    let held = false // the route's own writes are dropped until next(err) has run
 
     function commit () {
       if (committed) return
@@ -184,39 +187,60 @@ function cookieSession (options) {
         opts.onError(err, req, res)
         return
       }
-      console.error('session-core/cookie-session: ' + err.message)
-      if (!res.headersSent) {
-        replacement = 'Internal Server Error: ' + err.message
-        res.statusCode = 500
-        res.setHeader('Content-Type', 'text/plain; charset=utf-8')
-        res.setHeader('Content-Length', Buffer.byteLength(replacement))
-        res.removeHeader('ETag')
-      }
+      failed = err
     }
 
-    onHeaders(res, commit)
+    /**
+     * The session did not fit and nothing has gone out: the route's response is dropped (the headers
+     * that described its body or redirect with it) and the error goes to next(err), whose handler
+     * answers, as for every other error. Writes before that runs are dropped.
+     */
+    function fail (r) {
+      const err = failed
+      failed = null
+      held = true
+      for (const h of ['Content-Type', 'Content-Length', 'ETag', 'Content-Encoding', 'Location']) r.removeHeader(h)
+      r.statusCode = err.status
+      defer(() => {
+        held = false
+        next(err)
+      })
+    }
+    const done = (cb) => { if (typeof cb === 'function') process.nextTick(cb) }
+
+    onHeaders(res, function () {
+      commit()
+      if (failed !== null) {
+        // writeHead called by the route: its headers go out now, without the session cookie, and
+        // the error still reaches the app (as the Express drop-in does)
+        const err = failed
+        failed = null
+        defer(next, err)
+      }
+    })
     const _end = res.end
     const _write = res.write
     res.end = function end (chunk, encoding, callback) {
+      if (held) {
+        done(typeof chunk === 'function' ? chunk : typeof encoding === 'function' ? encoding : callback)
+        return this
+      }
       if (!this.headersSent) commit()
-      if (replacement !== null) {
-        const body = replacement
-        replacement = null
-        if (typeof chunk === 'function') callback = chunk
-        else if (typeof encoding === 'function') callback = encoding
-        return _end.call(this, body, 'utf8', callback)
+      if (failed !== null) {
+        fail(this)
+        return this
       }
       return _end.apply(this, arguments)
     }
     res.write = function write (chunk, encoding, callback) {
+      if (held) {
+        done(typeof encoding === 'function' ? encoding : callback)
+        return true
+      }
       if (!this.headersSent) commit()
-      if (replacement !== null) {
-        // the app's body is replaced by the error: only the end writes it
-        const body = replacement
-        replacement = null
-        _write.call(this, body, 'utf8')
-        res.write = () => true
-        res.end = (c, e, cb) => _end.call(this, typeof c === 'function' ? c : typeof e === 'function' ? e : cb)
+      if (failed !== null) {
+        fail(this)
+        done(typeof encoding === 'function' ? encoding : callback)
         return true
       }
       return _write.apply(this, arguments)
@@ -268,6 +292,8 @@ function tooLargeError (cookieName, size, limit, chunk, compress) {
     : `session cookie "${cookieName}" would be ${size} bytes; browsers drop cookies over ${limit} bytes (name and value)`
   const err = new Error(`${what}, so the session was not sent. Keep less in the session, or use a server-side store.`)
   err.code = 'ERR_SESSION_COOKIE_TOO_LARGE'
+  err.status = 500
+  err.statusCode = 500
   err.size = size
   err.limit = limit
   err.cookie = cookieName

@@ -82,10 +82,10 @@ declare namespace cookieSession {
      */
     chunk?: boolean | { maxBytes?: number }
     /**
-     * Called instead of the default 500 when the session would not fit: a cookie over 4096 bytes, or with
+     * Called instead of `next(err)` when the session would not fit: a cookie over 4096 bytes, or with
      * `chunk` its cookies over `chunk.maxBytes` of Cookie header (`size` of `limit` bytes).
      */
-    onError?: (err: Error & { code: 'ERR_SESSION_COOKIE_TOO_LARGE', size: number, limit: number, cookie: string }, req: Request, res: Response) => void
+    onError?: (err: Error & { code: 'ERR_SESSION_COOKIE_TOO_LARGE', status: 500, size: number, limit: number, cookie: string }, req: Request, res: Response) => void
     /** Replace earlier Set-Cookie headers for the same cookie (default true). */
     overwrite?: boolean
     /** Milliseconds. */

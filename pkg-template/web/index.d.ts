@@ -74,6 +74,7 @@ export interface RegeneratedError extends Error {
  */
 export interface TooLargeError extends Error {
   code: 'ERR_SESSION_COOKIE_TOO_LARGE'
+  status: 500
   size: number
   limit: number
   cookie: string
