@@ -27,6 +27,20 @@ const { LOADED, COMMIT, COMMITTED } = native
 // { reason } in kebab case, the core's reason (`bad signature` -> `bad-signature`).
 const rejected = dc.channel('session-core:reject')
 const SIGNED_NOT_MIGRATING = 'signed cookie (encrypt is on; set migrateSigned to read it)' // src/client/migrate.rs
+let warnedSigned = false
+/**
+ * encrypt: true without migrateSigned refuses every signed cookie (documented): the first refused in
+ * this process is said once, naming the option that reads them (README: moving to encrypted cookies).
+ */
+function warnSignedRefused () {
+  if (warnedSigned) return
+  warnedSigned = true
+  process.emitWarning('session-core/cookie-session: a signed session cookie was refused and its user given a fresh ' +
+    'session: with encrypt: true only sealed cookies are read, so every user holding a signed cookie (from ' +
+    'cookie-session, or from this middleware without encrypt) is signed out. To keep them, set migrateSigned: true ' +
+    '(or migrateSigned: { keys } with the signing keys) while they move over; this is said once per process',
+  { type: 'SessionCoreWarning', code: 'SESSION_CORE_SIGNED_COOKIE_REFUSED' })
+}
 function publishReject (reason) {
   if (!rejected.hasSubscribers) return
   rejected.publish({ reason: reason === SIGNED_NOT_MIGRATING ? 'signed-not-migrating' : reason.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') })
@@ -122,6 +136,7 @@ function cookieSession (options) {
       if (reason !== 'no cookie') {
         debug('new session (%s)', reason)
         publishReject(reason)
+        if (reason === SIGNED_NOT_MIGRATING) warnSignedRefused()
       } else debug('new session')
       const fresh = Session.create(undefined, core)
       fresh._ctx.reason = reason
