@@ -101,9 +101,19 @@ pub fn header_bytes<'a>(cookies: impl IntoIterator<Item = (&'a str, &'a str)>) -
 /// assert_eq!(present("session=a", "session"), 1);
 /// ```
 pub fn present(header: &str, name: &str) -> u32 {
-    let mut bits = u32::from(find_cookie(header, name).is_some_and(|v| !v.is_empty()));
+    present_in(|n| in_header(header, n), name)
+}
+
+/// A cookie's value in a `Cookie` header, when it has one.
+fn in_header<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    find_cookie(header, name).filter(|v| !v.is_empty())
+}
+
+/// [`present`] over any lookup of a cookie's (non-empty) value by name.
+fn present_in<'a>(get: impl Fn(&str) -> Option<&'a str>, name: &str) -> u32 {
+    let mut bits = u32::from(get(name).is_some());
     for k in 0..MAX_CHUNKS {
-        if find_cookie(header, &chunk_name(name, k)).is_some_and(|v| !v.is_empty()) {
+        if get(&chunk_name(name, k)).is_some() {
             bits |= 1 << (k + 1);
         }
     }
@@ -121,7 +131,13 @@ pub fn present(header: &str, name: &str) -> u32 {
 /// ```
 #[allow(clippy::result_unit_err)]
 pub fn read<'a>(header: &'a str, name: &str) -> Result<Option<Cow<'a, str>>, ()> {
-    if let Some(v) = find_cookie(header, name).filter(|v| !v.is_empty()) {
+    read_in(|n| in_header(header, n), name)
+}
+
+/// [`read`] over any lookup of a cookie's (non-empty) value by name.
+#[allow(clippy::result_unit_err)]
+pub fn read_in<'a>(get: impl Fn(&str) -> Option<&'a str>, name: &str) -> Result<Option<Cow<'a, str>>, ()> {
+    if let Some(v) = get(name) {
         if name.len() + v.len() > COOKIE_BUDGET {
             return Err(());
         }
@@ -130,7 +146,7 @@ pub fn read<'a>(header: &'a str, name: &str) -> Result<Option<Cow<'a, str>>, ()>
     let mut joined: Option<Cow<'a, str>> = None;
     for k in 0..MAX_CHUNKS {
         let n = chunk_name(name, k);
-        let Some(part) = find_cookie(header, &n).filter(|v| !v.is_empty()) else {
+        let Some(part) = get(&n) else {
             break;
         };
         if n.len() + part.len() > COOKIE_BUDGET {
@@ -163,17 +179,22 @@ pub fn read<'a>(header: &'a str, name: &str) -> Result<Option<Cow<'a, str>>, ()>
 /// assert!(!incomplete("session=a; session.1=b", "session"));
 /// ```
 pub fn incomplete(header: &str, name: &str) -> bool {
-    if find_cookie(header, name).is_some_and(|v| !v.is_empty()) {
+    incomplete_in(|n| in_header(header, n), name)
+}
+
+/// [`incomplete`] over any lookup of a cookie's (non-empty) value by name.
+pub fn incomplete_in<'a>(get: impl Fn(&str) -> Option<&'a str>, name: &str) -> bool {
+    if get(name).is_some() {
         return false; // the single cookie is what was read
     }
-    let bits = present(header, name) >> 1;
+    let bits = present_in(&get, name) >> 1;
     let run = bits.trailing_ones() as usize; // <name>.0 … <name>.(run-1), without a gap
     if run == 0 {
         return bits != 0; // chunks, but not the first
     }
     let full = (0..run).all(|k| {
         let n = chunk_name(name, k);
-        find_cookie(header, &n).is_some_and(|v| n.len() + v.len() == COOKIE_BUDGET)
+        get(&n).is_some_and(|v| n.len() + v.len() == COOKIE_BUDGET)
     });
     full && (bits >> run != 0 || run < MAX_CHUNKS)
 }
