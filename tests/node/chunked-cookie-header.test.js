@@ -25,7 +25,7 @@ const DEFAULT_MAX = 6144
 
 const setCookies = (res) => res.headers['set-cookie'] || []
 /** Bytes the cookies a response sets (not removals) take in a Cookie header: `name=value; ` each. */
-const headerBytes = (res) => setCookies(res).map((h) => h.split(';')[0]).filter((p) => !p.endsWith('=')).reduce((n, p) => n + p.length + 2, 0)
+const headerBytes = (res) => setCookies(res).map((h) => h.split(';')[0]).filter((p) => p.slice(p.indexOf('=') + 1) !== '').reduce((n, p) => n + p.length + 2, 0)
 /** Incompressible text of `n` characters, the same for the same seed. */
 const noise = (n, seed) => crypto.createHash('sha512').update(String(seed)).digest('base64').repeat(Math.ceil(n / 88)).slice(0, n)
   .split('').map((c, i) => String.fromCharCode(97 + ((c.charCodeAt(0) * 31 + i * 7) % 26))).join('')
