@@ -180,8 +180,18 @@ pub fn client_load(data: &[u8]) {
         ClientOptions { encrypt: true, ..Default::default() },
         ClientOptions { signed: false, ..Default::default() },
         // issue 16: the signed frame (issue time, deflate) and chunks; sealed and deflated
-        ClientOptions { not_before: true, compress: Some(Default::default()), chunk: true, ..Default::default() },
-        ClientOptions { encrypt: true, compress: Some(Default::default()), chunk: true, ..Default::default() },
+        ClientOptions {
+            not_before: true,
+            compress: Some(Default::default()),
+            chunk: Some(Default::default()),
+            ..Default::default()
+        },
+        ClientOptions {
+            encrypt: true,
+            compress: Some(Default::default()),
+            chunk: Some(Default::default()),
+            ..Default::default()
+        },
     ];
     for h in texts(data) {
         for opts in modes.clone() {

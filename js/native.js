@@ -630,7 +630,7 @@ function clientCommitObject (cc, input, x = NODE) {
   const r = { setCookies: [], wrote: Boolean(bits & COMMITTED.WROTE) }
   if (bits & COMMITTED.SKIPPED_INSECURE) r.skipped = 'insecure'
   if (bits & COMMITTED.TOO_LARGE) {
-    r.tooLarge = [x.out(0, true), x.num(1)]
+    r.tooLarge = [x.out(0, true), x.num(1), x.num(2)]
     return r
   }
   for (let i = 0; i < x.num(0); i++) r.setCookies.push([x.out(2 * i, true), x.out(2 * i + 1, true)])

@@ -43,6 +43,74 @@ inspectCase('sealed, no key: unverified, key id shown', SEALED, {}, (cs) => asse
 inspectCase('sealed, unknown key', SEALED, { keys: ['other'] }, (cs) => assert.deepStrictEqual([first(cs).verdict, first(cs).reason], ['invalid', 'unknown key']))
 inspectCase('sealed, expired', SEALED_OLD, { keys: ['seal key'] }, (cs) => assert.deepStrictEqual([first(cs).verdict, first(cs).reason], ['invalid', 'expired']))
 inspectCase('sealed, truncated', SEALED.slice(0, 30), { keys: ['seal key'] }, (cs) => assert.deepStrictEqual([first(cs).verdict, first(cs).reason], ['invalid', 'truncated']))
+// session-core's own client-side formats: the signed frame (`sv1.`: notBefore, compress), the deflated
+// sealed payload, and chunked sessions (`<name>.0`, `<name>.1`, … verified as one). Frames are built
+// by hand here, deflated with node:zlib, sealed with node:crypto HKDF + @noble/ciphers (independent
+// of the core), signed with the real keygrip.
+const zlib = require('node:zlib')
+const crypto = require('node:crypto')
+const { xchacha20poly1305 } = require('@noble/ciphers/chacha')
+const grip = new Keygrip(['key-new'])
+const signedPair = (name, value) => `${name}=${value}; ${name}.sig=${grip.sign(name + '=' + value)}`
+const frame = (header, deflated) => 'sv1.' + Buffer.concat([Buffer.from(JSON.stringify(header)), deflated || Buffer.alloc(0)]).toString('base64url')
+function sealBytes (secret, name, payload, n) {
+  const key = Buffer.from(crypto.hkdfSync('sha256', Buffer.from(secret), 'session-core', 'sc1 seal', 32))
+  const kid = Buffer.from(crypto.hkdfSync('sha256', Buffer.from(secret), 'session-core', 'sc1 key id', 6)).toString('base64url')
+  const nonce = Buffer.alloc(24, n)
+  const sealed = xchacha20poly1305(key, nonce, Buffer.from(`sc1.${kid}.${name}`)).encrypt(payload)
+  return `sc1.${kid}.` + Buffer.concat([nonce, Buffer.from(sealed)]).toString('base64url')
+}
+const CART = { cart: Array.from({ length: 40 }, (_, i) => ({ sku: `SKU-${1000 + i}`, qty: 1 + (i % 3) })) }
+const NB_FRAME = frame({ i: NOW - 60000, d: { user: 'alice' } })
+const Z_FRAME = frame({ i: NOW - 1000, x: { csrfSecret: 'S3cr3tS3cr3t' }, z: 1 }, zlib.deflateRawSync(JSON.stringify(CART)))
+const str = (v) => JSON.stringify(v)
+inspectCase('session-core signed frame (notBefore), right key: explained and verified', signedPair('session', NB_FRAME), { keys: ['key-new'] },
+  (cs) => assert.deepStrictEqual([first(cs).kinds, first(cs).verdict, first(cs).key, first(cs).algorithm, str(first(cs).body), first(cs).issuedAt, first(cs).compressed, cs[1].kinds],
+    [['session-core-signed'], 'valid', 0, 'sha1', '{"user":"alice"}', NOW - 60000, undefined, ['cookie-session-signature']]))
+inspectCase('session-core signed frame, compressed, right key: inflated, its secret field merged in', signedPair('session', Z_FRAME), { keys: ['key-new'] },
+  (cs) => assert.deepStrictEqual([first(cs).kinds, first(cs).verdict, first(cs).compressed, first(cs).issuedAt, first(cs).body], [['session-core-signed'], 'valid', true, NOW - 1000, { ...CART, csrfSecret: 'S3cr3tS3cr3t' }]))
+inspectCase('session-core signed frame, no key: what it is, unverified', signedPair('session', Z_FRAME), {},
+  (cs) => assert.deepStrictEqual([first(cs).kinds, first(cs).verdict, first(cs).compressed], [['session-core-signed'], 'unverified', true]))
+inspectCase('session-core signed frame, wrong key: bad signature', signedPair('session', NB_FRAME), { keys: ['other'] },
+  (cs) => assert.deepStrictEqual([first(cs).kinds, first(cs).verdict, first(cs).reason], [['session-core-signed'], 'invalid', 'bad signature']))
+inspectCase('session-core signed frame without its signature', 'session=' + NB_FRAME, { keys: ['key-new'] },
+  (cs) => assert.deepStrictEqual([first(cs).kinds, first(cs).verdict, first(cs).reason], [['session-core-signed'], 'invalid', 'no signature']))
+const BOMB = frame({ z: 1 }, zlib.deflateRawSync(Buffer.alloc(70 * 1024, 0x20)))
+inspectCase('session-core signed frame, a zip bomb validly signed: refused, never inflated past 64 KB', signedPair('session', BOMB), { keys: ['key-new'] },
+  (cs) => assert.deepStrictEqual([first(cs).kinds, first(cs).verdict, first(cs).reason, first(cs).body], [['session-core-signed'], 'invalid', 'inflated over 64 KB', undefined]))
+inspectCase('session-core signed frame that is no frame, validly signed: not json', signedPair('session', 'sv1.' + Buffer.from('{"d":1} junk').toString('base64url')), { keys: ['key-new'] },
+  (cs) => assert.deepStrictEqual([first(cs).kinds, first(cs).verdict, first(cs).reason], [['session-core-signed'], 'invalid', 'not json']))
+const Z_SEALED = 'session=' + sealBytes('seal key', 'session', Buffer.concat([Buffer.from(JSON.stringify({ c: NOW - 5000, s: NOW - 100, e: NOW + 3600000, i: NOW - 5000, z: 1 })), zlib.deflateRawSync(JSON.stringify(CART))]), 9)
+inspectCase('sealed, compressed, right key: opened and inflated, with its times', Z_SEALED, { keys: ['seal key'] },
+  (cs) => assert.deepStrictEqual([first(cs).kinds, first(cs).verdict, first(cs).compressed, first(cs).body, first(cs).createdAt, first(cs).issuedAt, first(cs).timeLeft], [['session-core-sealed'], 'valid', true, CART, NOW - 5000, NOW - 5000, 3600000]))
+inspectCase('sealed, compressed, no key: unverified', Z_SEALED, {}, (cs) => assert.deepStrictEqual([first(cs).kinds, first(cs).verdict, first(cs).body], [['session-core-sealed'], 'unverified', undefined]))
+// chunked: the value over session.0, session.1, … (each at most 4096 bytes with its name), verified as one
+const chunks = (name, value) => [value.slice(0, 4096 - name.length - 2), value.slice(4096 - name.length - 2)].map((v, k) => [`${name}.${k}`, v])
+const BIG = { user: 'carol', blob: 'q'.repeat(4000) }
+const BIG_B64 = Buffer.from(JSON.stringify(BIG)).toString('base64')
+const CHUNKED = [...chunks('session', BIG_B64).map(([n, v]) => `${n}=${v}`), `session.sig=${grip.sign('session=' + BIG_B64)}`].join('; ')
+inspectCase('chunked cookie-session cookie, right key: the session read from its chunks and verified', 'theme=dark; ' + CHUNKED, { keys: ['key-new'] }, (cs) => {
+  const names = cs.map((c) => c.name)
+  assert.deepStrictEqual(names, ['theme', 'session', 'session.0', 'session.1', 'session.sig'])
+  const s = cs[1]
+  assert.deepStrictEqual([s.kinds, s.verdict, s.key, s.chunks, s.body, s.value.length], [['cookie-session'], 'valid', 0, ['session.0', 'session.1'], BIG, BIG_B64.length])
+  assert.deepStrictEqual([cs[2].kinds, cs[2].chunkOf, cs[3].chunkOf, cs[4].kinds], [['session-core-chunk'], 'session', 'session', ['cookie-session-signature']])
+})
+inspectCase('chunked, no key: what it is, unverified', CHUNKED, {}, (cs) => assert.deepStrictEqual([cs[0].name, cs[0].kinds, cs[0].verdict, cs[0].chunks], ['session', ['cookie-session'], 'unverified', ['session.0', 'session.1']]))
+inspectCase('chunked, the last chunk lost: incomplete chunks', CHUNKED.replace(/session\.1=[^;]*; /, ''), { keys: ['key-new'] },
+  (cs) => assert.deepStrictEqual([cs[0].name, cs[0].verdict, cs[0].reason, cs[0].chunks], ['session', 'invalid', 'incomplete chunks', ['session.0']]))
+inspectCase('chunked, a chunk from another session: bad signature', CHUNKED.replace(/session\.1=[^;]*/, 'session.1=' + Buffer.from('"x":1}').toString('base64')), { keys: ['key-new'] },
+  (cs) => assert.deepStrictEqual([cs[0].verdict, cs[0].reason], ['invalid', 'bad signature']))
+const SEALED_BIG = sealBytes('seal key', 'session', Buffer.from(JSON.stringify({ c: null, s: null, e: null, d: BIG })), 10)
+const SEALED_CHUNKED = chunks('session', SEALED_BIG).map(([n, v]) => `${n}=${v}`).join('; ')
+inspectCase('chunked and sealed, right key: opened as one', SEALED_CHUNKED, { keys: ['seal key'] },
+  (cs) => assert.deepStrictEqual([cs[0].name, cs[0].kinds, cs[0].verdict, cs[0].body, cs[0].chunks, cs[1].kinds], ['session', ['session-core-sealed'], 'valid', BIG, ['session.0', 'session.1'], ['session-core-chunk']]))
+inspectCase('chunked and sealed, no key: unverified, key id shown', SEALED_CHUNKED, {},
+  (cs) => assert.deepStrictEqual([cs[0].kinds, cs[0].verdict, cs[0].keyId.length], [['session-core-sealed'], 'unverified', 8]))
+inspectCase('chunked Set-Cookie lines: read as one, with the attributes of the first', chunks('session', SEALED_BIG).map(([n, v]) => `${n}=${v}; Path=/; Max-Age=60; HttpOnly`).join('\n'), { as: 'set-cookie', keys: ['seal key'] },
+  (cs) => assert.deepStrictEqual([cs[0].name, cs[0].verdict, cs[0].timeLeft, cs[0].attributes.httpOnly], ['session', 'valid', 60000, true]))
+inspectCase('cookies named like chunks that are no session of ours stay what they are', 'v.0=1; v.1=2', {},
+  (cs) => assert.deepStrictEqual(cs.map((c) => [c.name, c.kinds]), [['v.0', ['plain']], ['v.1', ['plain']]]))
 inspectCase('plain cookies and size', 'theme=dark; big=' + 'x'.repeat(4100), {}, (cs) => assert.deepStrictEqual([first(cs).kinds, cs[1].overBudget, cs[1].size], [['plain'], true, 4103]))
 inspectCase('Set-Cookie lines with expiry', ES + '; Path=/; Expires=Thu, 01 Jan 2026 01:00:00 GMT; HttpOnly\nsession=' + CS_BODY + '; path=/; max-age=60', { as: 'set-cookie' }, (cs) => assert.deepStrictEqual([first(cs).timeLeft, cs[1].timeLeft, first(cs).attributes.httpOnly], [3600000, 60000, true]))
 inspectCase('empty header', '', {}, (cs) => assert.deepStrictEqual(cs, []))

@@ -13,7 +13,8 @@
 //! name is refused with the closest known name ("did you mean"); `allowUnknownOptions: true` lets
 //! deliberate extras through.
 
-use crate::client::{ClientOptions, Compress, MigrateSigned};
+use crate::client::chunks::{MAX_HEADER_BUDGET, MIN_HEADER_BUDGET};
+use crate::client::{Chunk, ClientOptions, Compress, MigrateSigned};
 use crate::cookie::{serialize_cookie, SerializeOptions};
 use crate::error::Error;
 use crate::session::{SessionOptions, Timeouts};
@@ -816,7 +817,25 @@ pub fn cookie_session_options(options: &Value) -> Result<ClientOptions, Error> {
             Some(Compress { secret_fields: fields })
         }
     };
-    let chunk = flag(&f, "chunk", false)?;
+    let chunk = match get("chunk") {
+        None | Some(Value::Bool(false)) => None,
+        Some(Value::Bool(true)) => Some(Chunk::default()),
+        Some(v) => {
+            let m = plain(v).ok_or_else(|| bad("chunk", "true, false or { maxBytes }", v))?;
+            known_names(m, &["maxBytes"], "chunk.", false)?;
+            let mut c = Chunk::default();
+            if let Some(x) = m.get("maxBytes").filter(|x| !x.is_null()) {
+                const RANGE: &str =
+                    "a number of bytes from 4096 to 16384 (the Cookie header the session's cookies may take in all)";
+                let n = x.as_u64().ok_or_else(|| bad("chunk.maxBytes", RANGE, x))?;
+                c.max_bytes = usize::try_from(n)
+                    .ok()
+                    .filter(|n| (MIN_HEADER_BUDGET..=MAX_HEADER_BUDGET).contains(n))
+                    .ok_or_else(|| Error::option("chunk.maxBytes", format!("must be {RANGE}")))?;
+            }
+            Some(c)
+        }
+    };
     if !signed && !encrypt {
         if not_before {
             return Err(Error::option(

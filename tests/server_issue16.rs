@@ -363,9 +363,17 @@ fn client(config: CookieSessionConfig) -> Router {
         .route(
             "/big",
             get(|s: CookieSession| async move {
-                let blob: String = (0..6000).map(|i| char::from(b'a' + ((i * 7919) % 26) as u8)).collect();
+                let blob: String = (0..4000).map(|i| char::from(b'a' + ((i * 7919) % 26) as u8)).collect();
                 s.insert("blob", blob).await.expect("a string");
                 "big"
+            }),
+        )
+        .route(
+            "/bigger",
+            get(|s: CookieSession| async move {
+                let blob: String = (0..7000).map(|i| char::from(b'a' + ((i * 7919) % 26) as u8)).collect();
+                s.insert("blob", blob).await.expect("a string");
+                "bigger"
             }),
         )
         .route(
@@ -423,7 +431,7 @@ async fn not_before_refuses_a_revoked_cookie() {
 #[tokio::test]
 async fn compress_reads_back_and_refuses_a_zip_bomb() {
     let keys = ["key-new", "key-old"];
-    let plain = client(CookieSessionConfig::new(keys).chunk(true));
+    let plain = client(CookieSessionConfig::new(keys).chunk_max_bytes(16_384));
     let zipped = client(CookieSessionConfig::new(keys).compress(true));
     let long = get_(&plain, "/repetitive", "").await.set_cookie;
     let short = get_(&zipped, "/repetitive", "").await.set_cookie;
@@ -448,7 +456,7 @@ async fn chunk_splits_refuses_mixed_chunks_and_expires_stale_ones() {
         "{set:?}"
     );
     let cookie = pairs(&set);
-    assert_eq!(get_(&app, "/keys", &cookie).await.body, "6000", "{set:?}");
+    assert_eq!(get_(&app, "/keys", &cookie).await.body, "4000", "{set:?}");
     // mixed chunks (one from another session): a fresh session, never mixed data
     let mixed = frame_case("load: chunk, a chunk swapped in from another session is refused");
     let header = mixed["input"]["header"].as_str().expect("header");
@@ -459,5 +467,36 @@ async fn chunk_splits_refuses_mixed_chunks_and_expires_stale_ones() {
     for k in ["session.0=", "session.1="] {
         let c = set.iter().find(|c| c.starts_with(k)).unwrap_or_else(|| panic!("{k} expired: {set:?}"));
         assert!(c.contains("expires=Thu, 01 Jan 1970"), "{c}");
+    }
+}
+
+/// The bytes the cookies set (not the ones expired) take in a `Cookie` header: `name=value; ` each.
+fn cookie_header_bytes(set: &[String]) -> usize {
+    pairs(set).split("; ").filter(|p| !p.is_empty()).map(|p| p.len() + 2).sum()
+}
+
+#[tokio::test]
+async fn chunk_keeps_the_sessions_cookies_within_6_kb_of_cookie_header() {
+    // nginx and Apache refuse a request header over 8 KB by default, and curl sends at most about
+    // 8 KB of cookies: by default the session's cookies take at most 6144 bytes of it
+    let keys = ["key-new", "key-old"];
+    for encrypt in [false, true] {
+        let app = client(CookieSessionConfig::new(keys).encrypt(encrypt).chunk(true));
+        let big = get_(&app, "/big", "").await;
+        assert!(big.set_cookie.iter().any(|c| c.starts_with("session.1=")), "{:?}", big.set_cookie);
+        assert!(cookie_header_bytes(&big.set_cookie) <= 6144, "{}", cookie_header_bytes(&big.set_cookie));
+        // a session whose cookies would take more: nothing is sent, a 500 (never a silent loss)
+        let bigger = get_(&app, "/bigger", "").await;
+        assert_eq!((bigger.status, bigger.set_cookie.len()), (500, 0), "{:?}", bigger.set_cookie);
+        // chunk_max_bytes lets them take more, and the set reads back
+        let more = client(CookieSessionConfig::new(keys).encrypt(encrypt).chunk_max_bytes(12_288));
+        let set = get_(&more, "/bigger", "").await.set_cookie;
+        let bytes = cookie_header_bytes(&set);
+        assert!(bytes > 8192 && bytes <= 12_288, "{bytes}");
+        assert_eq!(get_(&more, "/keys", &pairs(&set)).await.body, "7000");
+        // written under the larger limit, still read under the default; cut short, a fresh session
+        assert_eq!(get_(&app, "/keys", &pairs(&set)).await.body, "7000");
+        let cut: Vec<String> = set.iter().filter(|c| !c.starts_with("session.1=")).cloned().collect();
+        assert_eq!(get_(&app, "/keys", &pairs(&cut)).await.body, "0");
     }
 }

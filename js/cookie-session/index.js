@@ -9,6 +9,7 @@
  */
 
 const native = require('../native')
+const dc = require('node:diagnostics_channel')
 const { describeOptions } = require('../options')
 const debug = require('../debug')('session-core:cookie-session')
 const { onHeaders } = require('../headers')
@@ -18,8 +19,32 @@ const { unprotected } = require('./state')
 const csrf = require('./csrf')
 const redact = require('../redact')
 
+const defer = typeof setImmediate === 'function' ? setImmediate : (fn, ...args) => process.nextTick(fn, ...args)
+
 const { ClientSessionCore, checkCookieSessionOptions } = native.client()
 const { LOADED, COMMIT, COMMITTED } = native
+// A cookie not taken, published as the Express drop-in publishes its own (README: monitoring):
+// { reason } in kebab case, the core's reason (`bad signature` -> `bad-signature`).
+const rejected = dc.channel('session-core:reject')
+const SIGNED_NOT_MIGRATING = 'signed cookie (encrypt is on; set migrateSigned to read it)' // src/client/migrate.rs
+let warnedSigned = false
+/**
+ * encrypt: true without migrateSigned refuses every signed cookie (documented): the first refused in
+ * this process is said once, naming the option that reads them (README: moving to encrypted cookies).
+ */
+function warnSignedRefused () {
+  if (warnedSigned) return
+  warnedSigned = true
+  process.emitWarning('session-core/cookie-session: a signed session cookie was refused and its user given a fresh ' +
+    'session: with encrypt: true only sealed cookies are read, so every user holding a signed cookie (from ' +
+    'cookie-session, or from this middleware without encrypt) is signed out. To keep them, set migrateSigned: true ' +
+    '(or migrateSigned: { keys } with the signing keys) while they move over; this is said once per process',
+  { type: 'SessionCoreWarning', code: 'SESSION_CORE_SIGNED_COOKIE_REFUSED' })
+}
+function publishReject (reason) {
+  if (!rejected.hasSubscribers) return
+  rejected.publish({ reason: reason === SIGNED_NOT_MIGRATING ? 'signed-not-migrating' : reason.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') })
+}
 
 function cookieSession (options) {
   const opts = options || {}
@@ -108,8 +133,11 @@ function cookieSession (options) {
           reason = 'not json'
         }
       }
-      if (reason !== 'no cookie') debug('new session (%s)', reason)
-      else debug('new session')
+      if (reason !== 'no cookie') {
+        debug('new session (%s)', reason)
+        publishReject(reason)
+        if (reason === SIGNED_NOT_MIGRATING) warnSignedRefused()
+      } else debug('new session')
       const fresh = Session.create(undefined, core)
       fresh._ctx.reason = reason
       return fresh
@@ -117,7 +145,8 @@ function cookieSession (options) {
 
     let committed = false
     const cache = opts.cacheHeaders !== false
-    let replacement = null // a 500 body, when the session did not fit
+    let failed = null // the size error, on its way to next(err) (without onError)
+    let held = false // the route's own writes are dropped until next(err) has run
 
     function commit () {
       if (committed) return
@@ -160,7 +189,7 @@ function cookieSession (options) {
         checks.atRequest(opts, 'SECURE_ON_HTTP_REQUEST', 'secure')
         return
       }
-      if (bits & COMMITTED.TOO_LARGE) return tooLarge([native.out(0, true), native.num(1)])
+      if (bits & COMMITTED.TOO_LARGE) return tooLarge([native.out(0, true), native.num(1), native.num(2)])
       if (bits & COMMITTED.WROTE) debug('save %s', name)
       const n = native.num(0) // each cookie's name and Set-Cookie value, in turn
       for (let i = 0; i < n; i++) pushCookie(res, native.out(2 * i, true), native.out(2 * i + 1, true), so.overwrite)
@@ -169,46 +198,67 @@ function cookieSession (options) {
       if (cache && n > 0 && !res.headersSent) noCacheSetCookie(res)
     }
 
-    function tooLarge ([cookieName, size]) {
-      const err = tooLargeError(cookieName, size, chunk, Boolean(opts.compress))
+    function tooLarge ([cookieName, size, limit]) {
+      const err = tooLargeError(cookieName, size, limit, chunk, Boolean(opts.compress))
       debug(err.message)
       if (opts.onError) {
         opts.onError(err, req, res)
         return
       }
-      console.error('session-core/cookie-session: ' + err.message)
-      if (!res.headersSent) {
-        replacement = 'Internal Server Error: ' + err.message
-        res.statusCode = 500
-        res.setHeader('Content-Type', 'text/plain; charset=utf-8')
-        res.setHeader('Content-Length', Buffer.byteLength(replacement))
-        res.removeHeader('ETag')
-      }
+      failed = err
     }
 
-    onHeaders(res, commit)
+    /**
+     * The session did not fit and nothing has gone out: the route's response is dropped (the headers
+     * that described its body or redirect with it) and the error goes to next(err), whose handler
+     * answers, as for every other error. Writes before that runs are dropped.
+     */
+    function fail (r) {
+      const err = failed
+      failed = null
+      held = true
+      for (const h of ['Content-Type', 'Content-Length', 'ETag', 'Content-Encoding', 'Location']) r.removeHeader(h)
+      r.statusCode = err.status
+      defer(() => {
+        held = false
+        next(err)
+      })
+    }
+    const done = (cb) => { if (typeof cb === 'function') process.nextTick(cb) }
+
+    onHeaders(res, function () {
+      commit()
+      if (failed !== null) {
+        // writeHead called by the route: its headers go out now, without the session cookie, and
+        // the error still reaches the app (as the Express drop-in does)
+        const err = failed
+        failed = null
+        defer(next, err)
+      }
+    })
     const _end = res.end
     const _write = res.write
     res.end = function end (chunk, encoding, callback) {
+      if (held) {
+        done(typeof chunk === 'function' ? chunk : typeof encoding === 'function' ? encoding : callback)
+        return this
+      }
       if (!this.headersSent) commit()
-      if (replacement !== null) {
-        const body = replacement
-        replacement = null
-        if (typeof chunk === 'function') callback = chunk
-        else if (typeof encoding === 'function') callback = encoding
-        return _end.call(this, body, 'utf8', callback)
+      if (failed !== null) {
+        fail(this)
+        return this
       }
       return _end.apply(this, arguments)
     }
     res.write = function write (chunk, encoding, callback) {
+      if (held) {
+        done(typeof encoding === 'function' ? encoding : callback)
+        return true
+      }
       if (!this.headersSent) commit()
-      if (replacement !== null) {
-        // the app's body is replaced by the error: only the end writes it
-        const body = replacement
-        replacement = null
-        _write.call(this, body, 'utf8')
-        res.write = () => true
-        res.end = (c, e, cb) => _end.call(this, typeof c === 'function' ? c : typeof e === 'function' ? e : cb)
+      if (failed !== null) {
+        fail(this)
+        done(typeof encoding === 'function' ? encoding : callback)
         return true
       }
       return _write.apply(this, arguments)
@@ -241,6 +291,7 @@ function cookieSession (options) {
     const ms = cut instanceof Date ? cut.getTime() : typeof cut === 'number' ? cut : cut == null ? undefined : NaN
     if (!ClientSessionCore.revoked(loaded._ctx.issuedAt, ms)) return loaded
     debug('new session (revoked: issued at %s, notBefore %s)', loaded._ctx.issuedAt ?? 'no time', ms)
+    publishReject('revoked')
     const fresh = Session.create(undefined, core)
     fresh._ctx.reason = 'revoked'
     return fresh
@@ -248,17 +299,21 @@ function cookieSession (options) {
 }
 
 // ---- tooLargeError: begin ----
-const MAX_CHUNKS = 3 // src/client/chunks.rs
-
-/** The error of a session too big for its cookie (or, with chunk, its cookies): never a silent loss. */
-function tooLargeError (cookieName, size, chunk, compress) {
-  const budget = chunk
-    ? `; chunk: true spreads it over at most ${MAX_CHUNKS} cookies of 4096 bytes each (name and value)${compress ? ', after compress' : ''}`
-    : '; browsers drop cookies over 4096 bytes (name and value)'
-  const err = new Error(`session cookie "${cookieName}" would be ${size} bytes${budget}, ` +
-    'so the session was not sent. Keep less in the session, or use a server-side store.')
+/**
+ * The error of a session too big for its cookie (or, with chunk, for the Cookie header its cookies
+ * may take, `limit` bytes): never a silent loss. `size` and `limit` are the core's (src/client/).
+ */
+function tooLargeError (cookieName, size, limit, chunk, compress) {
+  const what = chunk
+    ? `session cookies "${cookieName}.*" would take ${size} bytes of Cookie header; chunk: true keeps them within ${limit} bytes of Cookie header` +
+      ` (chunk.maxBytes; nginx and Apache refuse a request header over 8 KB, curl sends at most about 8 KB of cookies)${compress ? ', after compress' : ''}`
+    : `session cookie "${cookieName}" would be ${size} bytes; browsers drop cookies over ${limit} bytes (name and value)`
+  const err = new Error(`${what}, so the session was not sent. Keep less in the session, or use a server-side store.`)
   err.code = 'ERR_SESSION_COOKIE_TOO_LARGE'
+  err.status = 500
+  err.statusCode = 500
   err.size = size
+  err.limit = limit
   err.cookie = cookieName
   return err
 }

@@ -30,7 +30,7 @@
       const tr = document.createElement('tr')
       tr.dataset.cookie = c.name
       cell(tr, c.name)
-      cell(tr, c.kinds.join(' or '))
+      cell(tr, c.kinds.join(' or ') + (c.chunks ? ' (from ' + c.chunks.join(', ') + ')' : '') + (c.chunkOf ? ' (of ' + c.chunkOf + ')' : '') + (c.compressed ? ', compressed' : ''))
       cell(tr, c.verdict + (c.reason ? ': ' + c.reason : ''), c.verdict)
       cell(tr, c.key != null ? '#' + c.key + (c.algorithm ? ' (' + c.algorithm + ')' : '') : c.keyId ? 'id ' + c.keyId : '')
       cell(tr, when(c, report.now))

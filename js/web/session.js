@@ -28,6 +28,9 @@ const KINDS = [undefined, null, 'server', 'client']
 const custom = Symbol.for('nodejs.util.inspect.custom')
 const MAX_AGE = 8.6e15 // the core's MAX_AGE_LIMIT_MS
 const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k)
+// the core's reason for a signed cookie under encrypt: true without migrateSigned (src/client/migrate.rs)
+const SIGNED_NOT_MIGRATING = 'signed cookie (encrypt is on; set migrateSigned to read it)'
+let warnedSigned = false // said once per module instance (a process, a Worker isolate)
 
 export function makeWeb (load) {
   let x = null // the crossing, once the glue is loaded
@@ -507,6 +510,13 @@ export function makeWeb (load) {
 
   async function loadClient (cfg, header, secure, request) {
     const bits = x.clientLoad(cfg.cc, header, Date.now())
+    if (bits & LOADED.REASON && !warnedSigned && x.out(2) === SIGNED_NOT_MIGRATING) {
+      // encrypt: true refuses signed cookies (documented): said once, naming the option that reads them
+      warnedSigned = true
+      console.warn('session-core/web: a signed session cookie was refused and its user given a fresh session: with ' +
+        'encrypt: true only sealed cookies are read, so every user holding a signed cookie is signed out. To keep them, ' +
+        'set migrateSigned: true (or migrateSigned: { keys } with the signing keys) while they move over; this is said once')
+    }
     const ctx = { cfg, secure, isNew: true, raw: null, json: null, keyIndex: undefined, createdAt: undefined, lastSeen: undefined, issuedAt: undefined, migrated: false, clearSig: Boolean(bits & LOADED.CLEAR_SIG), unset: false, applied: false }
     // chunk: how many of the session's cookies came (the core expires the ones a smaller session leaves)
     ctx.present = bits & LOADED.PRESENT ? x.num(4) : 0
@@ -605,7 +615,7 @@ export function makeWeb (load) {
     c.original = ctx.json
     c.session = unset ? null : textOf(sess, ctx.kept)
     const bits = x.clientCommit(cfg.cc, flags, c)
-    if (bits & COMMITTED.TOO_LARGE) throw tooLargeError(x.out(0), x.num(1), cfg.chunk, cfg.compress)
+    if (bits & COMMITTED.TOO_LARGE) throw tooLargeError(x.out(0), x.num(1), x.num(2), cfg.chunk, cfg.compress)
     const cookies = []
     const names = []
     if (!(bits & COMMITTED.SKIPPED_INSECURE)) {

@@ -17,7 +17,7 @@ export interface CookieReport {
   name: string
   value: string
   decoded?: string
-  kinds: Array<'express-session' | 'cookie-parser-signed' | 'cookie-parser-json' | 'cookie-session' | 'cookie-session-signature' | 'session-core-sealed' | 'plain'>
+  kinds: Array<'express-session' | 'cookie-parser-signed' | 'cookie-parser-json' | 'cookie-session' | 'cookie-session-signature' | 'session-core-signed' | 'session-core-sealed' | 'session-core-chunk' | 'plain'>
   id?: string
   body?: unknown
   verdict: 'valid' | 'invalid' | 'unverified' | 'none'
@@ -30,6 +30,14 @@ export interface CookieReport {
   timeLeft?: number
   createdAt?: number
   lastSeen?: number
+  /** session-core's frames (notBefore): when the cookie was issued, ms. */
+  issuedAt?: number
+  /** session-core's frames (compress): the session was deflated inside the value. */
+  compressed?: true
+  /** A chunked session (chunk): the chunk cookies its value was read from, in order. */
+  chunks?: string[]
+  /** A chunk cookie: the session it is part of (reported under that name). */
+  chunkOf?: string
   size: number
   overBudget: boolean
 }

@@ -74,12 +74,18 @@ declare namespace cookieSession {
      */
     compress?: boolean | { secretFields?: string[] }
     /**
-     * Split a value over 4096 bytes into `<name>.0`, `<name>.1`, … (at most 3 cookies, about 12 KB,
-     * under Node's 16 KB header limit), verified as one; stale chunks are expired when it shrinks.
+     * Split a value over 4096 bytes into `<name>.0`, `<name>.1`, … (at most 3 cookies), verified as
+     * one; stale chunks are expired when it shrinks. The session's cookies (chunks and signature)
+     * take at most 6144 bytes of the Cookie header, leaving about 2 KB of the 8 KB that nginx and
+     * Apache accept for one request header (and curl sends) to your other cookies. `maxBytes`
+     * (4096 to 16384) moves that limit: over 8 KB, clients behind those limits lose the session.
      */
-    chunk?: boolean
-    /** Called instead of the default 500 when the session would not fit in 4096 bytes (3 cookies of 4096 bytes with `chunk`). */
-    onError?: (err: Error & { code: 'ERR_SESSION_COOKIE_TOO_LARGE', size: number, cookie: string }, req: Request, res: Response) => void
+    chunk?: boolean | { maxBytes?: number }
+    /**
+     * Called instead of `next(err)` when the session would not fit: a cookie over 4096 bytes, or with
+     * `chunk` its cookies over `chunk.maxBytes` of Cookie header (`size` of `limit` bytes).
+     */
+    onError?: (err: Error & { code: 'ERR_SESSION_COOKIE_TOO_LARGE', status: 500, size: number, limit: number, cookie: string }, req: Request, res: Response) => void
     /** Replace earlier Set-Cookie headers for the same cookie (default true). */
     overwrite?: boolean
     /** Milliseconds. */

@@ -68,10 +68,15 @@ export interface RegeneratedError extends Error {
   status: 409
 }
 
-/** The error of `apply()` when a client-side session would not fit (3 cookies of 4096 bytes with `chunk`). */
+/**
+ * The error of `apply()` when a client-side session would not fit: a cookie over 4096 bytes, or with
+ * `chunk` its cookies over `chunk.maxBytes` of Cookie header (`size` of `limit` bytes).
+ */
 export interface TooLargeError extends Error {
   code: 'ERR_SESSION_COOKIE_TOO_LARGE'
+  status: 500
   size: number
+  limit: number
   cookie: string
 }
 
@@ -105,10 +110,12 @@ export interface ClientOptions extends Omit<CookieOptions, 'secure'> {
   compress?: boolean | { secretFields?: string[] }
   /**
    * Split a value over 4096 bytes into `<name>.0`, `<name>.1`, … (at most 3 cookies), verified as
-   * one; stale chunks are expired when it shrinks. Too big even then: `apply()` rejects with a
-   * TooLargeError, never a silent loss.
+   * one; stale chunks are expired when it shrinks. The session's cookies take at most 6144 bytes of
+   * the Cookie header (`maxBytes`, 4096 to 16384: over 8 KB, nginx and Apache with their default
+   * limits, and curl, lose the session). Too big even then: `apply()` rejects with a TooLargeError,
+   * never a silent loss.
    */
-  chunk?: boolean
+  chunk?: boolean | { maxBytes?: number }
   [option: string]: unknown
 }
 

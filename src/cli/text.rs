@@ -40,14 +40,28 @@ pub(crate) fn inspect(report: &Value) -> String {
         if let Some(kid) = c["keyId"].as_str() {
             out += &format!("  key id: {kid}\n");
         }
+        if let Some(i) = c["issuedAt"].as_i64() {
+            out += &format!("  issued: {}\n", human_time(i, now));
+        }
+        if c["compressed"].as_bool() == Some(true) {
+            out += "  compressed: deflated inside the value\n";
+        }
+        if let Some(of) = c["chunkOf"].as_str() {
+            out += &format!("  chunk of: {of}\n");
+        }
+        let chunks: Vec<&str> = c["chunks"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+        if !chunks.is_empty() {
+            out += &format!("  chunks: {}\n", chunks.join(", "));
+        }
         if let Some(e) = c["expires"].as_i64() {
             out += &format!("  expires: {}\n", human_time(e, now));
         }
-        out += &format!(
-            "  size: {} of 4096 bytes{}\n",
-            c["size"],
-            if c["overBudget"].as_bool() == Some(true) { " (over: browsers drop it)" } else { "" }
-        );
+        let over = if c["overBudget"].as_bool() == Some(true) { " (over: browsers drop it)" } else { "" };
+        if chunks.is_empty() {
+            out += &format!("  size: {} of 4096 bytes{over}\n", c["size"]);
+        } else {
+            out += &format!("  size: {} bytes in {} cookies, each within 4096{over}\n", c["size"], chunks.len());
+        }
     }
     out
 }

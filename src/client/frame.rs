@@ -107,6 +107,8 @@ pub struct Frame {
     pub expires: Option<i64>,
     pub issued_at: Option<i64>,
     pub body: String,
+    /// The session was deflated inside the frame (`"z": 1`).
+    pub deflated: bool,
 }
 
 /// Reads a frame whose authenticity was checked (the signature verified, or the seal opened).
@@ -132,6 +134,7 @@ pub fn read_frame(bytes: &[u8]) -> Result<Frame, &'static str> {
         expires: header.e,
         issued_at: header.i,
         body: String::new(),
+        deflated: header.z == 1,
     };
     let secrets = match header.x {
         Some(x) => entries(x.get()).ok_or("not json")?,

@@ -25,6 +25,7 @@ pub mod seal;
 mod session;
 
 pub use base64::{base64_encode, node_base64_decode};
+pub use chunks::Chunk;
 pub use cookies::{find_cookie, set_cookie_header, CookieAttrs};
 pub use frame::{Compress, INFLATE_LIMIT};
 pub use keygrip::{Algorithm, Keygrip};

@@ -5,7 +5,7 @@
 //! tests/vectors/client.json), so every build runs the same decision.
 
 use super::base64::{base64_encode, node_base64_decode};
-use super::chunks::{self, MAX_CHUNKS};
+use super::chunks::{self, Chunk, MAX_CHUNKS};
 use super::cookies::{find_cookie, set_cookie_header, CookieAttrs};
 use super::frame::{self, read_frame, write_frame, Compress, SIGNED_PREFIX};
 use super::keygrip::{Algorithm, Keygrip};
@@ -21,6 +21,9 @@ use std::borrow::Cow;
 
 /// Browsers drop a cookie whose name and value together exceed this many bytes.
 pub const COOKIE_BUDGET: usize = 4096;
+
+const CHUNK_MAX_BYTES: &str =
+    "must be a number of bytes from 4096 to 16384 (the Cookie header the session's cookies may take in all)";
 
 /// The middleware's options that decide anything.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -49,9 +52,10 @@ pub struct ClientOptions {
     /// (see [`super::frame`]). Off by default.
     #[serde(deserialize_with = "frame::deserialize_compress")]
     pub compress: Option<Compress>,
-    /// Split a value too long for one cookie over `<name>.0`, `<name>.1`, … (see
-    /// [`super::chunks`]). Off by default.
-    pub chunk: bool,
+    /// Split a value too long for one cookie over `<name>.0`, `<name>.1`, …, the session's cookies
+    /// within [`Chunk::max_bytes`] of `Cookie` header in all (see [`super::chunks`]). Off by default.
+    #[serde(deserialize_with = "chunks::deserialize_chunk")]
+    pub chunk: Option<Chunk>,
 }
 
 impl Default for ClientOptions {
@@ -65,7 +69,7 @@ impl Default for ClientOptions {
             migrate_signed: None,
             not_before: false,
             compress: None,
-            chunk: false,
+            chunk: None,
         }
     }
 }
@@ -82,7 +86,9 @@ pub struct Loaded {
     pub raw: Option<String>,
     /// Why there is no session: `no cookie`, `no signature`, `bad signature`, `unknown key`,
     /// `bad seal`, `truncated`, `oversized`, `not json`, `expired`, `idle`, `absolute`; in
-    /// encrypted mode also `not sealed, not signed` and [`SIGNED_NOT_MIGRATING`].
+    /// encrypted mode also `not sealed, not signed` and [`SIGNED_NOT_MIGRATING`]; with `chunk`,
+    /// `incomplete chunks` for a set of chunks that lost its last ones on the way (see
+    /// [`super::chunks::incomplete`]) and so does not verify.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<&'static str>,
     /// Which key verified or opened it (0 = the first; with `migrateSigned`, of the signing keys).
@@ -184,9 +190,11 @@ pub struct Committed {
     /// `insecure`: `secure` was asked for on an insecure request, so nothing was set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped: Option<&'static str>,
-    /// The cookie that would exceed the browsers' 4096-byte budget, and its size: nothing was set.
+    /// The cookie that would exceed the browsers' 4096-byte budget, its size (name and value) and
+    /// that budget; with `chunk`, the session's cookie name, the bytes of `Cookie` header its
+    /// cookies would take and [`Chunk::max_bytes`]: nothing was set.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub too_large: Option<(String, usize)>,
+    pub too_large: Option<(String, usize, usize)>,
 }
 
 /// One middleware's client-side session core: options and keyed keys.
@@ -247,6 +255,11 @@ impl ClientSession {
             ));
         }
         options.timeouts.validate()?;
+        if let Some(c) = &options.chunk {
+            if !(chunks::MIN_HEADER_BUDGET..=chunks::MAX_HEADER_BUDGET).contains(&c.max_bytes) {
+                return Err(Error::invalid("chunk.maxBytes", CHUNK_MAX_BYTES));
+            }
+        }
         if !options.signed && !options.encrypt {
             if options.not_before {
                 return Err(Error::invalid(
@@ -301,7 +314,7 @@ impl ClientSession {
     pub fn load(&self, header: &str, now: i64) -> Loaded {
         let name = &self.options.name;
         let mut out = Loaded::default();
-        let value = if self.options.chunk {
+        let value = if self.options.chunk.is_some() {
             out.present = chunks::present(header, name);
             chunks::read(header, name)
         } else {
@@ -314,6 +327,7 @@ impl ClientSession {
             Ok(Some(v)) => v,
             Ok(None) => {
                 out.reason = Some("no cookie");
+                self.chunks_lost(header, &mut out);
                 return out;
             }
             Err(()) => {
@@ -323,16 +337,33 @@ impl ClientSession {
         };
         if self.options.encrypt {
             self.load_encrypted(header, &value, now, &mut out);
+            self.chunks_lost(header, &mut out);
             return out;
         }
         if self.options.signed {
             let sig = find_cookie(header, &format!("{name}.sig")).filter(|s| !s.is_empty());
             if !self.verify_signed(sig, &value, &mut out) {
+                self.chunks_lost(header, &mut out);
                 return out;
             }
         }
         read_body(&value, self.options.signed, &mut out);
         out
+    }
+
+    /// With `chunk`: a set of chunks that did not verify (or open) and looks cut short is reported
+    /// as `incomplete chunks`, the reason a proxy's header limit gives, rather than as the
+    /// signature or seal it broke.
+    fn chunks_lost(&self, header: &str, out: &mut Loaded) {
+        const LOST: &[&str] =
+            &["no cookie", "no signature", "bad signature", "bad seal", "truncated", "not sealed, not signed"];
+        if self.options.chunk.is_some()
+            && out.body.is_none()
+            && out.reason.is_some_and(|r| LOST.contains(&r))
+            && chunks::incomplete(header, &self.options.name)
+        {
+            out.reason = Some("incomplete chunks");
+        }
     }
 
     /// Encrypted mode: a sealed cookie, or, with `migrateSigned`, a signed one that verifies.
@@ -524,16 +555,22 @@ impl ClientSession {
             // the signed cookie's `.sig`, useless beside a sealed value: expired with it
             cookies.push((sig_name, String::new()));
         }
-        if o.chunk {
+        if let Some(chunk) = &o.chunk {
             // after signing: the signature covers the whole value, whatever the split
             let (n0, v0) = cookies.remove(0);
             let mut front = Vec::new();
             let mut used = 0; // chunk cookies written
             let mut stale = Vec::new();
+            // what the other cookies (the signature) take of the session's Cookie header budget
+            let others = chunks::header_bytes(cookies.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+            let room = chunk.max_bytes.saturating_sub(others);
             if !v0.is_empty() && n0.len() + v0.len() > COOKIE_BUDGET {
-                let Some(parts) = chunks::split(&n0, &v0) else {
-                    out.too_large = Some((n0.clone(), n0.len() + v0.len()));
-                    return Ok(out);
+                let parts = match chunks::split(&n0, &v0, room) {
+                    Ok(p) => p,
+                    Err(bytes) => {
+                        out.too_large = Some((n0.clone(), bytes + others, chunk.max_bytes));
+                        return Ok(out);
+                    }
                 };
                 used = parts.len();
                 front = parts;
@@ -541,6 +578,11 @@ impl ClientSession {
                     stale.push((n0, String::new()));
                 }
             } else {
+                let bytes = chunks::header_bytes([(n0.as_str(), v0.as_str())]);
+                if bytes > room {
+                    out.too_large = Some((n0.clone(), bytes + others, chunk.max_bytes));
+                    return Ok(out);
+                }
                 front.push((n0, v0));
             }
             for k in used..MAX_CHUNKS {
@@ -554,7 +596,7 @@ impl ClientSession {
         }
         for (n, v) in &cookies {
             if !v.is_empty() && n.len() + v.len() > COOKIE_BUDGET {
-                out.too_large = Some((n.clone(), n.len() + v.len()));
+                out.too_large = Some((n.clone(), n.len() + v.len(), COOKIE_BUDGET));
                 return Ok(out);
             }
         }

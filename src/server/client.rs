@@ -150,9 +150,28 @@ impl CookieSessionConfig {
     }
 
     /// `chunk: true`: a value too long for one cookie goes over `<name>.0`, `<name>.1`, … (at most
-    /// 3), verified as one; chunks a smaller session no longer uses are expired.
+    /// 3), verified as one; chunks a smaller session no longer uses are expired. The session's
+    /// cookies take at most 6 KB of the request's `Cookie` header in all (nginx's and Apache's
+    /// default limit for one header is 8 KB): see [`CookieSessionConfig::chunk_max_bytes`].
     pub fn chunk(mut self, on: bool) -> Self {
-        self.options.chunk = on;
+        self.options.chunk = on.then(|| self.options.chunk.take().unwrap_or_default());
+        self
+    }
+
+    /// `chunk: { maxBytes }`: the most bytes of `Cookie` header the session's cookies (chunks and
+    /// signature) may take in all, from 4096 to 16384 (default 6144). Over 8 KB, a client behind
+    /// nginx or Apache with their default limits (8 KB per request header), or curl (about 8 KB
+    /// of cookies), loses the session. Turns `chunk` on.
+    ///
+    /// ```
+    /// use session_core::server::{CookieSessionConfig, CookieSessionLayer};
+    /// let config = CookieSessionConfig::new(["a key"]).chunk_max_bytes(12_288);
+    /// assert!(CookieSessionLayer::new(config).is_ok());
+    /// let e = CookieSessionLayer::new(CookieSessionConfig::new(["a key"]).chunk_max_bytes(100_000)).unwrap_err();
+    /// assert_eq!(e.field(), Some("chunk.maxBytes"));
+    /// ```
+    pub fn chunk_max_bytes(mut self, bytes: usize) -> Self {
+        self.options.chunk = Some(crate::client::Chunk { max_bytes: bytes });
         self
     }
     /// The clock, ms since the epoch (default: the system clock).

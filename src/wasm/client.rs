@@ -50,7 +50,8 @@ pub mod commit {
 }
 
 /// Answer flags of [`ClientSessionCore::commit`]; numbers: 0 how many cookies, 1 the oversized
-/// cookie's size; strings: name and `Set-Cookie` value of each cookie in turn (or the oversized
+/// cookie's size (with `chunk`, the bytes of Cookie header the session's cookies would take), 2 the
+/// limit it is over; strings: name and `Set-Cookie` value of each cookie in turn (or the oversized
 /// cookie's name).
 pub mod committed {
     pub const WROTE: u32 = 1;
@@ -182,9 +183,10 @@ impl ClientSessionCore {
             if c.skipped.is_some() {
                 bits |= committed::SKIPPED_INSECURE;
             }
-            if let Some((cookie, size)) = &c.too_large {
+            if let Some((cookie, size, limit)) = &c.too_large {
                 bits |= committed::TOO_LARGE;
                 nums[1] = *size as f64;
+                nums[2] = *limit as f64;
                 Io::answer(output, nums, [Some(cookie.as_str())]);
                 return Ok(bits);
             }

@@ -98,6 +98,24 @@ test('CLI commands: sign, unsign, id, inspect and audit as text', () => {
   assert.match(usage.stderr, /usage:/)
 })
 
+test('CLI inspect as text explains the library\'s own cookies: chunked, sealed, compressed, issued', () => {
+  const cases = JSON.parse(fs.readFileSync(path.join(root, 'tests', 'vectors', 'inspect.json'), 'utf8')).cases
+  const text = (name) => {
+    const c = cases.find((v) => v.name === name)
+    return same(argsOf('inspect', c.options).concat('-'), c.header)
+  }
+  const chunked = text('chunked and sealed, right key: opened as one')
+  assert.strictEqual(chunked.status, 0)
+  assert.match(chunked.stdout, /^session {2}session-core-sealed\n {2}body: \{"user":"carol",/)
+  assert.match(chunked.stdout, /\n {2}verdict: valid \(key #0\)\n {2}key id: [A-Za-z0-9_-]{8}\n {2}chunks: session\.0, session\.1\n {2}size: \d+ bytes in 2 cookies, each within 4096\n/)
+  assert.match(chunked.stdout, /\nsession\.0 {2}session-core-chunk\n {2}verdict: none\n {2}chunk of: session\n/)
+  const lost = text('chunked, the last chunk lost: incomplete chunks')
+  assert.strictEqual(lost.status, 1)
+  assert.match(lost.stdout, /^session {2}cookie-session\n {2}verdict: invalid: incomplete chunks\n/)
+  const framed = text('session-core signed frame, compressed, right key: inflated, its secret field merged in')
+  assert.match(framed.stdout, /^session {2}session-core-signed\n {2}body: .*\n {2}verdict: valid \(key #0\)\n {2}issued: 2025-12-31T23:59:59\.000Z \(0h 0m 1s ago\)\n {2}compressed: deflated inside the value\n/)
+})
+
 for (const file of ['inspect', 'audit']) {
   test(`npm CLI = native CLI on every ${file} vector: text and --json, header as argument and on stdin, --batch`, () => {
     const { cases } = JSON.parse(fs.readFileSync(path.join(root, 'tests', 'vectors', file + '.json'), 'utf8'))

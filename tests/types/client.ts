@@ -11,6 +11,9 @@ app.use(cookieSession.csrf({ value: (req) => req.get('x-csrf-token') }))
 const cutOffs = new Map<string, number>()
 app.use(cookieSession({ keys: ['k1'], notBefore: (session) => cutOffs.get(session.user) ?? null, compress: { secretFields: ['apiToken'] }, chunk: true }))
 app.use(cookieSession({ keys: ['k1'], encrypt: true, notBefore: async (session, req) => new Date(req.ip ? 0 : 1), compress: true }))
+app.use(cookieSession({ keys: ['k1'], encrypt: true, chunk: { maxBytes: 12288 }, onError: (err) => { console.log(err.size, err.limit) } }))
+// @ts-expect-error: maxBytes is a number of bytes
+app.use(cookieSession({ keys: ['k1'], chunk: { maxBytes: '12k' } }))
 // @ts-expect-error: notBefore returns a time, not a string
 app.use(cookieSession({ keys: ['k1'], notBefore: () => 'yesterday' }))
 // @ts-expect-error: secretFields is a list of names
