@@ -811,6 +811,9 @@ fn client_config(table: &Value, row: &Value, keys: &[String], clock: Arc<AtomicI
     if let Some(v) = o["chunk"].as_bool() {
         c = c.chunk(v);
     }
+    if let Some(max) = o["chunk"]["maxBytes"].as_u64() {
+        c = c.chunk(true).chunk_max_bytes(max as usize);
+    }
     if let Some(nb) = o.get("notBefore") {
         let key = nb["key"].as_str().unwrap_or("").to_owned();
         let cut = nb["cut"].clone();
