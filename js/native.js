@@ -172,122 +172,32 @@ function decide (sc, phase, now, flags, sessionId, original, saved, session, inc
 }
 
 // ---- the request flow (src/flow/, src/wasm/flow.rs): one call per step, on the Express build ----
+// The calls are ./flow/crossing.js's (one source for the Node and the web crossing); their answer
+// kinds and bits are the core's enums (FlowAnswer, FlowBit, RespondIn, RespondOut), read from the
+// glue: defined once, in Rust.
 
-let enumsOf = null
-/** The flow's answer kinds and bits, as the core defines them (wasm-bindgen enums of the Express build). */
+const { flowCalls, enumsOf } = require('./flow/crossing')
+const leanIo = {
+  begin (chars) {
+    use(leanB())
+    begin(chars)
+  },
+  put,
+  out,
+  num
+}
+const flow = flowCalls(leanIo)
+
+let enumsCache = null
+/** The flow's answer kinds and bits (the Express build's glue). */
 function enums () {
-  if (enumsOf === null) {
-    const g = leanB().glue
-    enumsOf = { FlowAnswer: g.FlowAnswer, FlowBit: g.FlowBit, RespondIn: g.RespondIn, RespondOut: g.RespondOut }
-  }
-  return enumsOf
+  if (enumsCache === null) enumsCache = enumsOf(leanB().glue)
+  return enumsCache
 }
 
 /** RFC 6265 §5.1.4 path-match (src/flow/path.rs), for a request that has no SessionCore yet. */
 function pathMatches (path, cookiePath) {
   return leanB().glue.pathMatches(path, cookiePath)
-}
-
-// Its answer kinds and bits are the core's enums (FlowAnswer, FlowBit, RespondIn, RespondOut),
-// read from the glue: defined once, in Rust.
-
-/** The flow's first step: an answer (FlowAnswer | FlowBit); a Load has out(0) id, out(1) key, out(2) the verified value, num(0) the secret's index. */
-function flowBegin (sc, cookie, idHeader, signed, raw, path, cookiePath) {
-  use(leanBuild)
-  begin(len(cookie) + len(idHeader) + len(signed) + len(raw) + len(path) + len(cookiePath))
-  const a = put(cookie)
-  const b = put(idHeader)
-  const c = put(signed)
-  const d = put(raw)
-  const e = put(path)
-  return sc.flowBegin(a, b, c, d, e, put(cookiePath))
-}
-
-/** The store answered a read (`found`: its JSON text, or null). */
-function flowLoaded (sc, stage, id, key, tomb, found, method, now) {
-  use(leanBuild)
-  begin(id.length + key.length + len(tomb) + len(found) + len(method))
-  const a = put(id)
-  const b = put(key)
-  const c = put(tomb)
-  const d = put(found)
-  return sc.flowLoaded(stage, a, b, c, d, put(method), now)
-}
-
-/** A loaded session of a user: the user's state (since/before ms or NaN, kept). */
-function flowSignedOut (sc, id, since, before, kept) {
-  use(leanBuild)
-  begin(id.length)
-  return sc.flowSignedOut(put(id), since, before, kept)
-}
-
-/** A new session's id: FlowAnswer.Ok (out(0) its key) or an error. */
-function flowGenerated (sc, id) {
-  use(leanBuild)
-  begin(len(id))
-  return sc.flowGenerated(put(id))
-}
-
-/**
- * The response's step: RespondOut flags (or FlowBit.Failed and an error). `saved === original`
- * is sent once. Strings out: 0 Set-Cookie or the id header, 1 record, 2 delta, 3 Vary,
- * 4 Cache-Control, 5 key; numbers: 0 expires, 1 createdAt, 2 lastSeen, 3 deadline.
- */
-function flowRespond (sc, phase, now, flags, sid, original, saved, session, inc, push, headerName, vary, cacheControl, signed) {
-  const same = saved !== null && saved === original
-  use(leanBuild)
-  begin(len(sid) + len(original) + (same ? 0 : len(saved)) + len(session) + len(inc) + len(push) + len(headerName) + len(vary) + len(cacheControl) + len(signed))
-  const a = put(sid)
-  const b = put(original)
-  const c = same ? -2 : put(saved)
-  const d = put(session)
-  const e = put(inc)
-  const f = put(push)
-  const g = put(headerName)
-  const h = put(vary)
-  const i = put(cacheControl)
-  return sc.respond(phase, now, flags, a, b, c, d, e, f, g, h, i, put(signed))
-}
-
-/** `req.session.save()`'s write: RespondOut write flags (out(1) record, out(2) delta, out(5) key, num(3) deadline). */
-function flowSave (sc, flags, id, session, base, inc, push) {
-  use(leanBuild)
-  begin(id.length + session.length + len(base) + len(inc) + len(push))
-  const a = put(id)
-  const b = put(session)
-  const c = put(base)
-  const d = put(inc)
-  return sc.flowSave(flags, a, b, c, d, put(push))
-}
-
-/** `req.session.regenerate()` with its new id: FlowAnswer.Ok (FlowBit.Tombstone: out(0) key, out(1) record, num(0) deadline; out(2) the key to destroy, out(3) the new key) or an error. */
-function flowRegenerate (sc, id, stored, newId, readOnly, now) {
-  use(leanBuild)
-  begin(id.length + len(stored) + len(newId))
-  const a = put(id)
-  const b = put(stored)
-  return sc.flowRegenerate(a, b, put(newId), readOnly, now)
-}
-
-/** The store key of a session id (the id, or with hashIds its hash). */
-function keyOf (sc, id) {
-  use(leanBuild)
-  begin(id.length)
-  sc.keyOf(put(id))
-  return out(0, true)
-}
-
-/** The error of an answer of kind FlowAnswer.Error: out(0) its code, out(1) its message, num(0) its status. */
-function flowError () {
-  const code = out(0, true)
-  const err = new Error(out(1, true))
-  err.code = code
-  err.status = num(0)
-  if (err.status === 409) {
-    err.statusCode = 409
-    err.expose = true
-  }
-  return err
 }
 
 /**
@@ -418,72 +328,9 @@ function csrfExempt (sessionCookieSent, idHeaderSent) {
   return clientB().glue.transportSlot(2, -1, -1, -1, (sessionCookieSent ? 1 : 0) | (idHeaderSent ? 2 : 0)) === 1
 }
 
-// ---- flags: begin ----
-// The crossing's flag tables, the one source of both crossings: scripts/build-pkg.sh writes this
-// block out again as session-core/web's flags.js (an ES module, for js/web/core.js). Plain
-// `const NAME = {...}` tables only, between these two marker lines.
-/** Input flags of decide. */
-const IN = {
-  SECURE: 1,
-  COOKIE_PRESENT: 1 << 1,
-  COOKIE_MATCHES: 1 << 2,
-  COOKIE_OLD_SECRET: 1 << 3,
-  SAME_ORIGINAL_ID: 1 << 4,
-  SAVED_IS_ORIGINAL: 1 << 5,
-  DESTROYED: 1 << 6,
-  TOUCHED: 1 << 7,
-  STORE_TOUCH: 1 << 8,
-  WANT_RECORD: 1 << 9,
-  WANT_DELTA: 1 << 10
-}
-
-/** Answer flags of decide. */
-const OUT = {
-  SAVE: 1,
-  TOUCH: 1 << 1,
-  DESTROY: 1 << 2,
-  TOUCHED: 1 << 3,
-  COOKIE_SKIPPED: 1 << 4,
-  EXPIRES: 1 << 5,
-  EXPIRES_NULL: 1 << 6,
-  CREATED_AT: 1 << 7,
-  LAST_SEEN: 1 << 8,
-  DEADLINE: 1 << 9,
-  SET_COOKIE: 1 << 10,
-  RECORD: 1 << 11,
-  DELTA: 1 << 12
-}
-
-/** Answer flags of a client-side load (src/wasm/client.rs). */
-const LOADED = { BODY: 1, RAW: 2, REASON: 4, KEY_INDEX: 8, CLEAR_SIG: 16, MIGRATED: 32, CREATED_AT: 64, LAST_SEEN: 128, ISSUED_AT: 256, PRESENT: 512 }
-
-/** Input flags of a client-side commit. */
-const COMMIT = {
-  SECURE: 1,
-  ACCESSED: 1 << 1,
-  UNSET: 1 << 2,
-  IS_NEW: 1 << 3,
-  CLEAR_SIG: 1 << 4,
-  MIGRATED: 1 << 5,
-  KEY_INDEX: 1 << 6,
-  CREATED_AT: 1 << 7,
-  LAST_SEEN: 1 << 8,
-  MAX_AGE: 1 << 9,
-  EXPIRES: 1 << 10,
-  SECURE_SET: 1 << 11,
-  SECURE_ON: 1 << 12,
-  HTTP_ONLY_SET: 1 << 13,
-  HTTP_ONLY_ON: 1 << 14,
-  PARTITIONED: 1 << 15,
-  SIGNED_SET: 1 << 16,
-  SIGNED_ON: 1 << 17,
-  ISSUED_AT: 1 << 18,
-  PRESENT: 1 << 19
-}
-
-/** Answer flags of a client-side commit. */
-const COMMITTED = { WROTE: 1, SKIPPED_INSECURE: 2, TOO_LARGE: 4 }
-// ---- flags: end ----
+// The crossing's flag tables are the core's (wasm-bindgen enums: src/wasm/session.rs DecideIn,
+// DecideOut; src/wasm/client.rs ClientLoaded, ClientCommit, ClientCommitted), read from the glue of
+// the build that answers with them, when first asked for (see the getters at the end).
 
 function typeError (field, reason) {
   const e = new TypeError(`argument ${field} ${reason}`)
@@ -499,6 +346,7 @@ const NODE = { decide, clientLoad, clientCommit, out, num }
 
 /** A decision as a plain object in the vector format of decide.json (tests and tools); `x` a crossing. */
 function decision (sc, input, x = NODE) {
+  const { IN, OUT } = x.enums ? x.enums() : module.exports
   const s = (v) => (v === null || v === undefined ? null : JSON.stringify(v))
   const cookie = typeof input.cookieId === 'string'
   let flags = 0
@@ -569,6 +417,7 @@ function clientCommit (cc, flags, c) {
 
 /** A load as a plain object in the vector format of client.json (tests and tools); `x` a crossing. */
 function clientLoadObject (cc, header, now, x = NODE) {
+  const { LOADED } = x.enums ? x.enums() : module.exports
   const bits = x.clientLoad(cc, header, now)
   const o = {}
   if (bits & LOADED.BODY) o.body = x.out(0, true)
@@ -586,6 +435,7 @@ function clientLoadObject (cc, header, now, x = NODE) {
 
 /** A commit from its vector-format input, answered in the vector format of client.json. */
 function clientCommitObject (cc, input, x = NODE) {
+  const { COMMIT, COMMITTED } = x.enums ? x.enums() : module.exports
   const o = input.options || {}
   const s = (v) => (v === null || v === undefined ? null : JSON.stringify(v))
   let flags = 0
@@ -783,15 +633,7 @@ module.exports = {
   ended,
   enums,
   pathMatches,
-  flowBegin,
-  flowLoaded,
-  flowSignedOut,
-  flowGenerated,
-  flowRespond,
-  flowSave,
-  flowRegenerate,
-  keyOf,
-  flowError,
+  ...flow,
   decide,
   decision,
   applyDelta,
@@ -809,13 +651,15 @@ module.exports = {
   outA,
   outB,
   outC,
-  IN,
-  OUT,
+
   clientLoad,
   clientCommit,
   clientLoadObject,
-  clientCommitObject,
-  LOADED,
-  COMMIT,
-  COMMITTED
+  clientCommitObject
+}
+
+// the flag tables, from the glue (defined once, in Rust), loaded with their build on first use
+for (const [name, of] of [['IN', () => lean().DecideIn], ['OUT', () => lean().DecideOut], ['LOADED', () => client().ClientLoaded],
+  ['COMMIT', () => client().ClientCommit], ['COMMITTED', () => client().ClientCommitted]]) {
+  Object.defineProperty(module.exports, name, { enumerable: true, get: of })
 }

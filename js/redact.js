@@ -6,7 +6,6 @@
  * show `secret`/`keys` as redacted; a store shows how many sessions it holds.
  */
 const custom = Symbol.for('nodejs.util.inspect.custom')
-// ---- show: begin ----
 const REDACTED = '[redacted]'
 const SECRET_FIELDS = new Set(['secret', 'keys', 'csrfSecret'])
 
@@ -18,16 +17,10 @@ function show (name, fields, depth, options, inspect) {
   if (depth < 0) return `[${name}]`
   return `${name} ${inspect(shown, o)}`
 }
-// ---- show: end ----
 
 /** Defines a non-enumerable inspect on `target` (a prototype or an object). */
 function define (target, fn) {
   Object.defineProperty(target, custom, { configurable: true, enumerable: false, writable: true, value: fn })
 }
 
-/** The tag of `id` (or nothing for none). */
-function tagOf (id) {
-  return typeof id === 'string' ? require('./native').tag(id) : undefined
-}
-
-module.exports = { show, define, tagOf, custom, REDACTED }
+module.exports = { show, define, custom, REDACTED }

@@ -24,11 +24,13 @@ lean=target/wasm-lean/wasm32-unknown-unknown/release/session_core.wasm
 client=target/wasm-client/wasm32-unknown-unknown/release/session_core.wasm
 wasm=target/wasm/wasm32-unknown-unknown/release/session_core.wasm
 glue=target/wasm-glue
-rm -rf "$glue" && mkdir -p "$glue/node" "$glue/client" "$glue/tools" "$glue/web"
+rm -rf "$glue" && mkdir -p "$glue/node" "$glue/client" "$glue/tools" "$glue/web" "$glue/web-client"
 wasm-bindgen --target nodejs --out-dir "$glue/node" --out-name session_core "$lean"
 wasm-bindgen --target nodejs --out-dir "$glue/client" --out-name session_core "$client"
 wasm-bindgen --target nodejs --out-dir "$glue/tools" --out-name session_core "$wasm"
 wasm-bindgen --target web --out-dir "$glue/web" --out-name session_core "$wasm"
+# session-core/web's sessions: the client build (no tools), web target
+wasm-bindgen --target web --out-dir "$glue/web-client" --out-name session_core "$client"
 
 # wasm-opt -O3 from npm's binaryen (pinned in package-lock.json; Debian's binaryen 108 breaks
 # wasm-bindgen output and is never used). Measured: smaller, and HMAC-bound calls faster. Results
@@ -36,7 +38,7 @@ wasm-bindgen --target web --out-dir "$glue/web" --out-name session_core "$wasm"
 wasm_opt=node_modules/binaryen/bin/wasm-opt
 cache=target/wasm-opt-cache
 mkdir -p "$cache"
-for d in node client tools web; do
+for d in node client tools web web-client; do
   f="$glue/$d/session_core_bg.wasm"
   key=$(sha256sum "$f" | cut -c1-32)
   if [ ! -f "$cache/$key.wasm" ]; then
@@ -46,50 +48,24 @@ for d in node client tools web; do
   cp "$cache/$key.wasm" "$f"
 done
 
-rm -rf pkg && mkdir -p pkg/wasm pkg/wasm-client pkg/wasm-tools pkg/wasm-web
+rm -rf pkg && mkdir -p pkg/wasm pkg/wasm-client pkg/wasm-tools pkg/wasm-web pkg/wasm-web-client
 cp "$glue"/node/session_core.js "$glue"/node/session_core_bg.wasm "$glue"/node/session_core.d.ts pkg/wasm/
 cp "$glue"/client/session_core.js "$glue"/client/session_core_bg.wasm "$glue"/client/session_core.d.ts pkg/wasm-client/
 cp "$glue"/tools/session_core.js "$glue"/tools/session_core_bg.wasm "$glue"/tools/session_core.d.ts pkg/wasm-tools/
 cp "$glue"/web/session_core.js "$glue"/web/session_core_bg.wasm "$glue"/web/session_core.d.ts pkg/wasm-web/
+cp "$glue"/web-client/session_core.js "$glue"/web-client/session_core_bg.wasm "$glue"/web-client/session_core.d.ts pkg/wasm-web-client/
 # the web-target glue is an ES module (session-core/web and /browser import it, in every runtime)
 echo '{ "type": "module" }' > pkg/wasm-web/package.json
+echo '{ "type": "module" }' > pkg/wasm-web-client/package.json
 # js/ (hand-written) and pkg-template/ (package.json, types, README)
 cp -R js/. pkg/
 cp -R pkg-template/. pkg/
 cp LICENSE README.md pkg/
-# session-core/web is ES modules only (workerd, Deno, browsers): js/options.js, the one CommonJS
-# file it shares, is written out again as a module (the same code; only its export line differs).
-sed -e "/^'use strict'$/d" -e 's/^module\.exports = { describeOptions }$/export { describeOptions }/' js/options.js > pkg/web/options.js
-grep -q '^export { describeOptions }$' pkg/web/options.js || { echo "build-pkg: js/options.js's export line changed: update the web copy's sed" >&2; exit 1; }
-# The crossing's flag tables: js/native.js's block between its `// ---- flags: begin/end ----` lines,
-# each `const NAME = {` exported (one source for the Node and the web crossing).
-{ echo '// Written by scripts/build-pkg.sh from js/native.js (its flags block): do not edit.'
-  sed -n '/^\/\/ ---- flags: begin ----$/,/^\/\/ ---- flags: end ----$/p' js/native.js | sed -e 's/^const \([A-Z_]*\) = /export const \1 = /'; } > pkg/web/flags.js
-for t in IN OUT LOADED COMMIT COMMITTED; do
-  grep -q "^export const $t = " pkg/web/flags.js || { echo "build-pkg: js/native.js's flags block has no $t: update scripts/build-pkg.sh" >&2; exit 1; }
-done
-# Functions session-core/web shares with the Node drop-ins, written out from their one source: each
-# between `// ---- NAME: begin ----` and `// ---- NAME: end ----` lines of its file, exported.
-block() { # <file> <function name>
-  sed -n "/^\/\/ ---- $2: begin ----\$/,/^\/\/ ---- $2: end ----\$/p" "$1" | sed -e "s/^function $2 /export function $2 /"
-}
-{ echo '// Written by scripts/build-pkg.sh from js/cookie-session/index.js, js/express/session.js and js/redact.js: do not edit.'
-  echo "import { COMMIT } from './flags.js'"
-  echo
-  block js/cookie-session/index.js commitFields
-  block js/cookie-session/index.js tooLargeError
-  block js/express/session.js regeneratedError
-  block js/redact.js show; } > pkg/web/shared.js
-for f in commitFields tooLargeError regeneratedError show; do
-  grep -q "^export function $f (" pkg/web/shared.js || { echo "build-pkg: the $f block is gone from its file: update scripts/build-pkg.sh" >&2; exit 1; }
-done
-# req.session.increment/push's bookkeeping (js/express/delta.js's ops block), for session-core/web's
-{ echo '// Written by scripts/build-pkg.sh from js/express/delta.js (its ops block): do not edit.'
-  sed -n '/^\/\/ ---- ops: begin ----$/,/^\/\/ ---- ops: end ----$/p' js/express/delta.js
-  echo 'export { increment, push, opsText, settled, setLoaded }'; } > pkg/web/ops.js
-for f in increment push opsText settled setLoaded; do
-  grep -q "^function $f (" pkg/web/ops.js || { echo "build-pkg: js/express/delta.js's ops block has no $f: update scripts/build-pkg.sh" >&2; exit 1; }
-done
+# session-core/web is ES modules only (workerd, Deno, browsers), made from the same source as the
+# Node doors: each entry bundled by esbuild with the modules it shares with them (js/flow/,
+# js/options.js, js/redact.js: CommonJS, no Node built-ins), the wasm glue left as an import.
+rm -f pkg/web/*.js
+node scripts/bundle-web.js
 # workerd run directly (no bundler): an example config whose module list is made here from the
 # package's files, so it names every module session-core/web and session-core/hono import (the
 # tests run workerd from this file: it cannot drift from the package).
@@ -114,11 +90,11 @@ const worker :Workerd.Worker = (
 CAPNP
   echo "    (name = \"session-core/web\", esModule = \"export * from './$entry'; export { default } from './$entry'\"),"
   echo '    (name = "session-core/hono", esModule = embed "node_modules/session-core/hono/index.mjs"),'
-  for f in pkg/web/*.js pkg/wasm-web/session_core.js; do
+  for f in pkg/web/*.js pkg/wasm-web-client/session_core.js; do
     f=${f#pkg/}
     echo "    (name = \"session-core/$f\", esModule = embed \"node_modules/session-core/$f\"),"
   done
-  echo '    (name = "session-core/wasm-web/session_core_bg.wasm", wasm = embed "node_modules/session-core/wasm-web/session_core_bg.wasm"),'
+  echo '    (name = "session-core/wasm-web-client/session_core_bg.wasm", wasm = embed "node_modules/session-core/wasm-web-client/session_core_bg.wasm"),'
   cat <<'CAPNP'
     # ---- session-core: end ----
   ],

@@ -33,7 +33,6 @@ const { expressStore } = require('../flow/stores')
 
 const { SessionCore, checkExpressOptions } = native.lean()
 const A = native.enums()
-flow.bind(A)
 const { createSession } = Store
 
 /** The default bound of a store call, in ms (the storeTimeout option). */

@@ -52,7 +52,7 @@ Object.defineProperty(Session.prototype, 'id', { configurable: true, enumerable:
 
 // util.inspect / console.log: the tag, never the id; data with csrfSecret redacted; no req (js/redact.js)
 redact.define(Session.prototype, function inspect (depth, options, inspect) {
-  return redact.show('Session', Object.assign({ tag: redact.tagOf(this.id) }, this), depth, options, inspect)
+  return redact.show('Session', Object.assign({ tag: typeof this.id === 'string' ? events.tagOf(this.id) : undefined }, this), depth, options, inspect)
 })
 
 defineMethod(Session.prototype, 'touch', function touch () {
@@ -238,8 +238,7 @@ function track (state, done) {
   }
 }
 
-// ---- regeneratedError: begin ----
-/** The error of a write to a regenerated session inside the grace window (409; also session-core/web's, see scripts/build-pkg.sh). */
+/** The error of a write to a regenerated session inside the grace window (409). */
 function regeneratedError () {
   const err = new Error('this session was regenerated (a sign-in): it is read-only here; retry with the new session')
   err.code = 'ESESSIONREGENERATED'
@@ -248,7 +247,6 @@ function regeneratedError () {
   err.expose = true
   return err
 }
-// ---- regeneratedError: end ----
 
 /** Reports an error the way the method was called: to the callback, or as a rejected Promise. */
 function settle (fn, err, self) {

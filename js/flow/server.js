@@ -171,11 +171,12 @@ function generated (d, id) {
 function respond (d, st, phase, flags, sid, original, saved, session, inc, push, headerName, vary, cacheControl) {
   const { x, A } = d
   const O = A.RespondOut
-  const signed = st.signed !== null && st.signed !== undefined && sid === st.id ? st.signed : null
+  // the cookie's verified value, while the session's id is still the one the cookie carried
+  const signed = st.signed !== null && st.signed !== undefined && sid === st.cookieId ? st.signed : null
   const bits = x.flowRespond(d.sc, phase, Date.now(), flags, sid, original, saved, session, inc, push, headerName, vary, cacheControl, signed)
   if (bits & A.FlowBit.Failed) throw x.flowError()
   st.setCookie = bits & (O.SetCookie | O.IdHeader) ? x.out(0, false) : null
-  if (bits & WRITES) {
+  if (bits & (O.Save | O.Merge | O.Touch | O.Destroy)) {
     st.writeKey = x.out(5, true)
     st.record = bits & (O.Save | O.Touch | O.Merge) ? x.out(1, true) : undefined
     st.delta = bits & O.Merge ? x.out(2, true) : undefined
@@ -184,13 +185,6 @@ function respond (d, st, phase, flags, sid, original, saved, session, inc, push,
   st.vary = bits & O.Vary ? x.out(3, false) : null
   st.cacheControl = bits & O.CacheControl ? x.out(4, false) : null
   return bits
-}
-
-let WRITES = 0
-/** Binds the enums' values the driver reads often (once, when the first door is made). */
-function bind (A) {
-  const O = A.RespondOut
-  WRITES = O.Save | O.Merge | O.Touch | O.Destroy
 }
 
 /**
@@ -295,7 +289,6 @@ module.exports = {
   LOAD,
   READY,
   READ_ONLY,
-  bind,
   begin,
   load,
   checkUser,

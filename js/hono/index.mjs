@@ -17,8 +17,11 @@ export function session (options) {
     try {
       sess = await getSession(c.req.raw, opts)
     } catch (err) {
-      // regenerateGrace: an unsafe request with a regenerated id (nothing is silently lost)
-      if (err && err.code === 'ESESSIONREGENERATED') return c.text(err.message, 409)
+      // regenerateGrace: an unsafe request with a regenerated id (nothing is silently lost); with
+      // the headers every session response gets (Vary: err.headers, from the core's flow). Any
+      // other failure (the store's, a record that is no session) goes to the app's onError, with
+      // its code, status and headers.
+      if (err && err.code === 'ESESSIONREGENERATED') return c.text(err.message, 409, err.headers)
       throw err
     }
     // the method, taken before the app runs: a data key `apply` it sets is data, not a method

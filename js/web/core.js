@@ -6,10 +6,9 @@
  * Nothing here runs at import time but the making of an encoder and a decoder.
  */
 
-// The flag tables are js/native.js's, written out as ./flags.js by scripts/build-pkg.sh (one source).
-import { IN, OUT, LOADED, COMMIT, COMMITTED } from './flags.js'
-
-export { IN, OUT, LOADED, COMMIT, COMMITTED }
+// The request flow's calls are written once for both crossings (../flow/crossing.js); the flag
+// tables are the core's (wasm-bindgen enums, from the glue): defined once, in Rust.
+import crossingCalls from '../flow/crossing.js'
 
 const NUMS = 32
 const OUT_PTR = 16 // the output buffer's address; the answer's string lengths follow
@@ -71,10 +70,21 @@ export function crossing (glue) {
     nums[i] = v
   }
 
+  const flow = crossingCalls.flowCalls({ begin, put, out, num })
+  const tables = Object.assign(crossingCalls.enumsOf(glue), {
+    IN: glue.DecideIn,
+    OUT: glue.DecideOut,
+    LOADED: glue.ClientLoaded,
+    COMMIT: glue.ClientCommit,
+    COMMITTED: glue.ClientCommitted
+  })
   return {
     glue,
     out,
     num,
+    ...flow,
+    /** The flag tables and the flow's answer kinds (the core's enums). */
+    enums () { return tables },
     /** The verified session id in a Cookie header: the secret's index (id in `out(0)`), or -1. */
     cookieId (sc, header, bare = false) {
       begin(header.length)
@@ -193,11 +203,6 @@ export function crossing (glue) {
     /** Is a request exempt from the CSRF check (src/csrf.rs exempt)? */
     csrfExempt (sessionCookieSent, idHeaderSent) {
       return glue.transportSlot(2, -1, -1, -1, (sessionCookieSent ? 1 : 0) | (idHeaderSent ? 2 : 0)) === 1
-    },
-    tag (id) {
-      begin(id.length)
-      glue.tagSlot(put(id))
-      return out(0, false)
     }
   }
 }

@@ -1,12 +1,12 @@
 // session-core/web for Deno: the wasm read from its file next to this one, on first use
 // (needs read permission for the package's folder: --allow-read, or a narrower path).
 /* global Deno */
-import { initSync } from '../wasm-web/session_core.js'
-import * as glue from '../wasm-web/session_core.js'
+import { initSync } from '../wasm-web-client/session_core.js'
+import * as glue from '../wasm-web-client/session_core.js'
 import { makeWeb } from './session.js'
 
 const web = makeWeb(() => {
-  initSync({ module: Deno.readFileSync(new URL('../wasm-web/session_core_bg.wasm', import.meta.url)) })
+  initSync({ module: Deno.readFileSync(new URL('../wasm-web-client/session_core_bg.wasm', import.meta.url)) })
   return glue
 })
 export const { getSession, MemoryStore, checkOptions, checkCsrf } = web

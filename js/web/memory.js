@@ -6,7 +6,9 @@
  * recently used goes first). Records are JSON text; the deadline is the one the core decided.
  */
 
-import { show } from './shared.js'
+import redact from '../redact.js'
+
+const { show } = redact
 
 const SWEEP_EVERY = 60000
 const kRecord = Symbol.for('session-core.web.record')
@@ -78,3 +80,46 @@ export class MemoryStore {
 }
 
 export { kRecord }
+
+/**
+ * The request flow's store calls (../flow/stores.js's shape) over a MemoryStore: records as text
+ * both ways, a loaded session written only while its record is there. It answers on a microtask:
+ * no timer bounds it (it cannot hang). It keeps no per-user index.
+ */
+export function memoryCalls (store) {
+  const later = (cb, err, a, b) => queueMicrotask(() => cb(err, a, b))
+  return {
+    store,
+    merges: false,
+    touches: true,
+    indexes: false,
+    takesRecord: true,
+    get (key, cb) {
+      const text = store[kRecord](key)
+      if (text === null) return later(cb, null, undefined)
+      let obj = null
+      try {
+        obj = JSON.parse(text)
+      } catch (e) {} // no JSON: the core says what it is
+      later(cb, null, obj !== null && typeof obj === 'object' ? obj : null, text)
+    },
+    save (key, text, deadline, existing, session, empty, cb) {
+      store.set(key, text, { deadline, existing }).then(() => cb(null), cb)
+    },
+    touch (key, text, deadline, session, cb) {
+      store.touch(key, text, { deadline }).then(() => cb(null), cb)
+    },
+    destroy (key, cb) {
+      store.destroy(key).then(() => cb(null), cb)
+    },
+    merge (key, delta, cb) {
+      later(cb, new Error('the MemoryStore does not merge'))
+    },
+    userState (user, key, cb) {
+      later(cb, null, {})
+    },
+    indexUser (user, key, info, cb) {
+      later(cb, null)
+    }
+  }
+}

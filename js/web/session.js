@@ -2,24 +2,30 @@
  * session-core/web: sessions for a Web `Request` and `Response` (Hono, Bun.serve, Deno.serve,
  * Cloudflare Workers, route handlers). The same options, cookies and records as
  * session-core/express (server-side: a store holds the record, the cookie holds the signed id) and
- * session-core/cookie-session (`kind: 'client'`: the session in a signed or encrypted cookie). Every
- * decision is the core's, through the same calls the Express and cookie-session drop-ins make
- * (./core.js); this file reads the request, calls the store and writes the response.
+ * session-core/cookie-session (`kind: 'client'`: the session in a signed or encrypted cookie). A
+ * server-side session's request is the core's flow (src/flow/), driven by the same module as the
+ * Express door's (../flow/server.js); this file reads the request, asks the app what only it knows
+ * (genid, cookie, header, user, notBefore), calls the store and writes the response.
  *
  * `makeWeb(load)` is shared by the per-runtime entries (index.*.js): `load()` gives the initialised
  * web-target glue (or a Promise of it), and is called on the first getSession(), never at import.
  */
 
-import { crossing, IN, OUT, LOADED, COMMIT, COMMITTED, PHASE } from './core.js'
-import { describeOptions } from './options.js'
-import { MemoryStore, kRecord } from './memory.js'
-// js/cookie-session's and js/express's, written out as modules by scripts/build-pkg.sh (one source)
-import { commitFields, tooLargeError, regeneratedError, show } from './shared.js'
-// js/express/delta.js's increment/push bookkeeping, written out by scripts/build-pkg.sh (one source)
-import { increment, push, opsText, settled, setLoaded } from './ops.js'
+import { crossing } from './core.js'
+import options from '../options.js'
+import { MemoryStore, memoryCalls } from './memory.js'
+import client from '../flow/client.js'
+import ops from '../flow/ops.js'
+import redact from '../redact.js'
+import flow from '../flow/server.js'
+import stores from '../flow/stores.js'
+
+const { describeOptions } = options
+const { commitFields, tooLargeError } = client
+const { increment, push, opsText, settled, setLoaded } = ops
+const { show } = redact
 
 const kState = Symbol('session-core.web')
-const ENDED = [undefined, 'expired', 'idle', 'absolute']
 const SAFE = ['GET', 'HEAD', 'OPTIONS']
 const TOKEN_HEADERS = ['csrf-token', 'xsrf-token', 'x-csrf-token', 'x-xsrf-token']
 const NO_OPS = [null, null]
@@ -27,13 +33,17 @@ const KINDS = [undefined, null, 'server', 'client']
 // util.inspect / console.log (Node, Bun, Deno): no Buffer or process needed (js/redact.js's rules)
 const custom = Symbol.for('nodejs.util.inspect.custom')
 const MAX_AGE = 8.6e15 // the core's MAX_AGE_LIMIT_MS
+const STORE_TIMEOUT = 5000 // the storeTimeout option's default, as session-core/express's
 const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k)
-// the core's reason for a signed cookie under encrypt: true without migrateSigned (src/client/migrate.rs)
+// what encrypt: true answers for a signed cookie (src/client/migrate.rs SIGNED_NOT_MIGRATING)
 const SIGNED_NOT_MIGRATING = 'signed cookie (encrypt is on; set migrateSigned to read it)'
 let warnedSigned = false // said once per module instance (a process, a Worker isolate)
+const quiet = () => {}
+quiet.enabled = false
 
 export function makeWeb (load) {
   let x = null // the crossing, once the glue is loaded
+  let LOADED, COMMIT, COMMITTED // the client kind's flag tables (the core's enums, from the glue)
   let loading = null // load()'s answer (the glue, or a Promise of it)
   const configs = new WeakMap() // options object -> its checked configuration
 
@@ -45,9 +55,14 @@ export function makeWeb (load) {
   async function ready () {
     if (x === null) {
       const glue = await start()
-      if (x === null) x = crossing(glue)
+      if (x === null) use(glue)
     }
     return x
+  }
+
+  function use (glue) {
+    x = crossing(glue)
+    ;({ LOADED, COMMIT, COMMITTED } = x.enums())
   }
 
   /** The crossing now, when the glue loads synchronously (Node, Bun, Deno, workerd); else null. */
@@ -55,7 +70,7 @@ export function makeWeb (load) {
     if (x === null) {
       const glue = start()
       if (glue !== null && typeof glue === 'object' && typeof glue.then === 'function') return null
-      x = crossing(glue)
+      use(glue)
     }
     return x
   }
@@ -101,9 +116,8 @@ export function makeWeb (load) {
     const { SessionCore, checkExpressOptions } = x.glue
     const { described } = coreOptions(opts)
     const checked = checkExpressOptions(described)
-    // issue 16's options, checked by the core as session-core/express checks them
-    if (opts.hashIds != null || opts.regenerateGrace != null || opts.header != null) x.glue.checkServerOptions(described)
     if (opts.secret == null) throw optionError('secret', 'is required (a string, or a list for rotation)')
+    if (opts.user != null && typeof opts.user !== 'function') throw optionError('user', 'must be a function of the session and the request returning its user')
     const secrets = [].concat(opts.secret)
     const store = opts.store || new MemoryStore()
     const cookie = opts.cookie || {}
@@ -114,35 +128,31 @@ export function makeWeb (load) {
       console.warn('session-core/web: undefined saveUninitialized option; provide saveUninitialized option (defaults to true: ' +
         'a record is written for every request without a session, even one that never touches it; false writes only sessions that were changed)')
     }
+    // the store calls of the flow: the MemoryStore's own, or any store with express-session's
+    // interface (session-core/redis, connect-redis), each bounded by storeTimeout
+    const own = store instanceof MemoryStore
+    const timeout = opts.storeTimeout == null ? STORE_TIMEOUT : opts.storeTimeout
+    const adapter = own ? memoryCalls(store) : stores.expressStore(store, timeout, null)
     // regenerateGrace holds only on a store whose writes to a loaded session are conditional: the
     // MemoryStore (written only while the record is there) and one that merges (session-core/redis)
-    const own = store instanceof MemoryStore
-    if (opts.regenerateGrace > 0 && !own && typeof store.merge !== 'function') {
+    if (opts.regenerateGrace > 0 && !own && !adapter.takesRecord && typeof store.merge !== 'function') {
       const name = store.constructor && store.constructor !== Object && store.constructor.name ? store.constructor.name : 'a plain object'
       console.warn(`session-core/web: regenerateGrace is on with a store (${name}) whose set() writes unconditionally: a request still ` +
         'in flight with the pre-login id can write the old session back, and that id stays usable; use the MemoryStore or ' +
         'session-core/redis (conditional writes), or leave regenerateGrace off')
     }
+    const sc = new SessionCore(checked, secrets)
     return {
       kind: 'server',
-      sc: new SessionCore(checked, secrets),
+      d: { x, A: x.enums(), sc, store: adapter, emit: quiet, debug: quiet, tag: (id) => x.tag(id) },
       store,
-      own: store instanceof MemoryStore,
-      storeTouch: typeof store.touch === 'function',
-      // a store that merges (session-core/redis, session-core/express's MemoryStore): a session
-      // loaded under its id is written as a delta, so overlapping writes (also from Express) all land
-      storeMerge: !(store instanceof MemoryStore) && typeof store.merge === 'function',
+      adapter,
       name: opts.name || opts.key || 'connect.sid',
       cookie,
       genid: opts.genid || null,
       proxy: opts.proxy,
       resaveOff: opts.resave === false,
-      hasTimeouts: opts.idleTimeout != null || opts.absoluteTimeout != null,
-      cacheHeaders: opts.cacheHeaders !== false,
-      // issue 16 (src/session/{hashed,grace,transport}.rs): the store sees base64url(SHA-256(id)),
-      // a regenerated id is served read-only for `grace` ms, the id may come in a request header
-      hashIds: opts.hashIds === true,
-      grace: opts.regenerateGrace > 0 ? opts.regenerateGrace : 0,
+      user: typeof opts.user === 'function' ? opts.user : null,
       header: opts.header || null
     }
   }
@@ -163,7 +173,7 @@ export function makeWeb (load) {
       kind: 'client',
       cc: new ClientSessionCore(checked, keys, migrateKeys),
       name: opts.name || 'session',
-      fields: commitFields(so),
+      fields: commitFields(so, x.enums().COMMIT),
       overwrite: so.overwrite,
       proxy: opts.proxy,
       protected: so.signed !== false || Boolean(opts.encrypt),
@@ -186,127 +196,120 @@ export function makeWeb (load) {
     const cfg = configFor(options)
     const header = request.headers.get('cookie') || ''
     const secure = isSecure(request, cfg.proxy)
-    return cfg.kind === 'client' ? loadClient(cfg, header, secure, request) : loadServer(cfg, header, secure, request)
+    return cfg.kind === 'client' ? loadClient(cfg, header, secure, request) : loadServer(cfg, secure, request)
   }
 
-  // ---- server-side sessions (session-core/express's records) ----------------------------------
+  // ---- server-side sessions (session-core/express's records), through the flow ----------------
 
-  async function loadServer (cfg, header, secure, request) {
-    const st = {
+  /** A flow step as a Promise: `run(cb)` calls back (err, value). */
+  const step = (run) => new Promise((resolve, reject) => run((err, value) => (err ? reject(err) : resolve(value))))
+
+  async function loadServer (cfg, secure, request) {
+    const st = newServerState(cfg, secure, request)
+    try {
+      return await loadSession(cfg, st, request)
+    } catch (err) {
+      // the headers every response a session touched gets (Vary), as the flow gives them: the
+      // app's error response carries them (session-core/hono puts them on its HTTPException)
+      if (err && typeof err === 'object' && err.headers === undefined) err.headers = failureHeaders(cfg, st)
+      throw err
+    }
+  }
+
+  /** The headers of a response to a request whose session failed (the flow's answer: Vary). */
+  function failureHeaders (cfg, st) {
+    const { d } = cfg
+    const I = d.A.RespondIn
+    const flags = I.StoreFailed | (st.byHeader ? I.ByHeader : 0)
+    st.vary = null
+    try {
+      flow.respond(d, st, 2, flags, null, null, null, null, null, null, st.idHeader, null, null)
+    } catch (e) {}
+    return st.vary === null ? {} : { vary: st.vary }
+  }
+
+  function newServerState (cfg, secure, request) {
+    return {
       cfg,
+      request,
       secure,
+      id: undefined, // the id the request carried (the flow's), then the session's
+      key: undefined,
+      secretIndex: 0,
+      byHeader: false,
+      signed: null,
+      stage: 0,
+      tomb: null,
+      text: null,
+      obj: null,
       cookieId: undefined,
-      secretIndex: -1,
-      id: undefined,
       originalId: undefined,
       original: '{}',
       saved: null,
       fromStore: false,
       destroyed: false,
       applied: false,
+      skipped: false,
       idHeader: null, // the id header's name, on a header request (the header option)
-      readOnly: false // a regenerated id inside the grace window: no cookie, no store write
+      readOnly: false, // a regenerated id inside the grace window: no cookie, no store write
+      storeFailed: false,
+      startedAt: Date.now(),
+      kept: null
     }
-    // the header option: a request that sent the id header and no session cookie is a header request
+  }
+
+  async function loadSession (cfg, st, request) {
+    const { d } = cfg
+    const cookieOpts = cookieOptionsOf(cfg, request)
     const idHeader = cfg.header === null ? null : headerOf(cfg.header, request)
-    const carried = idHeader === null ? null : x.carrier(header, cfg.name, headerValue(request, idHeader))
-    let index = -1
-    if (carried !== null && carried.header) {
-      st.idHeader = idHeader
-      if (carried.id !== null) index = x.cookieId(cfg.sc, carried.id, true)
-    } else if (header) {
-      index = x.cookieId(cfg.sc, header)
+    const cookie = request.headers.get('cookie')
+    const kind = flow.begin(d, st, cookie, idHeader === null ? null : request.headers.get(idHeader), null, null, pathOf(request), (cookieOpts && cookieOpts.path) || '/')
+    if (kind === flow.SKIP) {
+      // off the cookie's path: a session that is never loaded or saved here
+      st.skipped = true
+      return makeServerSession(st, {})
     }
-    if (index >= 0) {
-      st.cookieId = x.out(0, false)
-      st.secretIndex = index
-      const text = await findRecord(cfg, st, request.method || 'GET')
-      if (text !== null) {
-        let data = null
+    if (st.byHeader) st.idHeader = idHeader
+    if (kind === flow.LOAD) {
+      st.cookieId = st.id
+      let got = await step((cb) => flow.load(d, st, request.method || 'GET', cb))
+      if (got !== flow.NEW) {
+        let data
         try {
-          data = JSON.parse(text)
-        } catch (e) {}
-        if (data !== null && typeof data === 'object' && data.cookie !== null && typeof data.cookie === 'object') {
-          const why = cfg.hasTimeouts ? ENDED[x.ended(cfg.sc, text, Date.now())] : undefined
-          if (why === undefined) {
-            st.id = st.originalId = st.cookieId
-            st.original = text
-            st.fromStore = true
-            if (cfg.resaveOff) st.saved = text
-            return makeServerSession(st, data)
-          }
-          await callStore(cfg.store, 'destroy', [st.cookieId])
+          data = st.obj !== null ? st.obj : JSON.parse(st.text)
+        } catch (e) {
+          const err = new Error(`session record is unreadable: ${e && e.message}`)
+          err.code = 'ERR_SESSION_CORE_BAD_RECORD'
+          err.status = 500
+          throw err
         }
+        st.originalId = st.id
+        st.original = st.text
+        st.obj = null
+        if (got === flow.READ_ONLY) return makeServerSession(st, data)
+        st.fromStore = true
+        if (cfg.resaveOff) st.saved = st.original
+        const sess = makeServerSession(st, data)
+        // a session of a user: not ended by a sign-out everywhere?
+        const user = cfg.user !== null && cfg.adapter.indexes ? userOf(cfg, sess, request) : null
+        if (user !== null) got = await step((cb) => flow.checkUser(d, st, user, cb))
+        if (got !== flow.NEW) return sess
+        return generate(st, sess)
       }
     }
     return generate(st)
   }
 
-  async function getRecord (cfg, key) {
-    if (cfg.own) return cfg.store[kRecord](key)
-    const rec = await callStore(cfg.store, 'get', [key])
-    if (rec === null || rec === undefined) return null
-    return typeof rec === 'string' ? rec : JSON.stringify(rec)
+  /** The session's user (the `user` option, a function of the session and the request), or null. */
+  function userOf (cfg, sess, request) {
+    const k = cfg.user(sess, request)
+    return k === undefined || k === null || k === '' || k === false ? null : String(k)
   }
 
-  /** The store key of a session id: the id, or with hashIds base64url(SHA-256(id)) (the core's). */
-  function keyOf (cfg, id) {
-    return cfg.hashIds ? x.storeKeys(id, true).key : id
-  }
-
-  /**
-   * The record of the cookie's id (as session-core/express finds it): under its key; with hashIds,
-   * a record under the plain id (from before the option) moved to its key; with regenerateGrace,
-   * the tombstone a regenerate left, served read-only (the core's rule: GET and HEAD read the old
-   * data, an unsafe method gets 409 ESESSIONREGENERATED). A tombstone is never a live session.
-   */
-  async function findRecord (cfg, st, method) {
-    const id = st.cookieId
-    let text = await getRecord(cfg, keyOf(cfg, id))
-    if (text !== null && !isTombstone(text)) return text
-    if (!cfg.hashIds && !(cfg.grace > 0)) return null
-    const keys = x.storeKeys(id, cfg.hashIds)
-    if (keys.legacy !== null) {
-      text = await getRecord(cfg, keys.legacy)
-      if (text !== null && !isTombstone(text)) {
-        await writeRecord(cfg, keys.key, text, undefined)
-        await callStore(cfg.store, 'destroy', [keys.legacy])
-        return text
-      }
-    }
-    if (!(cfg.grace > 0)) return null
-    const tomb = await getRecord(cfg, keys.grace)
-    if (tomb === null) return null
-    const rule = x.grace(tomb, String(method), Date.now(), cfg.grace)
-    if (rule === 'over') return null
-    let data = null
-    try {
-      data = JSON.parse(tomb)
-    } catch (e) {
-      return null
-    }
-    // the session the regenerate made: when it is over (a logout, a sign-out everywhere, a
-    // timeout), so is this window (tombstones from before successors were kept: their time only)
-    const next = data.cookie.successor
-    if (typeof next === 'string' && next !== '') {
-      const live = await getRecord(cfg, next)
-      if (live === null || !isRecord(live) || x.ended(cfg.sc, live, Date.now()) !== 0) return null
-    }
-    st.readOnly = true
-    if (rule === 'conflict') throw regeneratedError()
-    delete data.cookie.regenerated
-    delete data.cookie.successor // the new session's key is never handed to the old id
-    return JSON.stringify(data)
-  }
-
-  /** A new session id (genid's, or the core's), checked. */
+  /** A new session id (genid's, or the core's), as the flow takes it (refused: throws). */
   async function newId (cfg) {
     const id = cfg.genid ? await cfg.genid() : x.glue.generateSessionId()
-    if (cfg.hashIds && !(typeof id === 'string' && x.storeKeys(id, true).hashable)) {
-      const err = new Error('hashIds needs session ids of at least 22 characters (128 random bits): genid gave a shorter one')
-      err.code = 'ERR_SESSION_CORE_SHORT_ID'
-      throw err
-    }
+    flow.generated(cfg.d, id)
     return id
   }
 
@@ -319,10 +322,11 @@ export function makeWeb (load) {
     st.saved = null
     st.fromStore = false
     st.kept = null
-    const data = { cookie: newCookie(cfg, st.secure) }
+    const data = { cookie: newCookie(cfg, st.secure, st.request) }
     if (sess === undefined) return makeServerSession(st, data)
     for (const k of Object.keys(sess)) delete sess[k]
     sess.cookie = data.cookie
+    setLoaded(sess, data)
     return sess
   }
 
@@ -334,22 +338,38 @@ export function makeWeb (load) {
     return sess
   }
 
+  /** A store call of save/destroy/regenerate failed: the app has that error, apply() writes nothing. */
+  function tracked (st, err) {
+    if (err && typeof err.code === 'string' && err.code.startsWith('ESESSIONSTORE')) st.storeFailed = true
+    return err
+  }
+
+  /** The write a flow answer asks for (`bits`), for the session `sess`; resolves when done. */
+  function write (st, sess, bits, base) {
+    const delta = (text, record, deadline, b) => ({ text, record, expires: deadline == null ? null : deadline, session: sess, base: b, apply: (stored) => x.applyDelta(stored, text) })
+    return step((cb) => flow.write(st.cfg.d, st, bits, sess, base, false, delta, null, (err, merged) => {
+      if (merged) settled(sess)
+      cb(err)
+    }))
+  }
+
   const ServerSession = function Session () {}
   define(ServerSession.prototype, {
-    id: { get () { return this[kState].id } },
+    id: { get () { return this[kState].skipped ? undefined : this[kState].id } },
     /** Writes the session to the store now. */
     async save () {
       const st = this[kState]
-      if (st.readOnly) throw regeneratedError()
+      if (st.skipped) return this
+      const { cfg } = st
       const text = textOf(this, st.kept)
-      const key = keyOf(st.cfg, st.id)
-      if (merging(st)) {
-        const base = st.saved !== null ? st.saved : st.original
-        const ops = opsText(this)
-        await mergeRecord(st.cfg, key, x.delta(base, text, ops[0], ops[1]), text, base, x.glue.recordDeadline(text), this)
-        settled(this)
-      } else {
-        await writeRecord(st.cfg, key, text, undefined, st.fromStore && st.originalId === st.id)
+      const existing = st.fromStore && st.originalId === st.id
+      const base = st.saved !== null ? st.saved : st.original
+      const o = cfg.adapter.merges && existing ? opsText(this) : NO_OPS
+      const bits = flow.save(cfg.d, st, (existing ? 1 : 0) | (cfg.adapter.merges ? 2 : 0) | (st.readOnly ? 4 : 0), st.id, text, base, o[0], o[1])
+      try {
+        await write(st, this, bits, base)
+      } catch (err) {
+        throw tracked(st, err)
       }
       st.saved = text
       return this
@@ -357,34 +377,34 @@ export function makeWeb (load) {
     /** Ends the session: its record is destroyed now, no cookie goes out. */
     async destroy () {
       const st = this[kState]
+      if (st.skipped) return
       st.destroyed = true
       st.original = textOf(this, st.kept)
       // no grace after destroy(): the record goes, and no tombstone is left
-      await callStore(st.cfg.store, 'destroy', [keyOf(st.cfg, st.id)])
+      try {
+        await step((cb) => st.cfg.adapter.destroy(flow.keyOf(st.cfg.d, st.id), cb))
+      } catch (err) {
+        throw tracked(st, err)
+      }
     },
     /**
      * A new id and an empty session (the old record destroyed): after a sign-in. `{ keep: true }`
      * carries the data over (not the CSRF secret), as the Express drop-in's regenerate({ keep }).
+     * With regenerateGrace the new id comes first: the old record's tombstone leads to it.
      */
     async regenerate (options) {
       const st = this[kState]
-      if (st.readOnly) throw regeneratedError()
+      if (st.skipped) return this
       const carried = options && options.keep ? Object.keys(this).filter((k) => k !== 'cookie' && k !== 'csrfSecret').map((k) => [k, this[k]]) : []
       const { cfg } = st
-      let id
-      if (cfg.grace > 0 && st.fromStore && st.originalId === st.id) {
-        // regenerateGrace: the new id first (the tombstone leads to its session), then the old
-        // record's tombstone under its own key (requests in flight with the old id read it,
-        // read-only, for the window); then the regenerate as always, with that id
-        id = await newId(cfg)
-        const now = Date.now()
-        let tomb = null
-        try {
-          tomb = x.tombstone(st.saved !== null ? st.saved : st.original, now, cfg.grace, keyOf(cfg, id))
-        } catch (e) {} // a stored text that is no record: regenerated without grace
-        if (tomb !== null) await writeRecord(cfg, x.storeKeys(st.id, cfg.hashIds).grace, tomb, now + cfg.grace)
+      const id = await newId(cfg)
+      const loaded = st.fromStore && st.originalId === st.id && !st.readOnly
+      const stored = loaded ? (st.saved !== null ? st.saved : st.original) : null
+      try {
+        await step((cb) => flow.regenerate(cfg.d, st, st.id, stored, id, st.readOnly, null, cb))
+      } catch (err) {
+        throw tracked(st, err)
       }
-      await callStore(cfg.store, 'destroy', [keyOf(cfg, st.id)])
       st.destroyed = false
       await generate(st, this, id)
       settled(this)
@@ -420,90 +440,49 @@ export function makeWeb (load) {
     }
   })
 
-  // A store call of save/destroy/regenerate that failed reached the app as that error: apply()
-  // then writes no session and sets no cookie (one failure, one error, no second wait).
-  for (const m of ['save', 'destroy', 'regenerate']) {
-    const f = ServerSession.prototype[m]
-    Object.defineProperty(ServerSession.prototype, m, {
-      configurable: true,
-      enumerable: false,
-      writable: true,
-      value: async function (...args) {
-        try {
-          return await f.apply(this, args)
-        } catch (e) {
-          if (e && typeof e.code === 'string' && e.code.startsWith('ESESSIONSTORE')) this[kState].storeFailed = true
-          throw e
-        }
-      }
-    })
-  }
-
   async function applyServer (st, sess, response) {
+    if (!response || typeof response.headers !== 'object') throw new TypeError('apply(response): response must be a Response')
+    if (st.skipped) return response
     const { cfg } = st
-    // a regenerated id inside the grace window, or a store call that failed: no cookie, no store write
-    if (st.readOnly || st.storeFailed) return withHeaders(response, [], st.idHeader === null && cfg.cacheHeaders, null)
-    const live = !st.destroyed
+    const { d } = cfg
+    const I = d.A.RespondIn
+    const O = d.A.RespondOut
+    const readOnly = st.readOnly
+    const live = !st.destroyed && !readOnly && !st.storeFailed
     const json = live ? textOf(sess, st.kept) : null
     const sid = st.id
-    let flags = IN.WANT_RECORD
-    if (st.secure) flags |= IN.SECURE
+    let flags = I.WantRecord | I.StoreTouch
+    if (st.secure) flags |= I.Secure
+    if (readOnly) flags |= I.ReadOnly
+    if (st.storeFailed) flags |= I.StoreFailed
     if (st.cookieId !== undefined) {
-      flags |= IN.COOKIE_PRESENT
-      if (st.cookieId === sid) flags |= IN.COOKIE_MATCHES
-      if (st.secretIndex > 0) flags |= IN.COOKIE_OLD_SECRET
+      flags |= I.CookiePresent
+      if (st.cookieId === sid) flags |= I.CookieMatches
+      if (st.secretIndex > 0) flags |= I.CookieOldSecret
     }
-    if (st.originalId === (live ? sid : undefined)) flags |= IN.SAME_ORIGINAL_ID
-    if (st.saved !== null && st.saved === st.original) flags |= IN.SAVED_IS_ORIGINAL
-    if (st.destroyed) flags |= IN.DESTROYED
-    if (cfg.storeTouch) flags |= IN.STORE_TOUCH
-    const merge = live && merging(st)
-    if (merge) flags |= IN.WANT_DELTA
-    const ops = merge ? opsText(sess) : NO_OPS
+    if (st.originalId === (st.destroyed ? undefined : sid)) flags |= I.SameOriginalId
+    if (st.saved !== null && st.saved === st.original) flags |= I.SavedIsOriginal
+    if (st.destroyed) flags |= I.Destroyed
+    if (st.fromStore) flags |= I.FromStore
+    if (st.idHeader !== null) flags |= I.ByHeader
+    let o = NO_OPS
+    if (cfg.adapter.merges) {
+      flags |= I.Merges
+      if (json !== null) o = opsText(sess)
+    }
+    const h = response.headers
     const base = st.saved !== null ? st.saved : st.original
-    const bits = x.decide(cfg.sc, PHASE.both, Date.now(), flags, sid, st.original, st.saved, json, ops[0], ops[1])
-    const setCookie = bits & OUT.SET_COOKIE ? x.out(0, false) : null
-    const record = bits & OUT.RECORD ? x.out(1) : json
-    const delta = bits & OUT.DELTA ? x.out(2) : undefined
-    const deadline = bits & OUT.DEADLINE ? x.num(3) : undefined
-    const key = keyOf(cfg, sid)
-    if (bits & OUT.DESTROY) await callStore(cfg.store, 'destroy', [key])
-    else if (bits & OUT.SAVE) {
-      if (delta !== undefined) {
-        await mergeRecord(cfg, key, delta, record, base, deadline, sess)
-        settled(sess)
-      } else await writeRecord(cfg, key, record, deadline, st.fromStore && st.originalId === st.id)
-      st.saved = record
-    } else if (bits & OUT.TOUCH) {
-      if (cfg.own) await cfg.store.touch(key, record, { deadline })
-      else await callStore(cfg.store, 'touch', [key, JSON.parse(record)])
+    const bits = flow.respond(d, st, 2, flags, sid, st.original, st.saved, json, o[0], o[1], st.idHeader, h.get('vary'), h.get('cache-control'))
+    const out = withFlowHeaders(response, st, bits, O, cfg.name)
+    if (bits & (O.Save | O.Merge | O.Touch | O.Destroy)) {
+      await write(st, sess, bits, base)
+      if (bits & (O.Save | O.Merge)) st.saved = st.record
+      if (bits & O.Index && cfg.user !== null && cfg.adapter.indexes) {
+        const user = userOf(cfg, sess, st.request)
+        if (user !== null) await new Promise((resolve) => flow.index(d, st, user, st.startedAt, st.request.headers.get('user-agent'), resolve))
+      }
     }
-    if (st.idHeader !== null) return withIdHeader(response, st.idHeader, x.respond(true, setCookie, cfg.name, cfg.cacheHeaders))
-    return withHeaders(response, setCookie === null ? [] : [setCookie], cfg.cacheHeaders, null)
-  }
-
-  /** Is this session written as a delta? Loaded from a store that merges, under the same id. */
-  function merging (st) {
-    return st.cfg.storeMerge && st.fromStore && st.originalId === st.id && !st.readOnly
-  }
-
-  /**
-   * Writes `delta` through `store.merge` (session-core/express's Delta: text, record, expires,
-   * session, base, apply). A session gone meanwhile (ESESSION_GONE: a logout or an expiry won) is
-   * not revived and not an error, as in the Express drop-in.
-   */
-  async function mergeRecord (cfg, key, text, record, base, deadline, sess) {
-    const change = { text, record, expires: deadline == null ? null : deadline, session: sess, base, apply: (stored) => x.applyDelta(stored, text) }
-    try {
-      await callStore(cfg.store, 'merge', [key, change])
-    } catch (err) {
-      if (!(err && err.code === 'ESESSION_GONE')) throw err
-    }
-  }
-
-  function writeRecord (cfg, id, text, deadline, existing = false) {
-    if (cfg.own) return cfg.store.set(id, text, { deadline, existing })
-    return callStore(cfg.store, 'set', [id, JSON.parse(text)])
+    return out
   }
 
   // ---- client-side sessions (session-core/cookie-session's cookies) ---------------------------
@@ -712,47 +691,32 @@ function headerOf (option, request) {
   return typeof h === 'string' && h !== '' ? h.toLowerCase() : null
 }
 
-/** The id header's value as sent (undefined: not sent). */
-function headerValue (request, name) {
-  const v = request.headers.get(name)
-  return v === null ? undefined : v
+/** The cookie options for this request (`cookie` may be a function of the request). */
+function cookieOptionsOf (cfg, request) {
+  return typeof cfg.cookie === 'function' ? cfg.cookie(request) : cfg.cookie
 }
 
-/** A stored text that is a session record: a JSON object with a `cookie` object. */
-function isRecord (text) {
-  try {
-    const data = JSON.parse(text)
-    return data !== null && typeof data === 'object' && data.cookie !== null && typeof data.cookie === 'object'
-  } catch (e) {
-    return false
-  }
-}
-
-/** A tombstone (src/session/grace.rs: `cookie.regenerated`) is never a live session. */
-function isTombstone (text) {
-  if (text.indexOf('"regenerated"') === -1) return false
-  try {
-    const c = JSON.parse(text).cookie
-    return c !== null && typeof c === 'object' && c.regenerated !== undefined
-  } catch (e) {
-    return false
-  }
+/** The request's path as sent (no query; not percent-decoded). */
+function pathOf (request) {
+  const url = typeof request.url === 'string' ? request.url : ''
+  const at = url.indexOf('://')
+  const start = at === -1 ? url.indexOf('/') : url.indexOf('/', at + 3)
+  if (start === -1) return '/'
+  const end = url.slice(start).search(/[?#]/)
+  return end === -1 ? url.slice(start) : url.slice(start, start + end)
 }
 
 /**
- * A header request's response (the header option): the signed id in the id header when the core
- * decided a cookie, never a Set-Cookie; Cache-Control and Vary as the core says.
+ * The response with the flow's headers (`bits`: RespondOut; the values read into `st`): the
+ * Set-Cookie or the id header, Vary, Cache-Control. The same object when its headers can change,
+ * else a copy (a fetched Response's headers are immutable).
  */
-function withIdHeader (response, name, t) {
-  if (!response || typeof response.headers !== 'object') throw new TypeError('apply(response): response must be a Response')
+function withFlowHeaders (response, st, bits, O, name) {
   const set = (headers) => {
-    if (t.idHeader !== null) headers.set(name, t.idHeader)
-    if (t.noStore) headers.set('cache-control', 'private, no-store')
-    if (t.vary) {
-      const vary = headers.get('vary')
-      if (vary === null || vary === '') headers.set('vary', name)
-      else if (!vary.toLowerCase().split(',').some((v) => v.trim() === name || v.trim() === '*')) headers.set('vary', vary + ', ' + name)
-    }
+    if (bits & O.SetCookie) headers.append('set-cookie', st.setCookie)
+    if (bits & O.IdHeader) headers.set(st.idHeader, st.setCookie)
+    if (st.vary !== null) headers.set('vary', st.vary)
+    if (st.cacheControl !== null) headers.set('cache-control', st.cacheControl)
   }
   try {
     set(response.headers)
@@ -774,8 +738,8 @@ function isSecure (request, proxy) {
 }
 
 /** A new session's `cookie` object, as session-core/express's Cookie writes it. */
-function newCookie (cfg, secure) {
-  const o = typeof cfg.cookie === 'function' ? cfg.cookie() : cfg.cookie
+function newCookie (cfg, secure, request) {
+  const o = cookieOptionsOf(cfg, request) || {}
   const c = { originalMaxAge: null, partitioned: undefined, priority: undefined, expires: null, secure: undefined, httpOnly: true, domain: undefined, path: '/', sameSite: undefined }
   for (const k in o) {
     if (k === 'maxAge' || k === 'data' || k === 'expires') continue
@@ -830,26 +794,6 @@ function edit (headers, cookies, cache, names) {
     if (cc === null || cc === '') headers.set('cache-control', 'no-cache="Set-Cookie"')
     else if (!/(^|,)\s*(no-store|private)\s*(,|$)/i.test(cc) && !/no-cache\s*=\s*"?[^"]*set-cookie/i.test(cc)) headers.set('cache-control', cc + ', no-cache="Set-Cookie"')
   }
-}
-
-/** A store call that may answer by callback, by Promise, or both: a Promise of the answer. */
-function callStore (store, method, args) {
-  return new Promise((resolve, reject) => {
-    let done = false
-    const cb = (err, value) => {
-      if (done) return
-      done = true
-      if (err) reject(err)
-      else resolve(value)
-    }
-    try {
-      const r = store[method](...args, cb)
-      if (r && typeof r.then === 'function') r.then((v) => cb(null, v), cb)
-      else if (store[method].length <= args.length) cb(null, r) // a synchronous store
-    } catch (e) {
-      cb(e)
-    }
-  })
 }
 
 function define (proto, members) {

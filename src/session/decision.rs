@@ -408,7 +408,13 @@ impl Session {
                     out.cookie_skipped = Some("insecure");
                 } else {
                     touch(&mut rec, &mut out);
-                    let value = match input.signed {
+                    // the cookie's verified value, when it is this id's (`s:<id>.<signature>`)
+                    let known = input.signed.filter(|v| {
+                        v.strip_prefix("s:")
+                            .and_then(|r| r.strip_prefix(session_id))
+                            .is_some_and(|r| r.starts_with('.'))
+                    });
+                    let value = match known {
                         Some(v) => v.to_owned(),
                         None => self.cookie_value(session_id),
                     };

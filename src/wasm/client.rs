@@ -12,51 +12,60 @@ use wasm_bindgen::prelude::*;
 
 /// Answer flags of [`ClientSessionCore::load`]; numbers: 0 key index, 1 createdAt, 2 lastSeen,
 /// 3 issuedAt, 4 the session's cookies present (`chunk`); strings: the body (JSON text), the raw cookie value, the reason there is no session.
-pub mod loaded {
-    pub const BODY: u32 = 1;
-    pub const RAW: u32 = 1 << 1;
-    pub const REASON: u32 = 1 << 2;
-    pub const KEY_INDEX: u32 = 1 << 3;
-    pub const CLEAR_SIG: u32 = 1 << 4;
-    pub const MIGRATED: u32 = 1 << 5;
-    pub const CREATED_AT: u32 = 1 << 6;
-    pub const LAST_SEEN: u32 = 1 << 7;
-    pub const ISSUED_AT: u32 = 1 << 8;
-    pub const PRESENT: u32 = 1 << 9;
+#[wasm_bindgen]
+#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientLoaded {
+    BODY = 1,
+    RAW = 0x2,
+    REASON = 0x4,
+    KEY_INDEX = 0x8,
+    CLEAR_SIG = 0x10,
+    MIGRATED = 0x20,
+    CREATED_AT = 0x40,
+    LAST_SEEN = 0x80,
+    ISSUED_AT = 0x100,
+    PRESENT = 0x200,
 }
 
 /// Input flags of [`ClientSessionCore::commit`].
-pub mod commit {
-    pub const SECURE: u32 = 1;
-    pub const ACCESSED: u32 = 1 << 1;
-    pub const UNSET: u32 = 1 << 2;
-    pub const IS_NEW: u32 = 1 << 3;
-    pub const CLEAR_SIG: u32 = 1 << 4;
-    pub const MIGRATED: u32 = 1 << 5;
-    pub const KEY_INDEX: u32 = 1 << 6;
-    pub const CREATED_AT: u32 = 1 << 7;
-    pub const LAST_SEEN: u32 = 1 << 8;
-    pub const MAX_AGE: u32 = 1 << 9;
-    pub const EXPIRES: u32 = 1 << 10;
-    pub const SECURE_SET: u32 = 1 << 11;
-    pub const SECURE_ON: u32 = 1 << 12;
-    pub const HTTP_ONLY_SET: u32 = 1 << 13;
-    pub const HTTP_ONLY_ON: u32 = 1 << 14;
-    pub const PARTITIONED: u32 = 1 << 15;
-    pub const SIGNED_SET: u32 = 1 << 16;
-    pub const SIGNED_ON: u32 = 1 << 17;
-    pub const ISSUED_AT: u32 = 1 << 18;
-    pub const PRESENT: u32 = 1 << 19;
+#[wasm_bindgen]
+#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientCommit {
+    SECURE = 1,
+    ACCESSED = 0x2,
+    UNSET = 0x4,
+    IS_NEW = 0x8,
+    CLEAR_SIG = 0x10,
+    MIGRATED = 0x20,
+    KEY_INDEX = 0x40,
+    CREATED_AT = 0x80,
+    LAST_SEEN = 0x100,
+    MAX_AGE = 0x200,
+    EXPIRES = 0x400,
+    SECURE_SET = 0x800,
+    SECURE_ON = 0x1000,
+    HTTP_ONLY_SET = 0x2000,
+    HTTP_ONLY_ON = 0x4000,
+    PARTITIONED = 0x8000,
+    SIGNED_SET = 0x10000,
+    SIGNED_ON = 0x20000,
+    ISSUED_AT = 0x40000,
+    PRESENT = 0x80000,
 }
 
 /// Answer flags of [`ClientSessionCore::commit`]; numbers: 0 how many cookies, 1 the oversized
 /// cookie's size (with `chunk`, the bytes of Cookie header the session's cookies would take), 2 the
 /// limit it is over; strings: name and `Set-Cookie` value of each cookie in turn (or the oversized
 /// cookie's name).
-pub mod committed {
-    pub const WROTE: u32 = 1;
-    pub const SKIPPED_INSECURE: u32 = 1 << 1;
-    pub const TOO_LARGE: u32 = 1 << 2;
+#[wasm_bindgen]
+#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientCommitted {
+    WROTE = 1,
+    SKIPPED_INSECURE = 0x2,
+    TOO_LARGE = 0x4,
 }
 
 /// One client-side session middleware's core (cookie-session's format, or sealed).
@@ -103,22 +112,22 @@ impl ClientSessionCore {
             let l = self.inner.load(header, now as i64);
             let mut bits = 0;
             for (on, bit) in [
-                (l.body.is_some(), loaded::BODY),
-                (l.raw.is_some(), loaded::RAW),
-                (l.reason.is_some(), loaded::REASON),
-                (l.clear_sig, loaded::CLEAR_SIG),
-                (l.migrated, loaded::MIGRATED),
+                (l.body.is_some(), (ClientLoaded::BODY as u32)),
+                (l.raw.is_some(), (ClientLoaded::RAW as u32)),
+                (l.reason.is_some(), (ClientLoaded::REASON as u32)),
+                (l.clear_sig, (ClientLoaded::CLEAR_SIG as u32)),
+                (l.migrated, (ClientLoaded::MIGRATED as u32)),
             ] {
                 if on {
                     bits |= bit;
                 }
             }
             for (v, bit, slot) in [
-                (l.key_index.map(|i| i as i64), loaded::KEY_INDEX, 0),
-                (l.created_at, loaded::CREATED_AT, 1),
-                (l.last_seen, loaded::LAST_SEEN, 2),
-                (l.issued_at, loaded::ISSUED_AT, 3),
-                ((l.present != 0).then_some(i64::from(l.present)), loaded::PRESENT, 4),
+                (l.key_index.map(|i| i as i64), (ClientLoaded::KEY_INDEX as u32), 0),
+                (l.created_at, (ClientLoaded::CREATED_AT as u32), 1),
+                (l.last_seen, (ClientLoaded::LAST_SEEN as u32), 2),
+                (l.issued_at, (ClientLoaded::ISSUED_AT as u32), 3),
+                ((l.present != 0).then_some(i64::from(l.present)), (ClientLoaded::PRESENT as u32), 4),
             ] {
                 if let Some(v) = v {
                     bits |= bit;
@@ -146,45 +155,46 @@ impl ClientSessionCore {
             let opt = |f: u32, slot: usize| has(f).then_some(nums[slot]);
             let input = CommitInput {
                 now: nums[0] as i64,
-                secure: has(commit::SECURE),
-                accessed: has(commit::ACCESSED),
-                unset: has(commit::UNSET),
-                is_new: has(commit::IS_NEW),
+                secure: has(ClientCommit::SECURE as u32),
+                accessed: has(ClientCommit::ACCESSED as u32),
+                unset: has(ClientCommit::UNSET as u32),
+                is_new: has(ClientCommit::IS_NEW as u32),
                 raw: raw.map(str::to_owned),
                 original,
                 session,
-                key_index: opt(commit::KEY_INDEX, 1).map(|v| v as usize),
-                clear_sig: has(commit::CLEAR_SIG),
-                migrated: has(commit::MIGRATED),
-                created_at: opt(commit::CREATED_AT, 2).map(|v| v as i64),
-                last_seen: opt(commit::LAST_SEEN, 3).map(|v| v as i64),
-                issued_at: opt(commit::ISSUED_AT, 13).map(|v| v as i64),
-                present: opt(commit::PRESENT, 14).map_or(0, |v| v as u32),
+                key_index: opt(ClientCommit::KEY_INDEX as u32, 1).map(|v| v as usize),
+                clear_sig: has(ClientCommit::CLEAR_SIG as u32),
+                migrated: has(ClientCommit::MIGRATED as u32),
+                created_at: opt(ClientCommit::CREATED_AT as u32, 2).map(|v| v as i64),
+                last_seen: opt(ClientCommit::LAST_SEEN as u32, 3).map(|v| v as i64),
+                issued_at: opt(ClientCommit::ISSUED_AT as u32, 13).map(|v| v as i64),
+                present: opt(ClientCommit::PRESENT as u32, 14).map_or(0, |v| v as u32),
                 options: CommitOptions {
                     attrs: CookieAttrs {
                         path: path.map(str::to_owned),
                         domain: domain.map(str::to_owned),
-                        max_age: opt(commit::MAX_AGE, 4),
-                        expires: opt(commit::EXPIRES, 5),
+                        max_age: opt(ClientCommit::MAX_AGE as u32, 4),
+                        expires: opt(ClientCommit::EXPIRES as u32, 5),
                         same_site: same_site.map(str::to_owned),
-                        secure: has(commit::SECURE_SET).then_some(has(commit::SECURE_ON)),
-                        http_only: has(commit::HTTP_ONLY_SET).then_some(has(commit::HTTP_ONLY_ON)),
-                        partitioned: has(commit::PARTITIONED),
+                        secure: has(ClientCommit::SECURE_SET as u32).then_some(has(ClientCommit::SECURE_ON as u32)),
+                        http_only: has(ClientCommit::HTTP_ONLY_SET as u32)
+                            .then_some(has(ClientCommit::HTTP_ONLY_ON as u32)),
+                        partitioned: has(ClientCommit::PARTITIONED as u32),
                         priority: priority.map(str::to_owned),
                     },
-                    signed: has(commit::SIGNED_SET).then_some(has(commit::SIGNED_ON)),
+                    signed: has(ClientCommit::SIGNED_SET as u32).then_some(has(ClientCommit::SIGNED_ON as u32)),
                 },
             };
             let c = self.inner.commit(&input).map_err(to_js)?;
             let mut bits = 0;
             if c.wrote {
-                bits |= committed::WROTE;
+                bits |= ClientCommitted::WROTE as u32;
             }
             if c.skipped.is_some() {
-                bits |= committed::SKIPPED_INSECURE;
+                bits |= ClientCommitted::SKIPPED_INSECURE as u32;
             }
             if let Some((cookie, size, limit)) = &c.too_large {
-                bits |= committed::TOO_LARGE;
+                bits |= ClientCommitted::TOO_LARGE as u32;
                 nums[1] = *size as f64;
                 nums[2] = *limit as f64;
                 Io::answer(output, nums, [Some(cookie.as_str())]);

@@ -11,38 +11,44 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 /// Input flags of [`SessionCore::decide`].
-pub mod flag {
-    pub const SECURE: u32 = 1;
-    pub const COOKIE_PRESENT: u32 = 1 << 1;
-    pub const COOKIE_MATCHES: u32 = 1 << 2;
-    pub const COOKIE_OLD_SECRET: u32 = 1 << 3;
-    pub const SAME_ORIGINAL_ID: u32 = 1 << 4;
-    pub const SAVED_IS_ORIGINAL: u32 = 1 << 5;
-    pub const DESTROYED: u32 = 1 << 6;
-    pub const TOUCHED: u32 = 1 << 7;
-    pub const STORE_TOUCH: u32 = 1 << 8;
-    pub const WANT_RECORD: u32 = 1 << 9;
+#[wasm_bindgen]
+#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecideIn {
+    SECURE = 1,
+    COOKIE_PRESENT = 0x2,
+    COOKIE_MATCHES = 0x4,
+    COOKIE_OLD_SECRET = 0x8,
+    SAME_ORIGINAL_ID = 0x10,
+    SAVED_IS_ORIGINAL = 0x20,
+    DESTROYED = 0x40,
+    TOUCHED = 0x80,
+    STORE_TOUCH = 0x100,
+    WANT_RECORD = 0x200,
     /// A save also gives the delta (a store that merges).
-    pub const WANT_DELTA: u32 = 1 << 10;
+    WANT_DELTA = 0x400,
 }
 
 /// Answer flags of [`SessionCore::decide`]; the numbers go to the numbers array's slots
 /// 0 (`expires`), 1 (`createdAt`), 2 (`lastSeen`), 3 (`deadline`); the strings are the
 /// `Set-Cookie` value (first), the record (second) and the delta (third).
-pub mod out {
-    pub const SAVE: u32 = 1;
-    pub const TOUCH: u32 = 1 << 1;
-    pub const DESTROY: u32 = 1 << 2;
-    pub const TOUCHED: u32 = 1 << 3;
-    pub const COOKIE_SKIPPED: u32 = 1 << 4;
-    pub const EXPIRES: u32 = 1 << 5;
-    pub const EXPIRES_NULL: u32 = 1 << 6;
-    pub const CREATED_AT: u32 = 1 << 7;
-    pub const LAST_SEEN: u32 = 1 << 8;
-    pub const DEADLINE: u32 = 1 << 9;
-    pub const SET_COOKIE: u32 = 1 << 10;
-    pub const RECORD: u32 = 1 << 11;
-    pub const DELTA: u32 = 1 << 12;
+#[wasm_bindgen]
+#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecideOut {
+    SAVE = 1,
+    TOUCH = 0x2,
+    DESTROY = 0x4,
+    TOUCHED = 0x8,
+    COOKIE_SKIPPED = 0x10,
+    EXPIRES = 0x20,
+    EXPIRES_NULL = 0x40,
+    CREATED_AT = 0x80,
+    LAST_SEEN = 0x100,
+    DEADLINE = 0x200,
+    SET_COOKIE = 0x400,
+    RECORD = 0x800,
+    DELTA = 0x1000,
 }
 
 /// One Express middleware's core: its validated options and keyed secrets.
@@ -177,21 +183,21 @@ impl SessionCore {
                         _ => Phase::Both,
                     },
                     now: now as i64,
-                    secure: has(flag::SECURE),
-                    cookie_present: has(flag::COOKIE_PRESENT),
-                    cookie_matches: has(flag::COOKIE_MATCHES),
-                    cookie_old_secret: has(flag::COOKIE_OLD_SECRET),
+                    secure: has(DecideIn::SECURE as u32),
+                    cookie_present: has(DecideIn::COOKIE_PRESENT as u32),
+                    cookie_matches: has(DecideIn::COOKIE_MATCHES as u32),
+                    cookie_old_secret: has(DecideIn::COOKIE_OLD_SECRET as u32),
                     session_id,
-                    same_original_id: has(flag::SAME_ORIGINAL_ID),
+                    same_original_id: has(DecideIn::SAME_ORIGINAL_ID as u32),
                     original,
                     saved,
-                    saved_is_original: has(flag::SAVED_IS_ORIGINAL),
+                    saved_is_original: has(DecideIn::SAVED_IS_ORIGINAL as u32),
                     session,
-                    destroyed: has(flag::DESTROYED),
-                    touched: has(flag::TOUCHED),
-                    store_touch: has(flag::STORE_TOUCH),
-                    want_record: has(flag::WANT_RECORD),
-                    want_delta: has(flag::WANT_DELTA),
+                    destroyed: has(DecideIn::DESTROYED as u32),
+                    touched: has(DecideIn::TOUCHED as u32),
+                    store_touch: has(DecideIn::STORE_TOUCH as u32),
+                    want_record: has(DecideIn::WANT_RECORD as u32),
+                    want_delta: has(DecideIn::WANT_DELTA as u32),
                     ops: crate::session::Ops { inc, push },
                     signed: None,
                 };
@@ -202,14 +208,14 @@ impl SessionCore {
                 drop(recent);
                 let mut bits = 0;
                 for (on, bit) in [
-                    (o.save, out::SAVE),
-                    (o.touch, out::TOUCH),
-                    (o.destroy, out::DESTROY),
-                    (o.touched, out::TOUCHED),
-                    (o.cookie_skipped.is_some(), out::COOKIE_SKIPPED),
-                    (o.set_cookie.is_some(), out::SET_COOKIE),
-                    (o.record.is_some(), out::RECORD),
-                    (o.delta.is_some(), out::DELTA),
+                    (o.save, (DecideOut::SAVE as u32)),
+                    (o.touch, (DecideOut::TOUCH as u32)),
+                    (o.destroy, (DecideOut::DESTROY as u32)),
+                    (o.touched, (DecideOut::TOUCHED as u32)),
+                    (o.cookie_skipped.is_some(), (DecideOut::COOKIE_SKIPPED as u32)),
+                    (o.set_cookie.is_some(), (DecideOut::SET_COOKIE as u32)),
+                    (o.record.is_some(), (DecideOut::RECORD as u32)),
+                    (o.delta.is_some(), (DecideOut::DELTA as u32)),
                 ] {
                     if on {
                         bits |= bit;
@@ -217,16 +223,16 @@ impl SessionCore {
                 }
                 match o.expires {
                     Some(Some(e)) => {
-                        bits |= out::EXPIRES;
+                        bits |= DecideOut::EXPIRES as u32;
                         nums[0] = e as f64;
                     }
-                    Some(None) => bits |= out::EXPIRES | out::EXPIRES_NULL,
+                    Some(None) => bits |= (DecideOut::EXPIRES as u32) | (DecideOut::EXPIRES_NULL as u32),
                     None => {}
                 }
                 for (v, bit, slot) in [
-                    (o.created_at, out::CREATED_AT, 1),
-                    (o.last_seen, out::LAST_SEEN, 2),
-                    (o.deadline, out::DEADLINE, 3),
+                    (o.created_at, (DecideOut::CREATED_AT as u32), 1),
+                    (o.last_seen, (DecideOut::LAST_SEEN as u32), 2),
+                    (o.deadline, (DecideOut::DEADLINE as u32), 3),
                 ] {
                     if let Some(v) = v {
                         bits |= bit;

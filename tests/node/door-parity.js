@@ -353,8 +353,9 @@ async function viaWeb (options, req, actions, header, kind) {
   })
   app.all('*', async (c) => c.json(await perform(actions, () => c.get('session'), false)))
   app.onError((err, c) => {
+    // the session's error carries the headers the flow gives every response it touched (Vary)
     const e = errorBody(err)
-    return c.json({ code: e.code }, e.status)
+    return c.json({ code: e.code }, e.status, err.headers)
   })
   const headers = {}
   if (req.cookieHeader !== null) headers.cookie = req.cookieHeader

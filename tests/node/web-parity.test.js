@@ -238,7 +238,7 @@ test('web/workerd.capnp (shipped) lists every module of session-core/web and /ho
   const fs = require('node:fs')
   const config = fs.readFileSync(path.join(dir, 'web', 'workerd.capnp'), 'utf8')
   const files = fs.readdirSync(path.join(dir, 'web')).filter((f) => f.endsWith('.js')).map((f) => 'web/' + f)
-  for (const f of [...files, 'hono/index.mjs', 'wasm-web/session_core.js', 'wasm-web/session_core_bg.wasm']) {
+  for (const f of [...files, 'hono/index.mjs', 'wasm-web-client/session_core.js', 'wasm-web-client/session_core_bg.wasm']) {
     assert.ok(config.includes(`embed "node_modules/session-core/${f}"`), f)
   }
   assert.ok(config.includes('(name = "session-core/web", esModule = "export * from \'./web/index.workerd.js\''), config)
