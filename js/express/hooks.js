@@ -131,7 +131,8 @@ function failure (err) {
 
 /** res.writeHead while a session is attached: the headers' step happens here. */
 function writeHead (statusCode) {
-  const state = this[kState]
+  const state = this.req[kState]
+  if (state.headersDone) return state._writeHead.apply(this, arguments)
   let args
   if (arguments.length === 1) {
     this.statusCode = statusCode
@@ -156,7 +157,7 @@ function writeHead (statusCode) {
 
 /** res.end while a session is attached: the flow's step, the store write, then the response goes. */
 function end (chunk, encoding, callback) {
-  const state = this[kState]
+  const state = this.req[kState]
   if (state.ended) return false
   state.ended = true
   const phase = state.headersDone ? 'end' : 'both'
@@ -211,11 +212,10 @@ function appendSetCookie (res, value) {
   res.setHeader('Set-Cookie', prev === undefined ? [value] : Array.isArray(prev) ? prev.concat(value) : [prev, value])
 }
 
-/** Hooks the response of a request whose state is `state`. */
+/** Hooks the response of a request whose state is `state` (found again through `res.req`). */
 function hook (res, state) {
   state._writeHead = res.writeHead
   state._end = res.end
-  res[kState] = state
   res.writeHead = writeHead
   res.end = end
 }

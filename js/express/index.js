@@ -22,7 +22,7 @@ const flash = require('./flash')
 const { Delta } = require('./delta')
 const { kState, RequestState } = require('./state')
 const { hook } = require('./hooks')
-const { issecure, originalPathname } = require('./request')
+const { issecure } = require('./request')
 const events = require('./events')
 const users = require('./users')
 const checks = require('../checks')
@@ -155,11 +155,12 @@ function session (options) {
     }
     const resolved = typeof cookieOptions === 'function' ? cookieOptions(req) : cookieOptions
     const cookiePath = (resolved && resolved.path) || '/'
-    const path = originalPathname(req)
+    // the request's target as sent (before any mount point): the core reads its path
+    const target = req.originalUrl || req.url || '/'
     const d = doorFor(req)
     if (!d) {
       // off the cookie's path no secret is needed: express-session checks the path first
-      if (!native.pathMatches(path, cookiePath)) {
+      if (!native.pathMatches(target, cookiePath)) {
         debug('pathname mismatch')
         return next()
       }
@@ -172,7 +173,7 @@ function session (options) {
     // with the header option: a request that sent no session cookie and the id header is a header request
     const idHeader = mw.header === null ? null : headerOf(mw.header, req)
     const kind = flow.begin(d, state, typeof header === 'string' ? header : null, idHeader === null ? null : headerValue(req, idHeader),
-      parsed(req.signedCookies, name), parsed(req.cookies, name), path, cookiePath)
+      parsed(req.signedCookies, name), parsed(req.cookies, name), target, cookiePath)
     if (kind === flow.SKIP) return next()
 
     req.sessionStore = store
@@ -192,7 +193,7 @@ function session (options) {
       debug('no SID sent, generating session')
       return generate(state)
     }
-    flow.load(d, state, req.method, state.loaded)
+    flow.load(d, state, req.method, loaded)
   }
 }
 
@@ -236,7 +237,7 @@ function generated (state) {
 
 const EMPTY_RECORD = '{}'
 
-/** The flow's answer to the session's load (see ../flow/server.js load). */
+/** The flow's answer to the session's load (see ../flow/server.js load): one function for every request. */
 function loaded (state, err, kind) {
   const { req, mw } = state
   if (err) return state.next(err)
@@ -277,7 +278,7 @@ function loaded (state, err, kind) {
     return state.next(e)
   }
   if (user === null) return state.next()
-  flow.checkUser(state.d, state, user, (e, k) => {
+  flow.checkUser(state.d, state, user, (state, e, k) => {
     if (e) return state.next(e)
     if (k === flow.NEW) {
       state.original = EMPTY_RECORD
@@ -289,7 +290,6 @@ function loaded (state, err, kind) {
   })
 }
 
-RequestState.setLoaded(loaded)
 
 let warnedNoSecret = false
 /** Once per process: a middleware made without `secret` (an unset environment variable, often). */

@@ -3,8 +3,6 @@
 
 const kState = Symbol('session-core.state')
 
-let onLoaded = null // set by index.js: the handler of the flow's load answer
-
 class RequestState {
   constructor (mw, d, req, res, next) {
     this.mw = mw // the middleware's settings and store
@@ -14,8 +12,6 @@ class RequestState {
     this.next = next
     this._writeHead = null
     this._end = null
-    // the flow's answer to the load, bound once
-    this.loaded = (err, kind) => onLoaded(this, err, kind)
     // what the first step said (../flow/server.js begin)
     this.id = undefined // the id the request carried (verified)
     this.key = undefined // the store key being read
@@ -64,9 +60,6 @@ class RequestState {
     if (this._end !== null) this.res.end = this._end
   }
 
-  static setLoaded (fn) {
-    onLoaded = fn
-  }
 }
 
 module.exports = { kState, RequestState }

@@ -23,9 +23,9 @@ function flowCalls (io) {
     return sc.flowBegin(a, b, c, d, e, put(cookiePath))
   }
 
-  /** The store answered a read (`found`: its JSON text, or null). */
+  /** The store answered a read (`found`: its JSON text, or null; `key` null: the id's own). */
   function flowLoaded (sc, stage, id, key, tomb, found, method, now) {
-    begin(id.length + key.length + len(tomb) + len(found) + len(method))
+    begin(id.length + len(key) + len(tomb) + len(found) + len(method))
     const a = put(id)
     const b = put(key)
     const c = put(tomb)

@@ -5,11 +5,14 @@
  * relative to the value it holds at write time (src/session/delta.rs). No Node built-ins.
  */
 
-// Bookkeeping under symbols, defined non-enumerable: never in JSON.stringify, for-in, Object.keys
-// or a spread of the session.
+// Bookkeeping under a non-enumerable symbol: never in JSON.stringify, for-in, Object.keys or a
+// spread of the session.
 const kOps = Symbol('session-core.ops')
-const kLoaded = Symbol('session-core.loaded')
 const MIXED = { kind: 'mixed' } // a key changed by more than one kind of operation: sent as its value
+
+// the data each session was loaded with: beside the session, never on it (no bookkeeping shows
+// in a spread of it either)
+const loadedData = new WeakMap()
 
 function hidden (obj, key, value) {
   Object.defineProperty(obj, key, { configurable: true, enumerable: false, writable: true, value })
@@ -17,7 +20,7 @@ function hidden (obj, key, value) {
 
 /** Remembers the data a session was loaded with (by reference: a key assigned since is seen). */
 function setLoaded (sess, data) {
-  hidden(sess, kLoaded, data)
+  loadedData.set(sess, data)
 }
 
 function opsOf (sess) {
@@ -31,7 +34,7 @@ function opsOf (sess) {
 
 /** Was `key` assigned in this request before its first operation? Then the ops cannot be relative. */
 function reassigned (sess, key) {
-  const loaded = sess[kLoaded]
+  const loaded = loadedData.get(sess)
   if (loaded === undefined || loaded === null) return false
   const had = Object.prototype.hasOwnProperty.call(loaded, key) ? loaded[key] : undefined
   return sess[key] !== had
@@ -115,7 +118,11 @@ function opsText (sess) {
 function settled (sess) {
   const ops = sess[kOps]
   if (ops !== undefined) ops.clear()
-  if (sess[kLoaded] !== undefined) setLoaded(sess, { ...sess })
+  if (loadedData.has(sess)) {
+    const data = {}
+    for (const k of Object.keys(sess)) data[k] = sess[k]
+    setLoaded(sess, data)
+  }
 }
 
 module.exports = { increment, push, opsText, settled, setLoaded }

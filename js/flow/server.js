@@ -35,7 +35,7 @@ function begin (d, st, cookie, idHeader, parsedSigned, parsedRaw, path, cookiePa
   st.byHeader = (bits & A.FlowBit.ByHeader) !== 0
   if (kind === A.FlowAnswer.Load) {
     st.id = x.out(0, true)
-    st.key = x.out(1, true)
+    st.key = bits & A.FlowBit.KeyIsId ? st.id : x.out(1, true)
     const signed = x.out(2, true)
     st.signed = signed === '' ? null : signed
     st.secretIndex = x.num(0)
@@ -54,9 +54,10 @@ function begin (d, st, cookie, idHeader, parsedSigned, parsedRaw, path, cookiePa
 }
 
 /**
- * Reads the request's session: `cb(err, kind)`, kind `READY` (st.text, and st.obj when the store
- * answered an object), `READ_ONLY` (st.text: the data before a regenerate) or `NEW` (none, or it
- * was over: st.endedReason). A refused or unreadable session is `err` (its code and status set).
+ * Reads the request's session: `cb(st, err, kind)` (one function for every request: no closure
+ * per request), kind `READY` (st.text, and st.obj when the store answered an object), `READ_ONLY`
+ * (st.text: the data before a regenerate) or `NEW` (none, or it was over: st.endedReason). A
+ * refused or unreadable session is `err` (its code and status set).
  */
 function load (d, st, method, cb) {
   if (d.debug.enabled) d.debug('fetching %s', d.tag(st.id))
@@ -66,7 +67,7 @@ function load (d, st, method, cb) {
 function loaded (d, st, method, cb, err, obj, text) {
   if (err && err.code !== 'ENOENT') {
     d.debug('store error %s', err.code)
-    return cb(err)
+    return cb(st, err)
   }
   if (err) obj = undefined
   let found = null
@@ -83,7 +84,8 @@ function loaded (d, st, method, cb, err, obj, text) {
     }
   }
   const { x, A } = d
-  const bits = x.flowLoaded(d.sc, st.stage, st.id, st.key, st.tomb, found, method, Date.now())
+  // (at the first stage the core knows the key: the id's)
+  const bits = x.flowLoaded(d.sc, st.stage, st.id, st.stage === 0 ? null : st.key, st.tomb, found, method, Date.now())
   switch (bits & 0xff) {
     case A.FlowAnswer.Load:
       st.key = x.out(0, true)
@@ -100,35 +102,35 @@ function loaded (d, st, method, cb, err, obj, text) {
         d.debug('moving session %s to its hashed key', d.tag(st.id))
         const object = st.obj !== null ? st.obj : JSON.parse(found)
         return d.store.save(to, found, undefined, false, object, false, (e) => {
-          if (e) return cb(e)
+          if (e) return cb(st, e)
           d.store.destroy(from, (e2) => e2 && d.debug('the plain-id record was not removed: %s', e2.code))
           st.key = to
           st.stage = 0
-          cb(null, READY)
+          cb(st, null, READY)
         })
       }
-      return cb(null, READY)
+      return cb(st, null, READY)
     case A.FlowAnswer.ReadOnly:
       st.text = x.out(0, true)
       st.obj = null
       st.readOnly = true
       d.debug('regenerated session %s served read-only', d.tag(st.id))
-      return cb(null, READ_ONLY)
+      return cb(st, null, READ_ONLY)
     case A.FlowAnswer.Over:
       return over(d, st, x.out(0, true), ENDED[x.num(0)], cb)
     case A.FlowAnswer.Missing:
       d.debug('no session found')
       d.emit('reject', st.id, { reason: 'not-found' })
-      return cb(null, NEW)
+      return cb(st, null, NEW)
     case A.FlowAnswer.Refused: {
       const err = x.flowError() // (read before anything else crosses: a tag would write over it)
       st.readOnly = true
       d.debug('unsafe request with a regenerated session id: 409')
       d.emit('reject', st.id, { reason: 'regenerated' })
-      return cb(err)
+      return cb(st, err)
     }
     default:
-      return cb(x.flowError())
+      return cb(st, x.flowError())
   }
 }
 
@@ -138,21 +140,21 @@ function over (d, st, key, why, cb) {
   d.emit('reject', st.id, { reason: why })
   st.endedReason = why
   d.store.destroy(key, (e) => e && d.debug('destroy failed: %s', e.code))
-  cb(null, NEW)
+  cb(st, null, NEW)
 }
 
 /**
- * A loaded session of user `user` (the door asked the app): is it signed out everywhere? `cb(err,
- * kind)`: `READY`, or `NEW` (it was over, destroyed).
+ * A loaded session of user `user` (the door asked the app): is it signed out everywhere? `cb(st,
+ * err, kind)`: `READY`, or `NEW` (it was over, destroyed).
  */
 function checkUser (d, st, user, cb) {
   d.store.userState(user, st.key, (err, s) => {
-    if (err) return cb(err)
+    if (err) return cb(st, err)
     const u = s || {}
     const ms = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : NaN)
     const bits = d.x.flowSignedOut(d.sc, st.id, ms(u.since), ms(u.before), Boolean(u.kept))
     if ((bits & 0xff) === d.A.FlowAnswer.Over) return over(d, st, d.x.out(0, true), ENDED[d.x.num(0)], cb)
-    cb(null, READY)
+    cb(st, null, READY)
   })
 }
 
@@ -177,12 +179,12 @@ function respond (d, st, phase, flags, sid, original, saved, session, inc, push,
   if (bits & A.FlowBit.Failed) throw x.flowError()
   st.setCookie = bits & (O.SetCookie | O.IdHeader) ? x.out(0, false) : null
   if (bits & (O.Save | O.Merge | O.Touch | O.Destroy)) {
-    st.writeKey = x.out(5, true)
+    st.writeKey = bits & O.KeyIsId ? sid : x.out(5, true)
     st.record = bits & (O.Save | O.Touch | O.Merge) ? x.out(1, true) : undefined
     st.delta = bits & O.Merge ? x.out(2, true) : undefined
     st.deadline = bits & O.Deadline ? x.num(3) : undefined
   }
-  st.vary = bits & O.Vary ? x.out(3, false) : null
+  st.vary = bits & O.Vary ? (bits & O.VaryCookie ? 'Cookie' : x.out(3, false)) : null
   st.cacheControl = bits & O.CacheControl ? x.out(4, false) : null
   return bits
 }

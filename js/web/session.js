@@ -203,6 +203,8 @@ export function makeWeb (load) {
 
   /** A flow step as a Promise: `run(cb)` calls back (err, value). */
   const step = (run) => new Promise((resolve, reject) => run((err, value) => (err ? reject(err) : resolve(value))))
+  /** A load step as a Promise: `run(cb)` calls back (st, err, kind). */
+  const loadStep = (run) => new Promise((resolve, reject) => run((st, err, kind) => (err ? reject(err) : resolve(kind))))
 
   async function loadServer (cfg, secure, request) {
     const st = newServerState(cfg, secure, request)
@@ -263,7 +265,7 @@ export function makeWeb (load) {
     const cookieOpts = cookieOptionsOf(cfg, request)
     const idHeader = cfg.header === null ? null : headerOf(cfg.header, request)
     const cookie = request.headers.get('cookie')
-    const kind = flow.begin(d, st, cookie, idHeader === null ? null : request.headers.get(idHeader), null, null, pathOf(request), (cookieOpts && cookieOpts.path) || '/')
+    const kind = flow.begin(d, st, cookie, idHeader === null ? null : request.headers.get(idHeader), null, null, request.url, (cookieOpts && cookieOpts.path) || '/')
     if (kind === flow.SKIP) {
       // off the cookie's path: a session that is never loaded or saved here
       st.skipped = true
@@ -272,7 +274,7 @@ export function makeWeb (load) {
     if (st.byHeader) st.idHeader = idHeader
     if (kind === flow.LOAD) {
       st.cookieId = st.id
-      let got = await step((cb) => flow.load(d, st, request.method || 'GET', cb))
+      let got = await loadStep((cb) => flow.load(d, st, request.method || 'GET', cb))
       if (got !== flow.NEW) {
         let data
         try {
@@ -292,7 +294,7 @@ export function makeWeb (load) {
         const sess = makeServerSession(st, data)
         // a session of a user: not ended by a sign-out everywhere?
         const user = cfg.user !== null && cfg.adapter.indexes ? userOf(cfg, sess, request) : null
-        if (user !== null) got = await step((cb) => flow.checkUser(d, st, user, cb))
+        if (user !== null) got = await loadStep((cb) => flow.checkUser(d, st, user, cb))
         if (got !== flow.NEW) return sess
         return generate(st, sess)
       }
@@ -694,16 +696,6 @@ function headerOf (option, request) {
 /** The cookie options for this request (`cookie` may be a function of the request). */
 function cookieOptionsOf (cfg, request) {
   return typeof cfg.cookie === 'function' ? cfg.cookie(request) : cfg.cookie
-}
-
-/** The request's path as sent (no query; not percent-decoded). */
-function pathOf (request) {
-  const url = typeof request.url === 'string' ? request.url : ''
-  const at = url.indexOf('://')
-  const start = at === -1 ? url.indexOf('/') : url.indexOf('/', at + 3)
-  if (start === -1) return '/'
-  const end = url.slice(start).search(/[?#]/)
-  return end === -1 ? url.slice(start) : url.slice(start, start + end)
 }
 
 /**

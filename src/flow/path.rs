@@ -34,3 +34,31 @@ pub fn path_matches(request: &str, cookie: &str) -> bool {
         None => false,
     }
 }
+
+/// The path of a request target as sent: the query and the fragment cut; an absolute form
+/// (`http://host/path`, as a Web `Request.url` is) loses its scheme and authority. Not
+/// percent-decoded.
+///
+/// ```
+/// use session_core::flow::request_path;
+/// assert_eq!(request_path("/foo/bar?x=1"), "/foo/bar");
+/// assert_eq!(request_path("http://example.com/foo#top"), "/foo");
+/// assert_eq!(request_path("https://example.com"), "/");
+/// assert_eq!(request_path("/foo%2Fbar"), "/foo%2Fbar");
+/// ```
+pub fn request_path(target: &str) -> &str {
+    let rest = match target.find("://") {
+        Some(i) if !target.starts_with('/') => {
+            let after = &target[i + 3..];
+            match after.find(['/', '?', '#']) {
+                Some(j) if after.as_bytes()[j] == b'/' => &after[j..],
+                _ => "/",
+            }
+        }
+        _ => target,
+    };
+    match rest.find(['?', '#']) {
+        Some(k) => &rest[..k],
+        None => rest,
+    }
+}

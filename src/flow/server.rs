@@ -2,7 +2,7 @@
 //! signed id in the cookie), as steps without I/O. See the module documentation of [`super`].
 
 use super::headers::{no_cache_set_cookie, vary_with};
-use super::path::path_matches;
+use super::path::{path_matches, request_path};
 use crate::cookie::get_cookie;
 use crate::error::Error;
 use crate::session::{
@@ -34,7 +34,8 @@ pub struct Incoming<'a> {
     pub parsed_signed: Option<&'a str>,
     /// cookie-parser's `req.cookies[name]` (Express only).
     pub parsed_raw: Option<&'a str>,
-    /// The request's path as sent (no query string, not percent-decoded).
+    /// The request's target as sent (`/path?query`, or a Web `Request.url`): its path is read
+    /// by [`super::request_path`] (the query cut, not percent-decoded).
     pub path: &'a str,
     /// The session cookie's `Path` for this request (`/` when not set).
     pub cookie_path: &'a str,
@@ -286,20 +287,18 @@ fn bad_record() -> Error {
 
 /// Express's rule for a stored session: a JSON object with a `cookie` object.
 pub fn is_record(text: &str) -> bool {
-    let Ok(r) = Record::parse(text) else { return false };
-    if !r.cookie.is_empty() {
-        return true;
-    }
-    // an empty `cookie` object (`"cookie":{}`) is a record; no `cookie` (or `null`) is not
-    text.contains("\"cookie\"")
-        && crate::session::members(text)
-            .is_ok_and(|m| m.iter().rev().find(|(k, _)| *k == "\"cookie\"").is_some_and(|(_, v)| v.starts_with('{')))
+    Record::parse(text).is_ok_and(|r| has_cookie(&r, text))
 }
 
-/// A regenerate's tombstone (`cookie.regenerated`) is never a live session, whatever its key.
-fn is_tombstone(text: &str) -> bool {
-    text.contains("\"regenerated\"") && Record::parse(text).is_ok_and(|r| r.get(REGENERATED_FIELD).is_some())
+/// Does the parsed record `r` (of `text`) have a `cookie` object? An empty one (`"cookie":{}`) is
+/// one; none, or `null`, is not.
+fn has_cookie(r: &Record, text: &str) -> bool {
+    !r.cookie.is_empty()
+        || (text.contains("\"cookie\"")
+            && crate::session::members(text)
+                .is_ok_and(|m| m.iter().rev().find(|(k, _)| *k == "\"cookie\"").is_some_and(|(_, v)| v.starts_with('{'))))
 }
+
 
 impl ServerFlow {
     /// The flow of a middleware with these options and secrets.
@@ -328,7 +327,7 @@ impl ServerFlow {
     /// The request starts: is it on the cookie's path, which id does it carry (cookie or id
     /// header, verified, by which secret), and which key holds its record?
     pub fn begin(&self, req: &Incoming) -> Begin {
-        if !path_matches(req.path, req.cookie_path) {
+        if !path_matches(request_path(req.path), req.cookie_path) {
             return Begin::Skip;
         }
         let name = &self.session.options.name;
@@ -376,18 +375,24 @@ impl ServerFlow {
         let o = &self.session.options;
         match lookup.stage {
             Stage::Record | Stage::Legacy => {
-                if let Some(text) = found.filter(|t| !is_tombstone(t)) {
-                    if !is_record(text) {
-                        return Loaded::Bad(bad_record());
-                    }
-                    if o.timeouts.enabled() {
-                        if let Some(why) = self.session.ended(text, now) {
-                            return Loaded::Over { destroy: lookup.key.clone(), why };
+                if let Some(text) = found {
+                    // one reading of the record: is it one, is it a tombstone (never a live
+                    // session, whatever its key), is it over
+                    let Ok(r) = Record::parse(text) else { return Loaded::Bad(bad_record()) };
+                    let tombstone = text.contains("\"regenerated\"") && r.get(REGENERATED_FIELD).is_some();
+                    if !tombstone {
+                        if !has_cookie(&r, text) {
+                            return Loaded::Bad(bad_record());
                         }
+                        if o.timeouts.enabled() {
+                            if let Some(why) = crate::session::ended(&r.times(), now, &o.timeouts) {
+                                return Loaded::Over { destroy: lookup.key.clone(), why };
+                            }
+                        }
+                        let moved = (lookup.stage == Stage::Legacy)
+                            .then(|| (self.key_of(&lookup.id).into_owned(), lookup.key.clone()));
+                        return Loaded::Ready { moved };
                     }
-                    let moved = (lookup.stage == Stage::Legacy)
-                        .then(|| (self.key_of(&lookup.id).into_owned(), lookup.key.clone()));
-                    return Loaded::Ready { moved };
                 }
                 if lookup.stage == Stage::Record && o.hash_ids {
                     if let Some(legacy) = crate::session::store_keys(&lookup.id, true).legacy {

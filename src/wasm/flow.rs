@@ -51,6 +51,8 @@ pub enum FlowBit {
     Moved = 0x400,
     /// `regenerate`: a tombstone to write first (strings 0 key, 1 record; number 0 its deadline).
     Tombstone = 0x800,
+    /// `begin`: the key is the id (no `hashIds`): not written out again.
+    KeyIsId = 0x1000,
     /// `respond`, `flowSave`: an error (a [`FlowAnswer::Error`] in the low bits).
     Failed = 0x4000_0000,
 }
@@ -101,13 +103,17 @@ pub enum RespondOut {
     CreatedAt = 0x4000,
     LastSeen = 0x8000,
     Deadline = 0x10000,
+    /// The write's key is `req.sessionID` (no `hashIds`): not written out again.
+    KeyIsId = 0x20000,
+    /// `Vary` is to be set to exactly `Cookie` (the usual case): not written out.
+    VaryCookie = 0x40000,
 }
 
 /// RFC 6265 §5.1.4 path-match ([`crate::flow::path_matches`]): for a request that has no
 /// [`SessionCore`] yet (no secret).
 #[wasm_bindgen(js_name = pathMatches)]
 pub fn path_matches(path: &str, cookie_path: &str) -> bool {
-    crate::flow::path_matches(path, cookie_path)
+    crate::flow::path_matches(crate::flow::request_path(path), cookie_path)
 }
 
 /// Why a loaded session is over (number 0 of an [`FlowAnswer::Over`]).
@@ -179,8 +185,14 @@ impl SessionCore {
                 }
                 Begin::Load(l) => {
                     nums[0] = f64::from(l.secret_index);
-                    Io::answer(output, nums, [Some(l.id.as_str()), Some(l.key.as_str()), l.signed.as_deref()]);
                     let mut bits = FlowAnswer::Load as u32;
+                    let key = if l.key == l.id {
+                        bits |= FlowBit::KeyIsId as u32;
+                        None
+                    } else {
+                        Some(l.key.as_str())
+                    };
+                    Io::answer(output, nums, [Some(l.id.as_str()), key, l.signed.as_deref()]);
                     if l.by_header {
                         bits |= FlowBit::ByHeader as u32;
                     }
@@ -191,25 +203,30 @@ impl SessionCore {
     }
 
     /// The store answered a read ([`crate::flow::ServerFlow::loaded`]). The input buffer holds
-    /// the id, the key read, the tombstone (at stage 3), what the store answered (-1: nothing)
-    /// and the request's method. A [`FlowAnswer::Load`] has the new key (string 0), the new stage
+    /// the id, the key read (-1: the id's own, at stage 0), the tombstone (at stage 3), what the
+    /// store answered (-1: nothing) and the request's method. A [`FlowAnswer::Load`] has the new key (string 0), the new stage
     /// (number 0) and, at stage 3, the tombstone to hand back (string 1).
     #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(js_name = flowLoaded)]
     pub fn flow_loaded(&self, stage: u32, id: i32, key: i32, tomb: i32, found: i32, method: i32, now: f64) -> u32 {
         IO.with(|cell| {
             let Io { input, output, nums } = &mut *cell.borrow_mut();
-            let (Some([Some(id), Some(key), tomb, found, method]), Some(stage)) =
+            let (Some([Some(id), key, tomb, found, method]), Some(stage)) =
                 (strings(input, [id, key, tomb, found, method]), Stage::from_code(stage))
             else {
                 return error(output, nums, &Error::invalid("input", "the lengths do not match the input buffer"));
+            };
+            // (no key: the record's own, the id's)
+            let key = match key {
+                Some(k) => k.to_owned(),
+                None => self.flow().key_of(id).into_owned(),
             };
             let mut l = Lookup {
                 id: id.to_owned(),
                 secret_index: 0,
                 by_header: false,
                 stage,
-                key: key.to_owned(),
+                key,
                 tombstone: tomb.map(str::to_owned),
                 signed: None,
             };
@@ -418,7 +435,21 @@ impl SessionCore {
                 None => (None, None, None),
             };
             let first = fx.set_cookie.as_deref().or(fx.id_header.as_deref());
-            Io::answer(output, nums, [first, record, delta, fx.vary.as_deref(), fx.cache_control.as_deref(), key]);
+            let key = match key {
+                Some(k) if Some(k) == session_id => {
+                    bits |= RespondOut::KeyIsId as u32;
+                    None
+                }
+                k => k,
+            };
+            let vary = match fx.vary.as_deref() {
+                Some("Cookie") => {
+                    bits |= RespondOut::VaryCookie as u32;
+                    None
+                }
+                v => v,
+            };
+            Io::answer(output, nums, [first, record, delta, vary, fx.cache_control.as_deref(), key]);
             bits
         })
     }
