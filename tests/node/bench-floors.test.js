@@ -176,6 +176,20 @@ describe('the Hono floor', () => {
     await request(peer).get('/').set('Cookie', webPairs(mine)).expect('x-n', '2')
   })
 
+  it('sets the headers session-core/hono sets, both kinds', async () => {
+    const { session } = await import(path.join(dir, 'hono', 'index.mjs'))
+    const shape = (res) => [...res.headers].map(([k, v]) => [k, k === 'set-cookie' ? v.replace(/=s%3A[^;]+/, '=<signed id>') : v])
+    for (const [options, mine] of [[{ secret: SECRET }, { resave: false, saveUninitialized: false }], [{ kind: 'client', keys: [SECRET] }, {}]]) {
+      const core = await honoCounter(session({ ...options, ...mine }))
+      const floor = await honoCounter(floorHono(options))
+      const [a, b] = [await core(), await floor()]
+      assert.deepStrictEqual(shape(b), shape(a))
+      const [c, d] = [await core(webPairs(a)), await floor(webPairs(b))]
+      assert.strictEqual(d.headers.get('x-n'), '2')
+      assert.deepStrictEqual(shape(d), shape(c))
+    }
+  })
+
   it('client kind: the same bytes as cookie-session', async () => {
     const express = EXPRESSES[0][1]
     const peer = counter(express, cookieSession({ name: 'session', keys: [SECRET] }))
