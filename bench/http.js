@@ -79,7 +79,7 @@ function floorExpress (maxAge) {
   return require('./floor-express').floorExpress({ secret: SECRET, maxAge, cacheHeaders: FLOOR_CACHE_HEADERS })
 }
 
-/** The ratios issue 10 asks for, and the floors': [key, configuration, divided by]. */
+/** The ratios the targets ask for, and the floors': [key, configuration, divided by]. */
 const RATIOS = [
   ['expressToBare', 'session-core/express', 'bare'],
   ['expressToPeer', 'session-core/express', 'express-session'],

@@ -1,7 +1,7 @@
 'use strict'
-// Issue 10's targets, and the floors', each read from the parts' results: what is measured, in which
-// unit, which way it must go. `evaluate(parts)` gives one row per target; a part that did not run
-// gives `value: null`.
+// The performance targets, the floors' among them, each read from the parts' results: what is
+// measured, in which unit, which way it must go. `evaluate(parts)` gives one row per target; a part
+// that did not run gives `value: null`.
 
 const HTTP = [
   ['expressToBare', 'session-core/express, cookie: x bare', '>=', 0.8, 'session-core/express', 'bare'],
