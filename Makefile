@@ -128,7 +128,7 @@ vectors: pkg deps
 	node scripts/gen-frame-vectors.js
 	node scripts/gen-checks-vectors.js
 
-# Every figure of issue 10 (bench/run.js says which and how): about 10 minutes; BENCH_QUICK=1 for a
+# Every benchmark figure (bench/run.js says which and how): about 11 minutes; BENCH_QUICK=1 for a
 # one-round smoke run. Results in bench/results/latest.json; a full run redraws bench/chart.svg.
 bench: pkg deps
 	$(NULLFIX) cargo build --quiet --release --example native

@@ -11,13 +11,22 @@
 //   hono-sessions cookie              CookieStore (its only client-side mode: sealed by iron-webcrypto)
 //   hono-sessions memory              MemoryStore (server-side; the cookie holds the sealed id)
 //   iron-session                      getIronSession(request, response), save() (always sealed)
+//   floor (server)                    bench/floor-hono.js: express-session's semantics by hand, a Map
+//   floor (client)                    bench/floor-hono.js, kind: 'client': cookie-session's format by hand
 //
 // Neither peer has a signed-only cookie: the signed figure is compared with the peers' cookie
-// modes too (what a Hono user picks today for a client-side session). Ratios are medians of the
-// per-round ratios. BENCH_SECONDS (default 3), BENCH_ROUNDS (default 5), BENCH_QUICK=1.
+// modes too (what a Hono user picks today for a client-side session). The floors are plain-JS Hono
+// middlewares (node:crypto, the Set-Cookie appended to `c.res.headers`), doing what session-core/hono
+// store and signed do here: no maxAge, so a returning server-side session gets no Set-Cookie; the
+// client kind's cookies on every response (the session changes). They set the cache headers
+// session-core sets by default unless BENCH_FLOOR_CACHE_HEADERS=0 (the output says which); targets:
+// session-core/hono at least the floor's throughput, and its server CPU per request over bare at
+// most the floor's + 3 µs (bench/targets.js). Ratios are medians of the per-round ratios.
+// BENCH_SECONDS (default 3), BENCH_ROUNDS (default 5), BENCH_QUICK=1.
 // Run: node bench/hono.js
 const path = require('node:path')
-const { PKG, QUICK, median, round, report, versionOf, serveToParent, startServer, cpuOf, cookieFor } = require('./lib')
+const { PKG, QUICK, median, round, report, versionOf, serveToParent, startServer, cpuOf, cookieFor, FLOOR_CACHE_HEADERS, floorComparison, printFloor } = require('./lib')
+const { describeCacheHeaders } = require('./floor-parts')
 
 const SECONDS = Number(process.env.BENCH_SECONDS || (QUICK ? 1 : 3))
 const ROUNDS = Number(process.env.BENCH_ROUNDS || (QUICK ? 1 : 5))
@@ -32,7 +41,9 @@ const CONFIGS = {
   'session-core/hono store': { cookie: true, sc: { secret: SECRET, resave: false, saveUninitialized: false } },
   'hono-sessions cookie': { cookie: true, hs: 'cookie' },
   'hono-sessions memory': { cookie: true, hs: 'memory' },
-  'iron-session': { cookie: true, iron: true }
+  'iron-session': { cookie: true, iron: true },
+  'floor (server)': { cookie: true, floor: { secret: SECRET } },
+  'floor (client)': { cookie: true, floor: { kind: 'client', keys: [SECRET] } }
 }
 
 /** [key, a, b]: a's requests per second over b's. */
@@ -41,7 +52,15 @@ const RATIOS = [
   ['signedToIron', 'session-core/hono signed', 'iron-session'],
   ['encryptedToHonoSessions', 'session-core/hono encrypted', 'hono-sessions cookie'],
   ['encryptedToIron', 'session-core/hono encrypted', 'iron-session'],
-  ['storeToHonoSessions', 'session-core/hono store', 'hono-sessions memory']
+  ['storeToHonoSessions', 'session-core/hono store', 'hono-sessions memory'],
+  ['storeToFloor', 'session-core/hono store', 'floor (server)'],
+  ['signedToFloor', 'session-core/hono signed', 'floor (client)']
+]
+
+/** session-core/hono beside the floor doing the same work: [key, session-core's configuration, the floor's]. */
+const FLOORS = [
+  ['server', 'session-core/hono store', 'floor (server)'],
+  ['client', 'session-core/hono signed', 'floor (client)']
 ]
 
 async function serve (name) {
@@ -49,9 +68,11 @@ async function serve (name) {
   const { serve } = await import('@hono/node-server')
   const config = CONFIGS[name]
   const app = new Hono()
-  if (config.sc) {
-    const { session } = await import(path.join(PKG, 'hono', 'index.mjs'))
-    app.use(session(config.sc))
+  if (config.sc || config.floor) {
+    const session = config.sc
+      ? (await import(path.join(PKG, 'hono', 'index.mjs'))).session
+      : (options) => require('./floor-hono').floorHono({ ...options, cacheHeaders: FLOOR_CACHE_HEADERS })
+    app.use(session(config.sc || config.floor))
     app.get('/', (c) => {
       const s = c.get('session')
       s.n = (s.n || 0) + 1
@@ -104,7 +125,8 @@ function load (port, cookie, seconds) {
 
 async function main () {
   const names = Object.keys(CONFIGS)
-  console.log(`Hono on Node: ${CONNECTIONS} connections, ${SECONDS} s per run, ${ROUNDS} interleaved rounds, after a ${WARMUP} s warm-up of each`)
+  console.log(`Hono on Node: ${CONNECTIONS} connections, ${SECONDS} s per run, ${ROUNDS} interleaved rounds, after a ${WARMUP} s warm-up of each; ` +
+    describeCacheHeaders(FLOOR_CACHE_HEADERS))
   const runs = []
   for (const name of names) {
     const r = Object.assign({ name, rps: [], cpu: [] }, await startServer(__filename, ['serve', name]))
@@ -132,16 +154,30 @@ async function main () {
     rounds: ROUNDS,
     connections: CONNECTIONS,
     versions: Object.fromEntries(['hono', '@hono/node-server', 'hono-sessions', 'iron-session'].map((n) => [n, versionOf(n)])),
-    configs: Object.fromEntries(names.map((n) => [n, { reqPerSec: round(median(by[n].rps), 0), cpuUsPerRequest: round(median(by[n].cpu), 1), rounds: by[n].rps.map((x) => round(x, 0)) }])),
+    floorCacheHeaders: FLOOR_CACHE_HEADERS,
+    configs: Object.fromEntries(names.map((n) => [n, {
+      reqPerSec: round(median(by[n].rps), 0),
+      toBare: round(perRound(n, 'bare')),
+      cpuUsPerRequest: round(median(by[n].cpu), 1),
+      cpuOverBareUs: round(median(by[n].cpu.map((x, i) => x - by.bare.cpu[i])), 1),
+      rounds: by[n].rps.map((x) => round(x, 0))
+    }])),
     ratios: Object.fromEntries(RATIOS.map(([k, a, b]) => [k, round(perRound(a, b))])),
     // issue 15's targets: each session-core mode over the faster peer of that round
     toFasterPeer: Object.fromEntries(['signed', 'encrypted'].map((m) => [m, round(median(by[`session-core/hono ${m}`].rps.map((x, i) =>
       x / Math.max(by['hono-sessions cookie'].rps[i], by['iron-session'].rps[i]))))])),
-    cpuRatios: Object.fromEntries(RATIOS.map(([k, a, b]) => [k, round(perRoundCpu(a, b))]))
+    cpuRatios: Object.fromEntries(RATIOS.map(([k, a, b]) => [k, round(perRoundCpu(a, b))])),
+    floors: Object.fromEntries(FLOORS.map(([k, a, b]) => [k, floorComparison(by, a, b)]))
   }
   console.log('\nmedians:')
-  for (const n of names) console.log(`  ${n.padEnd(30)} ${String(out.configs[n].reqPerSec).padStart(7)} req/s  ${out.configs[n].cpuUsPerRequest.toFixed(1).padStart(6)} µs CPU/request`)
+  for (const n of names) {
+    const c = out.configs[n]
+    const toBare = n === 'bare' ? '' : `  ${c.toBare.toFixed(2)}x bare  ${c.cpuOverBareUs >= 0 ? '+' : ''}${c.cpuOverBareUs.toFixed(1)} µs over bare`
+    console.log(`  ${n.padEnd(30)} ${String(c.reqPerSec).padStart(7)} req/s  ${c.cpuUsPerRequest.toFixed(1).padStart(6)} µs CPU/request${toBare}`)
+  }
   for (const [k, a, b] of RATIOS) console.log(`  ${a} / ${b}: ${out.ratios[k].toFixed(2)}x   (by server CPU per request: ${out.cpuRatios[k].toFixed(2)}x)`)
   for (const m of ['signed', 'encrypted']) console.log(`  session-core/hono ${m} / the faster peer: ${out.toFasterPeer[m].toFixed(2)}x (target >= 1.5x)`)
+  console.log(`  beside the floors (${describeCacheHeaders(FLOOR_CACHE_HEADERS)}):`)
+  for (const [k] of FLOORS) printFloor(out.floors[k])
   report(out)
 }

@@ -130,4 +130,59 @@ async function cookieFor (port, label) {
   return cookie
 }
 
-module.exports = { ROOT, PKG, QUICK, median, round, report, versionOf, dirOf, fakeRes, cookieHeaderFrom, serveToParent, startServer, cpuOf, cookieFor }
+/**
+ * Whether the floors (bench/floor-*.js) set the cache headers session-core sets by default (Vary,
+ * Cache-Control): yes unless BENCH_FLOOR_CACHE_HEADERS=0. The servers are forked with the same env.
+ */
+const FLOOR_CACHE_HEADERS = process.env.BENCH_FLOOR_CACHE_HEADERS !== '0'
+
+/**
+ * session-core's configuration `a` beside the floor `b`, from runs `by[name] = { rps, cpu }` (one
+ * entry a round, `by.bare` among them): the median of the per-round throughput ratios and every
+ * round's, the server CPU per request over bare's of the same round (medians), and how much more
+ * than the floor's that is (the median of the per-round differences).
+ */
+function floorComparison (by, a, b) {
+  const rounds = by[a].rps.map((x, i) => x / by[b].rps[i])
+  const over = (n) => by[n].cpu.map((x, i) => x - by.bare.cpu[i])
+  const mine = over(a)
+  const floor = over(b)
+  return {
+    config: a,
+    floor: b,
+    ratio: round(median(rounds)),
+    rounds: rounds.map((x) => round(x)),
+    cpuOverBareUs: round(median(mine), 1),
+    floorCpuOverBareUs: round(median(floor), 1),
+    cpuOverFloorUs: round(median(mine.map((x, i) => x - floor[i])), 1)
+  }
+}
+
+/** Prints a floorComparison with the targets it is held to (bench/targets.js). */
+function printFloor (f) {
+  const { FLOOR } = require('./targets')
+  const us = (x) => `${x >= 0 ? '+' : ''}${x.toFixed(1)} µs`
+  console.log(`  ${f.config} / ${f.floor}: ${f.ratio.toFixed(2)}x (target >= ${FLOOR.ratio.toFixed(1)}x; rounds ${f.rounds.map((x) => x.toFixed(2)).join(', ')})`)
+  console.log(`    server CPU per request over bare: ${us(f.cpuOverBareUs)}, the floor ${us(f.floorCpuOverBareUs)}: ` +
+    `${us(f.cpuOverFloorUs)} beside the floor (target <= +${FLOOR.cpuUs} µs)`)
+}
+
+module.exports = {
+  ROOT,
+  PKG,
+  QUICK,
+  median,
+  round,
+  report,
+  versionOf,
+  dirOf,
+  fakeRes,
+  cookieHeaderFrom,
+  serveToParent,
+  startServer,
+  cpuOf,
+  cookieFor,
+  FLOOR_CACHE_HEADERS,
+  floorComparison,
+  printFloor
+}

@@ -8,13 +8,13 @@
 //   micro       bench/micro.js       sign, unsign, parseCookie, serializeCookie, generateSessionId
 //   middleware  bench/middleware.js  the middlewares without HTTP; iron-session seal+unseal
 //   memory      bench/memory.js      RSS after 20,000 .. 200,000 new sessions
-//   http        bench/http.js        autocannon, Express 4 and 5, every middleware, interleaved
-//   hono        bench/hono.js        autocannon, Hono on Node: session-core/hono vs hono-sessions and iron-session
+//   http        bench/http.js        autocannon, Express 4 and 5, every middleware and the hand-written floors, interleaved
+//   hono        bench/hono.js        autocannon, Hono on Node: session-core/hono vs hono-sessions, iron-session and the floors
 //   redis       bench/redis.js       autocannon, session-core/redis vs connect-redis on one redis-server
 //   hostile     bench/hostile.js     worst time per request against Cookie header size (1 KB .. 1 MB)
 // Environment: BENCH_QUICK=1 a one-round smoke run (its figures mean nothing; the chart is left
 // alone); BENCH_PARTS=micro,native to run some parts only; the parts' own variables (BENCH_SECONDS,
-// BENCH_ROUNDS, BENCH_EXPRESS, BENCH_CPU_PROF, BENCH_MEMORY_PEER) pass through.
+// BENCH_ROUNDS, BENCH_EXPRESS, BENCH_CPU_PROF, BENCH_MEMORY_PEER, BENCH_FLOOR_CACHE_HEADERS) pass through.
 //
 // Writes bench/results/latest.json (git-ignored), and, after a full run, bench/chart.svg (committed)
 // and bench/results/latest.md (the README's tables); `node bench/run.js --render` draws those two
@@ -34,10 +34,16 @@
 //       "middleware": { rounds, ironSession, us: { "<variant>": µs per request }, expressTimeRatio,
 //                       expressNewTimeRatio, cookieSessionTimeRatio, sealSpeedup },
 //       "memory":     { checkpoints, "session-core/express": { points: [{ requests, rssMB, heapUsedMB }], rssRatio, seconds } },
-//       "http":       { seconds, rounds, connections, versions, express: { "4"|"5": {
-//                         configs: { "<configuration>": { reqPerSec, toBare, cpuUsPerRequest, p99ms, rounds } },
-//                         ratios: { expressToBare, expressToPeer, ... },   // from req/s
-//                         cpuRatios: { the same keys, from the server's CPU µs per request } } } }
+//       "http":       { seconds, rounds, connections, floorCacheHeaders, versions, express: { "4"|"5": {
+//                         configs: { "<configuration>": { reqPerSec, toBare, cpuUsPerRequest, cpuOverBareUs, p99ms, rounds } },
+//                         ratios: { expressToBare, expressToPeer, expressToFloor, ... },   // from req/s
+//                         cpuRatios: { the same keys, from the server's CPU µs per request },
+//                         floors: { express|expressMaxAge|cookie: FLOOR } } } },
+//       "hono":       { seconds, rounds, connections, floorCacheHeaders, versions,
+//                       configs: { "<configuration>": { reqPerSec, toBare, cpuUsPerRequest, cpuOverBareUs, rounds } },
+//                       ratios, toFasterPeer: { signed, encrypted }, cpuRatios, floors: { server|client: FLOOR } }
+//       where FLOOR = { config, floor, ratio, rounds: [per-round ratio], cpuOverBareUs, floorCpuOverBareUs,
+//                       cpuOverFloorUs }   // session-core beside the hand-written floor (bench/floor-*.js)
 //     },
 //     "errors": { "<part>": "message" },
 //     "targets": [ { id, group, label, unit, op: ">=" | "<=", target, value, met, detail } ]   // bench/targets.js
@@ -50,6 +56,7 @@ const { spawnSync, execFileSync } = require('node:child_process')
 const { ROOT, QUICK, versionOf, dirOf } = require('./lib')
 const { evaluate } = require('./targets')
 const { chart } = require('./chart')
+const { describeCacheHeaders } = require('./floor-parts')
 
 const RESULTS = path.join(__dirname, 'results')
 const PARTS = ['package', 'native', 'micro', 'middleware', 'memory', 'http', 'hono', 'redis', 'hostile']
@@ -120,6 +127,10 @@ const RATIO_LABELS = [
   ['expressNewToPeer', 'session-core/express, no cookie / express-session, no cookie'],
   ['cookieToBare', 'session-core/cookie-session / bare'],
   ['cookieToPeer', 'session-core/cookie-session / cookie-session'],
+  ['expressNoMaxAgeToPeer', 'session-core/express, no maxAge / express-session, no maxAge'],
+  ['expressToFloor', 'session-core/express, no maxAge / its floor'],
+  ['expressMaxAgeToFloor', 'session-core/express (maxAge) / its floor'],
+  ['cookieToFloor', 'session-core/cookie-session / its floor'],
   ['encryptedToBare', 'session-core/cookie-session encrypted / bare'],
   ['encryptedToIron', 'session-core/cookie-session encrypted / iron-session']
 ]
@@ -135,13 +146,18 @@ function markdown (r) {
   if (http) {
     lines.push('', `HTTP (autocannon, ${http.connections} connections on loopback, the client on the same 2 cores; median of ${http.rounds} interleaved rounds of ${http.seconds} s):`, '')
     const vs = Object.keys(http.express)
-    lines.push('| configuration | ' + vs.map((v) => `Express ${v} req/s | × bare | server CPU µs/req`).join(' | ') + ' |')
-    lines.push('|---|' + vs.map(() => '---:|---:|---:').join('|') + '|')
+    lines.push('| configuration | ' + vs.map((v) => `Express ${v} req/s | × bare | server CPU µs/req | over bare`).join(' | ') + ' |')
+    lines.push('|---|' + vs.map(() => '---:|---:|---:|---:').join('|') + '|')
     for (const name of Object.keys(http.express[vs[0]].configs)) {
       lines.push(`| ${name} | ` + vs.map((v) => {
         const c = http.express[v].configs[name]
-        return `${c.reqPerSec} | ${name === 'bare' ? '1' : c.toBare.toFixed(2)} | ${c.cpuUsPerRequest.toFixed(0)}`
+        return `${c.reqPerSec} | ${name === 'bare' ? '1' : c.toBare.toFixed(2)} | ${c.cpuUsPerRequest.toFixed(0)} | ${name === 'bare' ? '' : signed(c.cpuOverBareUs)}`
       }).join(' | ') + ' |')
+    }
+    if (http.express[vs[0]].floors) {
+      lines.push('', `Beside the floors (hand-written plain-JS middlewares with the peer's semantics, bench/floor-*.js; ${describeCacheHeaders(http.floorCacheHeaders)}): ` +
+        'throughput as the median of the per-round ratios (every round\'s in brackets), server CPU per request over bare Express\'s:', '')
+      lines.push(...floorTable(vs.map((v) => [`Express ${v}`, http.express[v].floors])))
     }
     lines.push('', 'The ratios from throughput, and (a cross-check a busy machine shakes less) from the server\'s CPU time per request:', '')
     lines.push('| ratio | ' + vs.map((v) => `Express ${v}, req/s | Express ${v}, CPU`).join(' | ') + ' |')
@@ -149,6 +165,16 @@ function markdown (r) {
     for (const [key, label] of RATIO_LABELS) {
       lines.push(`| ${label} | ` + vs.map((v) => `${http.express[v].ratios[key].toFixed(2)}× | ${http.express[v].cpuRatios[key].toFixed(2)}×`).join(' | ') + ' |')
     }
+  }
+  const hono = r.parts.hono
+  if (hono && hono.floors) {
+    lines.push('', `Hono on Node (bench/hono.js, median of ${hono.rounds} interleaved rounds of ${hono.seconds} s):`, '')
+    lines.push('| configuration | req/s | × bare | server CPU µs/req | over bare |', '|---|---:|---:|---:|---:|')
+    for (const [name, c] of Object.entries(hono.configs)) {
+      lines.push(`| ${name} | ${c.reqPerSec} | ${name === 'bare' ? '1' : c.toBare.toFixed(2)} | ${c.cpuUsPerRequest.toFixed(0)} | ${name === 'bare' ? '' : signed(c.cpuOverBareUs)} |`)
+    }
+    lines.push('', `Beside the Hono floors (${describeCacheHeaders(hono.floorCacheHeaders)}):`, '')
+    lines.push(...floorTable([['Hono', hono.floors]]))
   }
   const hostile = r.parts.hostile
   if (hostile) {
@@ -165,6 +191,22 @@ function markdown (r) {
     lines.push(`| ${t.group.replace(/ \(.*\)$/, '')}: ${t.label} | ${fmt(t)} | ${t.detail} | ${t.op} ${t.target}${unit(t)} | ${t.met === null ? '' : t.met ? 'met' : '**missed**'} |`)
   }
   return lines.join('\n') + '\n'
+}
+
+const signed = (x) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`
+
+/** A Markdown table of floor comparisons: `columns` is [[heading, { key: FLOOR }]], one row a key. */
+function floorTable (columns) {
+  const out = ['| session-core / its floor | ' + columns.map(([h]) => `${h}: × floor | CPU over bare, µs: session-core, floor`).join(' | ') + ' |']
+  out.push('|---|' + columns.map(() => '---:|---:').join('|') + '|')
+  for (const key of Object.keys(columns[0][1])) {
+    const f = columns[0][1][key]
+    out.push(`| ${f.config} / ${f.floor} | ` + columns.map(([, floors]) => {
+      const g = floors[key]
+      return `${g.ratio.toFixed(2)}× (${g.rounds.map((x) => x.toFixed(2)).join(', ')}) | ${signed(g.cpuOverBareUs)}, ${signed(g.floorCpuOverBareUs)}`
+    }).join(' | ') + ' |')
+  }
+  return out
 }
 
 /** `node bench/run.js --render`: the chart and the Markdown again from latest.json, nothing run. */

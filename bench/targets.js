@@ -1,6 +1,7 @@
 'use strict'
-// Issue 10's targets, each read from the parts' results: what is measured, in which unit, which way
-// it must go. `evaluate(parts)` gives one row per target; a part that did not run gives `value: null`.
+// The performance targets, the floors' among them, each read from the parts' results: what is
+// measured, in which unit, which way it must go. `evaluate(parts)` gives one row per target; a part
+// that did not run gives `value: null`.
 
 const HTTP = [
   ['expressToBare', 'session-core/express, cookie: x bare', '>=', 0.8, 'session-core/express', 'bare'],
@@ -10,6 +11,35 @@ const HTTP = [
   ['cookieToPeer', 'session-core/cookie-session signed: x cookie-session', '>=', 1.3, 'session-core/cookie-session', 'cookie-session'],
   ['encryptedToBare', 'session-core/cookie-session encrypt: x bare', '>=', 0.7, 'session-core/cookie-session encrypted', 'bare']
 ]
+
+/**
+ * The floors (bench/floor-*.js, hand-written plain-JS middlewares with the peer's semantics):
+ * session-core's throughput at least `ratio` times the floor's (the median of the per-round ratios),
+ * and its server CPU per request over bare at most the floor's + `cpuUs` µs.
+ */
+const FLOOR = { ratio: 1.0, cpuUs: 3 }
+
+/** [key in the part's `floors`, label]: session-core beside the floor doing the same work. */
+const HTTP_FLOORS = [
+  ['express', 'session-core/express, no maxAge'],
+  ['expressMaxAge', 'session-core/express, maxAge'],
+  ['cookie', 'session-core/cookie-session signed']
+]
+const HONO_FLOORS = [
+  ['server', 'session-core/hono store'],
+  ['client', 'session-core/hono signed']
+]
+
+/** The two rows of one floor comparison: throughput, and CPU over bare beside the floor's. */
+function floorRows (id, group, label, get) {
+  const us = (x) => `${x >= 0 ? '+' : ''}${f1(x)} µs`
+  return [
+    [`${id}ToFloor`, group, `${label}: x the floor`, 'x', '>=', FLOOR.ratio,
+      (p) => get(p).ratio, (p) => `rounds ${get(p).rounds.map((x) => x.toFixed(2)).join(', ')}`],
+    [`${id}CpuOverFloor`, group, `${label}: server CPU/request over bare, minus the floor's`, 'µs', '<=', FLOOR.cpuUs,
+      (p) => get(p).cpuOverFloorUs, (p) => `${us(get(p).cpuOverBareUs)} vs ${us(get(p).floorCpuOverBareUs)} over bare`]
+  ]
+}
 
 const f0 = (x) => (Number.isFinite(x) ? x.toFixed(0) : '?')
 const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : '?')
@@ -26,12 +56,18 @@ function all () {
       rows.push([`http.express${v}.${key}`, `HTTP, Express ${v} (req/s, median of rounds)`, label, 'x', op, target,
         (p) => p.http.express[v].ratios[key], (p) => `${f0(c(p, a))} vs ${f0(c(p, b))} req/s`])
     }
+    for (const [key, label] of HTTP_FLOORS) {
+      rows.push(...floorRows(`http.express${v}.${key}`, `HTTP, Express ${v}, beside the floors`, label, (p) => p.http.express[v].floors[key]))
+    }
   }
   for (const m of ['signed', 'encrypted']) {
     const c = (p, n) => p.hono.configs[n].reqPerSec
     rows.push([`hono.${m}ToFasterPeer`, 'Hono on Node (req/s, median of rounds)', `session-core/hono ${m}: x the faster of hono-sessions and iron-session`, 'x', '>=', 1.5,
       (p) => p.hono.toFasterPeer[m],
       (p) => `${f0(c(p, `session-core/hono ${m}`))} vs ${f0(Math.max(c(p, 'hono-sessions cookie'), c(p, 'iron-session')))} req/s`])
+  }
+  for (const [key, label] of HONO_FLOORS) {
+    rows.push(...floorRows(`hono.${key}`, 'Hono on Node, beside the floors', label, (p) => p.hono.floors[key]))
   }
   const micro = (name, label, op, target, asTime) => [`micro.${name}`, 'Node micro (ns per call)', label, 'x', op, target,
     (p) => (asTime ? 1 / p.micro[name].speedup : p.micro[name].speedup),
@@ -83,4 +119,4 @@ function evaluate (parts) {
   })
 }
 
-module.exports = { evaluate }
+module.exports = { evaluate, FLOOR }
