@@ -187,6 +187,21 @@ const leanIo = {
   num
 }
 const flow = flowCalls(leanIo)
+const clientIo = {
+  begin (chars) {
+    use(clientB())
+    begin(chars)
+  },
+  put,
+  out,
+  num
+}
+const clientFlow = flowCalls(clientIo)
+
+/** A client-side session's cache headers, as the core gives them (`{ vary, cacheControl }`, null: unchanged). */
+function cacheHeaders (vary, cacheControl, setsCookie) {
+  return clientFlow.cacheHeaders(client(), vary, cacheControl, setsCookie)
+}
 
 let enumsCache = null
 /** The flow's answer kinds and bits (the Express build's glue). */
@@ -634,6 +649,7 @@ module.exports = {
   enums,
   pathMatches,
   ...flow,
+  cacheHeaders,
   decide,
   decision,
   applyDelta,

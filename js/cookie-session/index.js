@@ -14,7 +14,6 @@ const { describeOptions } = require('../options')
 const debug = require('../debug')('session-core:cookie-session')
 const { onHeaders } = require('../headers')
 const checks = require('../checks')
-const { varyCookie, noCacheSetCookie } = require('../cache')
 const { unprotected } = require('./state')
 const csrf = require('./csrf')
 const redact = require('../redact')
@@ -152,8 +151,7 @@ function cookieSession (options) {
     function commit () {
       if (committed) return
       committed = true
-      if (cache && !res.headersSent) varyCookie(res)
-      if (sess === undefined) return // never accessed
+      if (sess === undefined) return cacheHeaders(false) // never accessed
       const ctx = sess ? sess._ctx : {}
       const so = req.sessionOptions
       let bits
@@ -183,20 +181,32 @@ function cookieSession (options) {
         bits = native.clientCommit(core, flags, c)
       } catch (e) {
         debug('error saving session %s', e.message)
-        return
+        return cacheHeaders(false)
       }
       if (bits & COMMITTED.SKIPPED_INSECURE) {
         debug('not secure: the session cookie was not set (secure: true on an insecure request)')
         checks.atRequest(opts, 'SECURE_ON_HTTP_REQUEST', 'secure')
-        return
+        return cacheHeaders(false)
       }
-      if (bits & COMMITTED.TOO_LARGE) return tooLarge([native.out(0, true), native.num(1), native.num(2)])
+      if (bits & COMMITTED.TOO_LARGE) {
+        const big = [native.out(0, true), native.num(1), native.num(2)]
+        cacheHeaders(false)
+        return tooLarge(big)
+      }
       if (bits & COMMITTED.WROTE) debug('save %s', name)
       const n = native.num(0) // each cookie's name and Set-Cookie value, in turn
       for (let i = 0; i < n; i++) pushCookie(res, native.out(2 * i, true), native.out(2 * i + 1, true), so.overwrite)
       // secure unset is 'auto': behind a TLS proxy Express does not trust, the cookies just sent lack Secure
       if (n > 0 && so.secure === undefined && !secureRequest) checks.autoSecureOverHttp(opts, req, 'secure')
-      if (cache && n > 0 && !res.headersSent) noCacheSetCookie(res)
+      cacheHeaders(n > 0)
+    }
+
+    /** The cache headers, as the core gives them (Vary: Cookie; no-cache="Set-Cookie" with a cookie). */
+    function cacheHeaders (setsCookie) {
+      if (!cache || res.headersSent) return
+      const h = native.cacheHeaders(headerText(res, 'Vary'), headerText(res, 'Cache-Control'), setsCookie)
+      if (h.vary !== null) res.setHeader('Vary', h.vary)
+      if (h.cacheControl !== null) res.setHeader('Cache-Control', h.cacheControl)
     }
 
     function tooLarge ([cookieName, size, limit]) {
@@ -299,6 +309,13 @@ function cookieSession (options) {
   }
 }
 
+
+/** A header's value as one string (null when not set). */
+function headerText (res, name) {
+  const v = res.getHeader(name)
+  if (v === undefined || v === '') return null
+  return Array.isArray(v) ? v.join(', ') : String(v)
+}
 
 /** https, as the `cookies` package sees it: Express's req.protocol, or a TLS socket. */
 function isSecure (req) {

@@ -103,7 +103,18 @@ function flowCalls (io) {
     return err
   }
 
-  return { flowBegin, flowLoaded, flowSignedOut, flowGenerated, flowRespond, flowSave, flowRegenerate, keyOf, flowError }
+  /**
+   * A client-side session's cache headers, as the core gives them: `{ vary, cacheControl }`, each
+   * the value to set, or null to leave the header as it is.
+   */
+  function cacheHeaders (glue, vary, cacheControl, setsCookie) {
+    begin(len(vary) + len(cacheControl))
+    const a = put(vary)
+    const bits = glue.cacheHeadersSlot(a, put(cacheControl), setsCookie)
+    return { vary: bits & 1 ? out(0, false) : null, cacheControl: bits & 2 ? out(1, false) : null }
+  }
+
+  return { flowBegin, flowLoaded, flowSignedOut, flowGenerated, flowRespond, flowSave, flowRegenerate, keyOf, flowError, cacheHeaders }
 }
 
 /** The flow's answer kinds and bits, as the core defines them (wasm-bindgen enums of a build's glue). */

@@ -606,7 +606,8 @@ export function makeWeb (load) {
         cookies.push(x.out(2 * i + 1))
       }
     }
-    return withHeaders(response, cookies, cfg.cacheHeaders, cfg.overwrite ? names : null)
+    const cache = cfg.cacheHeaders ? (vary, cc, setsCookie) => x.cacheHeaders(x.glue, vary, cc, setsCookie) : null
+    return withHeaders(response, cookies, cache, cfg.overwrite ? names : null)
   }
 
   // ---- CSRF (src/csrf.rs: csurf's tokens, the secret in the session) --------------------------
@@ -752,7 +753,8 @@ function newCookie (cfg, secure, request) {
 
 /**
  * The response with `cookies` appended (earlier Set-Cookies of the same `names` removed) and the
- * cache headers (js/cache.js's rules): the same object when its headers can change, else a copy.
+ * cache headers (`cache`: the core's rule, or null when cacheHeaders is off): the same object when
+ * its headers can change, else a copy.
  */
 function withHeaders (response, cookies, cache, names) {
   if (!response || typeof response.headers !== 'object') throw new TypeError('apply(response): response must be a Response')
@@ -777,15 +779,11 @@ function edit (headers, cookies, cache, names) {
     }
   }
   for (const c of cookies) headers.append('set-cookie', c)
-  if (!cache) return
-  const vary = headers.get('vary')
-  if (vary === null || vary === '') headers.set('vary', 'Cookie')
-  else if (!/(^|,)\s*(cookie|\*)\s*(,|$)/i.test(vary)) headers.set('vary', vary + ', Cookie')
-  if (cookies.length > 0) {
-    const cc = headers.get('cache-control')
-    if (cc === null || cc === '') headers.set('cache-control', 'no-cache="Set-Cookie"')
-    else if (!/(^|,)\s*(no-store|private)\s*(,|$)/i.test(cc) && !/no-cache\s*=\s*"?[^"]*set-cookie/i.test(cc)) headers.set('cache-control', cc + ', no-cache="Set-Cookie"')
-  }
+  if (cache === null) return
+  // the core's rule (src/flow/headers.rs): Vary: Cookie; no-cache="Set-Cookie" with a cookie
+  const h = cache(headers.get('vary'), headers.get('cache-control'), cookies.length > 0)
+  if (h.vary !== null) headers.set('vary', h.vary)
+  if (h.cacheControl !== null) headers.set('cache-control', h.cacheControl)
 }
 
 function define (proto, members) {

@@ -75,3 +75,22 @@ pub fn no_cache_set_cookie(cache_control: Option<&str>) -> Option<String> {
 
 /// What `Cache-Control` gains on a response that sets a session cookie.
 pub const NO_CACHE_SET_COOKIE: &str = "no-cache=\"Set-Cookie\"";
+
+/// The cache headers of a response a client-side session (the session in the cookie) touched:
+/// `Vary: Cookie` always, and `no-cache="Set-Cookie"` when it sets a cookie. `(Vary, Cache-Control)`
+/// to set, each `None` when it stays as the app left it.
+///
+/// ```
+/// use session_core::flow::cache_headers;
+/// assert_eq!(cache_headers(None, None, true), (Some("Cookie".into()), Some("no-cache=\"Set-Cookie\"".into())));
+/// assert_eq!(cache_headers(Some("Cookie"), Some("private"), true), (None, None));
+/// assert_eq!(cache_headers(None, None, false), (Some("Cookie".into()), None));
+/// ```
+pub fn cache_headers(
+    vary: Option<&str>,
+    cache_control: Option<&str>,
+    sets_cookie: bool,
+) -> (Option<String>, Option<String>) {
+    let cc = if sets_cookie { no_cache_set_cookie(cache_control) } else { None };
+    (vary_with(vary, "Cookie"), cc)
+}

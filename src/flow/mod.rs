@@ -29,7 +29,7 @@ mod headers;
 mod path;
 mod server;
 
-pub use headers::{no_cache_set_cookie, vary_with, NO_CACHE_SET_COOKIE};
+pub use headers::{cache_headers, no_cache_set_cookie, vary_with, NO_CACHE_SET_COOKIE};
 pub use path::{path_matches, request_path};
 pub use server::{
     is_record, Begin, Effects, Incoming, Loaded, Lookup, Regenerate, Respond, Save, ServerFlow, Stage, Write,

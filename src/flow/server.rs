@@ -295,10 +295,10 @@ pub fn is_record(text: &str) -> bool {
 fn has_cookie(r: &Record, text: &str) -> bool {
     !r.cookie.is_empty()
         || (text.contains("\"cookie\"")
-            && crate::session::members(text)
-                .is_ok_and(|m| m.iter().rev().find(|(k, _)| *k == "\"cookie\"").is_some_and(|(_, v)| v.starts_with('{'))))
+            && crate::session::members(text).is_ok_and(|m| {
+                m.iter().rev().find(|(k, _)| *k == "\"cookie\"").is_some_and(|(_, v)| v.starts_with('{'))
+            }))
 }
-
 
 impl ServerFlow {
     /// The flow of a middleware with these options and secrets.

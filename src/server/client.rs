@@ -4,7 +4,6 @@
 //! cookies. Two core calls per request, as the Node middleware makes them:
 //! [`ClientSession::load`] and [`ClientSession::commit`].
 
-use super::cache;
 use crate::client::{ClientOptions, ClientSession, CommitInput, CommitOptions, CookieAttrs, Loaded};
 use crate::error::Error;
 use http::{HeaderValue, Request, Response, StatusCode};
@@ -302,13 +301,34 @@ where
     }
 }
 
+/// The cache headers of the response, as the core gives them ([`crate::flow::cache_headers`]).
+fn cache_headers<RB>(config: &CookieSessionConfig, res: &mut Response<RB>, sets_cookie: bool) {
+    if !config.cache_headers {
+        return;
+    }
+    let text = |name: http::header::HeaderName| {
+        let all: Vec<&str> = res.headers().get_all(name).iter().filter_map(|v| v.to_str().ok()).collect();
+        (!all.is_empty()).then(|| all.join(", "))
+    };
+    let (vary, cc) = crate::flow::cache_headers(
+        text(http::header::VARY).as_deref(),
+        text(http::header::CACHE_CONTROL).as_deref(),
+        sets_cookie,
+    );
+    let headers = res.headers_mut();
+    if let Some(v) = vary.and_then(|v| HeaderValue::from_str(&v).ok()) {
+        headers.insert(http::header::VARY, v);
+    }
+    if let Some(v) = cc.and_then(|v| HeaderValue::from_str(&v).ok()) {
+        headers.insert(http::header::CACHE_CONTROL, v);
+    }
+}
+
 fn commit<RB: Default>(shared: &Shared, session: &CookieSession, secure: bool, res: &mut Response<RB>) {
     let config = &shared.config;
-    if config.cache_headers {
-        cache::apply(res.headers_mut(), false);
-    }
     let st = session.lock();
     if !st.accessed {
+        cache_headers(config, res, false);
         return;
     }
     let json = match (&st.data, st.dirty) {
@@ -336,13 +356,13 @@ fn commit<RB: Default>(shared: &Shared, session: &CookieSession, secure: bool, r
     };
     let out = match shared.core.commit(&input) {
         Ok(o) => o,
-        Err(_) => return,
+        Err(_) => return cache_headers(config, res, false),
     };
     if out.too_large.is_some() {
         // the session did not fit in a cookie: nothing is sent, and the response says so
         *res = Response::new(RB::default());
         *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-        return;
+        return cache_headers(config, res, false);
     }
     let headers = res.headers_mut();
     for (_, value) in &out.set_cookies {
@@ -350,9 +370,7 @@ fn commit<RB: Default>(shared: &Shared, session: &CookieSession, secure: bool, r
             headers.append(http::header::SET_COOKIE, v);
         }
     }
-    if config.cache_headers && !out.set_cookies.is_empty() {
-        cache::apply(headers, true);
-    }
+    cache_headers(config, res, !out.set_cookies.is_empty());
 }
 
 #[derive(Debug)]

@@ -17,7 +17,6 @@
 //! - [`SessionStore`]: the store contract; [`MemoryStore`] (bounded); `RedisStore` (feature `redis`),
 //!   laid out as `session-core/redis` lays it out.
 
-mod cache;
 mod client;
 mod config;
 mod layer;

@@ -116,6 +116,21 @@ pub fn path_matches(path: &str, cookie_path: &str) -> bool {
     crate::flow::path_matches(crate::flow::request_path(path), cookie_path)
 }
 
+/// A client-side session's cache headers ([`crate::flow::cache_headers`]): the input buffer holds
+/// the response's Vary and Cache-Control (-1: not set). Answers bit 1 (Vary to set: string 0) and
+/// bit 2 (Cache-Control to set: string 1).
+#[wasm_bindgen(js_name = cacheHeadersSlot)]
+pub fn cache_headers_slot(vary: i32, cache_control: i32, sets_cookie: bool) -> u32 {
+    IO.with(|cell| {
+        let Io { input, output, nums } = &mut *cell.borrow_mut();
+        let Some([vary, cache_control]) = strings(input, [vary, cache_control]) else { return 0 };
+        let (v, c) = crate::flow::cache_headers(vary, cache_control, sets_cookie);
+        let bits = u32::from(v.is_some()) | (u32::from(c.is_some()) << 1);
+        Io::answer(output, nums, [v.as_deref(), c.as_deref()]);
+        bits
+    })
+}
+
 /// Why a loaded session is over (number 0 of an [`FlowAnswer::Over`]).
 fn ended_code(e: crate::session::Ended) -> f64 {
     match e {
