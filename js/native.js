@@ -140,7 +140,7 @@ function num (i) {
  * secrets verify: the index of the secret, or -1; the id is then `outA()`.
  */
 function cookieId (sc, text, value) {
-  use(leanBuild)
+  use(clientB())
   begin(text.length)
   return sc.cookieId(put(text), value)
 }
@@ -148,7 +148,7 @@ function cookieId (sc, text, value) {
 /** Why a loaded record is over: undefined, 'expired', 'idle' or 'absolute'. */
 const ENDED = [undefined, 'expired', 'idle', 'absolute']
 function ended (sc, record, now) {
-  use(leanBuild)
+  use(clientB())
   begin(record.length)
   return ENDED[sc.ended(put(record), now)]
 }
@@ -161,7 +161,7 @@ function ended (sc, record, now) {
  */
 function decide (sc, phase, now, flags, sessionId, original, saved, session, inc = null, push = null) {
   const same = saved !== null && saved === original
-  use(leanBuild)
+  use(clientB())
   begin(len(sessionId) + len(original) + (same ? 0 : len(saved)) + len(session) + len(inc) + len(push))
   const a = put(sessionId)
   const b = put(original)
@@ -675,7 +675,7 @@ module.exports = {
 }
 
 // the flag tables, from the glue (defined once, in Rust), loaded with their build on first use
-for (const [name, of] of [['IN', () => lean().DecideIn], ['OUT', () => lean().DecideOut], ['LOADED', () => client().ClientLoaded],
+for (const [name, of] of [['IN', () => client().DecideIn], ['OUT', () => client().DecideOut], ['LOADED', () => client().ClientLoaded],
   ['COMMIT', () => client().ClientCommit], ['COMMITTED', () => client().ClientCommitted]]) {
   Object.defineProperty(module.exports, name, { enumerable: true, get: of })
 }

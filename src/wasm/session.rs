@@ -3,14 +3,18 @@
 //! when the response goes out ([`SessionCore::decide`]), both over the lean crossing of
 //! [`super::io`]: integers in, numbers and text in wasm memory out.
 
+#[cfg(feature = "client")]
 use super::io::{bad_call, strings, Io, IO};
 use super::{secret_bytes, to_js};
 use crate::error::Error;
+#[cfg(feature = "client")]
 use crate::session::{Facts, Phase};
+#[cfg(feature = "client")]
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 /// Input flags of [`SessionCore::decide`].
+#[cfg(feature = "client")]
 #[wasm_bindgen]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +36,7 @@ pub enum DecideIn {
 /// Answer flags of [`SessionCore::decide`]; the numbers go to the numbers array's slots
 /// 0 (`expires`), 1 (`createdAt`), 2 (`lastSeen`), 3 (`deadline`); the strings are the
 /// `Set-Cookie` value (first), the record (second) and the delta (third).
+#[cfg(feature = "client")]
 #[wasm_bindgen]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +62,9 @@ pub enum DecideOut {
 pub struct SessionCore {
     flow: crate::flow::ServerFlow,
     /// The last few ids whose cookie verified under the newest secret, with that cookie value
-    /// (`s:id.signature`): the response re-sends it without computing the HMAC again.
+    /// (`s:id.signature`): the response re-sends it without computing the HMAC again (the
+    /// per-decision calls only: the flow hands the verified value back instead).
+    #[cfg(feature = "client")]
     recent: RefCell<Vec<(String, String)>>,
 }
 
@@ -69,6 +76,7 @@ impl SessionCore {
 }
 
 /// How many verified cookie values [`SessionCore`] remembers (requests in flight at once).
+#[cfg(feature = "client")]
 const RECENT: usize = 16;
 
 #[wasm_bindgen]
@@ -83,11 +91,18 @@ impl SessionCore {
         crate::session::Session::new(opts, &secrets)
             .map(|inner| SessionCore {
                 flow: crate::flow::ServerFlow::new(inner),
+                #[cfg(feature = "client")]
                 recent: RefCell::new(Vec::with_capacity(RECENT)),
             })
             .map_err(to_js)
     }
+}
 
+// The per-decision calls of before the request flow (src/wasm/flow.rs): the vector runners and
+// session-core/web's tests use them; the Express build leaves them out (it drives the flow).
+#[cfg(feature = "client")]
+#[wasm_bindgen]
+impl SessionCore {
     /// The session id in the `Cookie` header at the front of the input buffer (`len` bytes), when
     /// its signature verifies: the id goes to the output (first string) and the index of the secret
     /// that verified it is returned; `-1` when there is none. With `value` true the input is one

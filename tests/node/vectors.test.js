@@ -6,7 +6,7 @@ const path = require('node:path')
 const sc = require('./pkg')
 const native = require(path.join(sc.dir, 'native'))
 const wasm = native.client() // the client side (ClientSessionCore)
-const { SessionCore } = native.lean() // the Express build (js/native.js crosses into it)
+const { SessionCore } = native.client() // the per-decision calls (decide, ended) are the client build's
 
 const num = (v) => (typeof v === 'string' ? Number(v) : v)
 
