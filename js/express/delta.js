@@ -22,12 +22,27 @@ const native = require('../native')
  *   still holds exactly this text, `record` is the merged result (no `apply` needed).
  */
 class Delta {
-  constructor (text, record, expires, session, base) {
-    this.text = text
+  /**
+   * `text` '' (or undefined): made by the core when first asked for, from `base`, `record` and the
+   * request's increments and pushes (`inc`, `push`: JSON text or null). A store that still holds
+   * `base` writes `record` and never asks.
+   */
+  constructor (text, record, expires, session, base, inc = null, push = null) {
+    this._text = text || null
     this.record = record
     this.expires = expires === undefined ? null : expires
     this.session = session
     this.base = base
+    this._ops = [inc, push]
+  }
+
+  get text () {
+    if (this._text === null) this._text = native.delta(this.base, this.record, this._ops[0], this._ops[1])
+    return this._text
+  }
+
+  set text (value) {
+    this._text = value
   }
 
   apply (storedText) {

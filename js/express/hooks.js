@@ -9,7 +9,7 @@
 const debug = require('../debug')('session-core:express')
 const { applyWriteHeadHeaders } = require('../headers')
 const { kState } = require('./state')
-const { Delta, opsText, settled } = require('./delta')
+const { Delta, opsText } = require('./delta')
 const { unsaveable } = require('./session')
 const { issecure } = require('./request')
 const { isEmpty } = require('./call-store')
@@ -64,9 +64,12 @@ function decide (state, phase) {
   // a session loaded from a store that merges is written as a delta (with its increments and pushes)
   let ops = NO_OPS
   if (mw.adapter.merges) {
-    flags |= I.Merges
+    // a merge's delta text is made when the store asks for it (ours do only when someone wrote
+    // meanwhile: they write the record as it is otherwise)
+    flags |= I.Merges | I.LazyDelta
     if (phase !== 'headers' && sess && json !== null) ops = opsText(sess)
   }
+  state.ops = ops
   const headers = phase !== 'end' && !res.headersSent
   const bits = flow.respond(state.d, state, PHASE[phase], flags, sid, state.original, state.saved, json, ops[0], ops[1],
     state.idHeader, headers ? headerText(res, 'Vary') : null, headers ? headerText(res, 'Cache-Control') : null)
@@ -98,11 +101,10 @@ function storeWrite (state, bits, cb) {
     state.saved = state.record
     if (mw.sizeWarning > 0 && state.saved.length * 3 > mw.sizeWarning) warnIfLarge(state.saved, mw.sizeWarning)
     if (events.channels.save.hasSubscribers) events.sessionEvent('save', sess.id, { size: Buffer.byteLength(state.saved) })
-    const delta = (text, record, deadline, b) => new Delta(text, record, deadline === undefined ? null : deadline, sess, b)
-    return flow.write(state.d, state, bits, sess, base, isEmpty(sess), delta, (err) => gone(mw, err, req), (err, merged) => {
-      if (merged) settled(sess)
-      cb(err)
-    })
+    const ops = state.ops
+    const delta = (text, record, deadline, b) => new Delta(text, record, deadline === undefined ? null : deadline, sess, b, ops[0], ops[1])
+    // (the request is over: its operations need no settling)
+    return flow.write(state.d, state, bits, sess, base, isEmpty(sess), delta, (err) => gone(mw, err, req), cb)
   }
   flow.write(state.d, state, bits, sess, null, false, null, null, cb)
 }

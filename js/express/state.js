@@ -44,6 +44,7 @@ class RequestState {
     this.writeKey = undefined
     this.vary = null
     this.cacheControl = null
+    this.ops = null // the request's increments and pushes as the response's step sent them
     // when the request began (a session's "signed in since", for its user's index): only with `user`
     this.startedAt = mw.user !== null ? Date.now() : 0
   }

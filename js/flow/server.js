@@ -181,6 +181,7 @@ function respond (d, st, phase, flags, sid, original, saved, session, inc, push,
   if (bits & (O.Save | O.Merge | O.Touch | O.Destroy)) {
     st.writeKey = bits & O.KeyIsId ? sid : x.out(5, true)
     st.record = bits & (O.Save | O.Touch | O.Merge) ? x.out(1, true) : undefined
+    // (an empty delta: the door makes its text when the store asks, RespondIn.LazyDelta)
     st.delta = bits & O.Merge ? x.out(2, true) : undefined
     st.deadline = bits & O.Deadline ? x.num(3) : undefined
   }

@@ -226,6 +226,9 @@ pub struct Respond<'a> {
     pub store_failed: bool,
     /// The store merges (a loaded session is written as a delta).
     pub merges: bool,
+    /// The door makes the delta's text only when its store asks (a [`Write::Merge`] then comes with
+    /// an empty `delta`; [`crate::session::delta`] of the base, the record and the ops gives it).
+    pub lazy_delta: bool,
     /// The response's `Vary` and `Cache-Control` as the app left them.
     pub vary: Option<&'a str>,
     pub cache_control: Option<&'a str>,
@@ -480,7 +483,8 @@ impl ServerFlow {
         }
         let live = r.facts.session.is_some();
         let same = r.facts.same_original_id;
-        let facts = Facts { want_delta: r.merges && r.from_store && same && live, ..r.facts };
+        let merge = r.merges && r.from_store && same && live;
+        let facts = Facts { want_delta: merge && !r.lazy_delta, ..r.facts };
         let mut out = self.session.decide_facts(&facts)?;
         // the transport: back the way the id came
         if headers {
@@ -506,8 +510,13 @@ impl ServerFlow {
             fx.write = Some(Write::Destroy { key: key() });
         } else if out.save {
             let record = out.record.take().unwrap_or_else(|| r.facts.session.unwrap_or("{}").to_owned());
+            let base = r.facts.saved.or(r.facts.original);
             fx.write = Some(match out.delta.take() {
                 Some(delta) => Write::Merge { key: key(), delta, record, deadline: out.deadline },
+                // the delta's text, when the door asks for it (lazy_delta)
+                None if merge && base.is_some() => {
+                    Write::Merge { key: key(), delta: String::new(), record, deadline: out.deadline }
+                }
                 None => Write::Save { key: key(), record, deadline: out.deadline, existing: r.from_store && same },
             });
             fx.index = true;

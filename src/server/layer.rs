@@ -486,6 +486,7 @@ async fn finish<St: SessionStore, RB>(
                 read_only: st.read_only,
                 store_failed: st.store_failed,
                 merges: shared.store.merges(),
+                lazy_delta: false,
                 vary: vary.as_deref(),
                 cache_control: cache_control.as_deref(),
             };

@@ -76,6 +76,8 @@ pub enum RespondIn {
     ReadOnly = 0x1000,
     StoreFailed = 0x2000,
     Merges = 0x4000,
+    /// The door makes a merge's delta text only when its store asks for it (no delta string).
+    LazyDelta = 0x8000,
 }
 
 /// Answer flags of [`SessionCore::respond`]. Numbers: 0 `expires`, 1 `createdAt`, 2 `lastSeen`,
@@ -393,6 +395,7 @@ impl SessionCore {
                 read_only: has(RespondIn::ReadOnly),
                 store_failed: has(RespondIn::StoreFailed),
                 merges: has(RespondIn::Merges),
+                lazy_delta: has(RespondIn::LazyDelta),
                 vary,
                 cache_control,
             };
