@@ -94,7 +94,10 @@ function all () {
       (p) => p.native.ns.express_cookie / 1000, (p) => `raw HMAC ${f0(p.native.ns.hmac)} ns`],
     ['native.client', 'Native (release build)', 'cookie-session load+commit, signed', 'µs', '<=', 3,
       (p) => p.native.ns.client_signed / 1000, (p) => `raw HMAC ${f0(p.native.ns.hmac)} ns`],
-    ['package.gzip', 'Package', 'the .wasm session-core/express loads, gzip -9', 'KB', '<=', 120,
+    // the budget, restated for the request flow (the whole request's logic in this build: the id
+    // header, hashed keys, grace windows and their successors, path-match, the cache headers and
+    // the store writes' keys, which the client build held before): 120 KB before it, 136 KB with it
+    ['package.gzip', 'Package', 'the .wasm session-core/express loads, gzip -9', 'KB', '<=', 136,
       (p) => p.package.expressWasmGzipBytes / 1000,
       (p) => `${f0(p.package.wasm.filter((w) => w.loadedByExpress).reduce((s, w) => s + w.bytes, 0) / 1000)} KB raw`],
     ['package.require', 'Package', 'require(\'session-core/express\'), fresh process', 'ms', '<=', 15,
