@@ -93,7 +93,11 @@ test-cluster: pkg deps system-deps axum-api
 test-counts:
 	@bash scripts/check-counts.sh $(LOGS)
 
-lint:
+# The JS in standard's style (https://standardjs.com: the style the JS follows; it fails on a
+# duplicate key among much else), then the Rust: rustfmt and clippy for every build.
+JS_SOURCES := "js/**/*.js" "js/**/*.mjs" "tests/node/**/*.js" "tests/node/**/*.mjs" "scripts/**/*.js" "bench/**/*.js" "examples-node/*.js"
+lint: deps
+	npx standard $(JS_SOURCES)
 	$(NULLFIX) cargo fmt --check
 	$(NULLFIX) cargo clippy --all-targets -- -D warnings
 	$(NULLFIX) cargo clippy $(RUST_FEATURES) --all-targets -- -D warnings

@@ -35,7 +35,7 @@ function chart (results) {
   const out = []
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="12">`)
   out.push(`<rect width="${width}" height="${height}" fill="#fff"/>`)
-  out.push(`<text x="12" y="20" font-size="14" font-weight="bold">Throughput with a session middleware, as a ratio to bare Express (1.0 = bare)</text>`)
+  out.push('<text x="12" y="20" font-size="14" font-weight="bold">Throughput with a session middleware, as a ratio to bare Express (1.0 = bare)</text>')
   out.push(`<text x="12" y="38" fill="#555">${esc(`make bench, ${results.date.slice(0, 10)} (${results.git || 'unknown commit'}): ${m.cpus} × ${m.cpuModel}, Node ${m.node}, load average ${m.loadavgStart[0].toFixed(1)}`)}</text>`)
   out.push(`<text x="12" y="54" fill="#555">${esc(`autocannon, ${http.connections} connections, loopback, client on the same CPUs; session read and changed per request; median of ${http.rounds} rounds of ${http.seconds} s`)}</text>`)
   // grid

@@ -7,7 +7,6 @@
 //   serializeCookie    vs cookie@0.7's serialize (express-session's options)
 //   generateSessionId  vs uid-safe's uid.sync(24) (express-session's default genid)
 // Run: node bench/micro.js
-const path = require('node:path')
 const { PKG, QUICK, median, round, report, versionOf, dirOf } = require('./lib')
 
 const sc = require(PKG)

@@ -29,8 +29,15 @@ for (const [keys, alg] of [[['key-new', 'key-old'], 'sha1'], [['key-new', 'key-o
   for (const data of ['session=eyJ1c2VyIjoiYWxpY2UiLCJuIjoxfQ==', 'session=', 'session=e30=', 'my.session=' + 'x'.repeat(4000), 'n=é😀']) {
     const signed = grip.sign(data)
     const old = new Keygrip(keys.slice(1).length ? keys.slice(1) : keys, alg).sign(data)
-    kg.push({ name: `${alg} ${JSON.stringify(keys)} ${data.slice(0, 24)}`, source: 'keygrip@1.1.0', keys, algorithm: alg, data, expected: signed,
-      verify: [[signed, 0], [old, grip.index(data, old)], [signed.slice(0, -1), -1], ['', -1], [signed + '=', -1]] })
+    kg.push({
+      name: `${alg} ${JSON.stringify(keys)} ${data.slice(0, 24)}`,
+      source: 'keygrip@1.1.0',
+      keys,
+      algorithm: alg,
+      data,
+      expected: signed,
+      verify: [[signed, 0], [old, grip.index(data, old)], [signed.slice(0, -1), -1], ['', -1], [signed + '=', -1]]
+    })
   }
 }
 write('keygrip', 'keygrip signatures (HMAC, base64url without padding); expected from keygrip@1.1.0', kg)

@@ -46,16 +46,46 @@ write('hashids.json', 'Session ids hashed at rest (hashIds): the store key is ba
 const grace = []
 const REC = '{"cookie":{"originalMaxAge":3600000,"expires":"2026-01-01T01:00:00.000Z","httpOnly":true,"path":"/"},"user":"anon","cart":[1,2]}'
 const T0 = 1767225600000
-grace.push({ name: 'tombstone of a record', source: RULE, op: 'tombstone', record: REC, now: T0, grace: 10000,
-  expected: '{"cookie":{"originalMaxAge":3600000,"expires":"2026-01-01T00:00:10.000Z","httpOnly":true,"path":"/","regenerated":1767225600000},"user":"anon","cart":[1,2]}' })
-grace.push({ name: 'tombstone of a record without expires', source: RULE, op: 'tombstone', record: '{"cookie":{"path":"/"},"n":1}', now: 1000, grace: 10000,
-  expected: '{"cookie":{"expires":"1970-01-01T00:00:11.000Z","path":"/","regenerated":1000},"n":1}' })
+grace.push({
+  name: 'tombstone of a record',
+  source: RULE,
+  op: 'tombstone',
+  record: REC,
+  now: T0,
+  grace: 10000,
+  expected: '{"cookie":{"originalMaxAge":3600000,"expires":"2026-01-01T00:00:10.000Z","httpOnly":true,"path":"/","regenerated":1767225600000},"user":"anon","cart":[1,2]}'
+})
+grace.push({
+  name: 'tombstone of a record without expires',
+  source: RULE,
+  op: 'tombstone',
+  record: '{"cookie":{"path":"/"},"n":1}',
+  now: 1000,
+  grace: 10000,
+  expected: '{"cookie":{"expires":"1970-01-01T00:00:11.000Z","path":"/","regenerated":1000},"n":1}'
+})
 grace.push({ name: 'tombstone of a text that is no record', source: RULE, op: 'tombstone', record: '[1,2]', now: 1000, grace: 10000, expected: { error: 'ERR_SESSION_CORE_BAD_RECORD' } })
 // the regenerate's new session (its store key): the window ends when that session does
-grace.push({ name: 'tombstone leading to the new session', source: RULE, op: 'tombstone', record: REC, now: T0, grace: 10000, successor: 'new-session-key',
-  expected: '{"cookie":{"originalMaxAge":3600000,"expires":"2026-01-01T00:00:10.000Z","httpOnly":true,"path":"/","regenerated":1767225600000,"successor":"new-session-key"},"user":"anon","cart":[1,2]}' })
-grace.push({ name: 'tombstone leading to a hashed key with JSON escapes kept', source: RULE, op: 'tombstone', record: '{"cookie":{"path":"/"},"n":1}', now: 1000, grace: 10000, successor: 'a"b\\c',
-  expected: '{"cookie":{"expires":"1970-01-01T00:00:11.000Z","path":"/","regenerated":1000,"successor":"a\\"b\\\\c"},"n":1}' })
+grace.push({
+  name: 'tombstone leading to the new session',
+  source: RULE,
+  op: 'tombstone',
+  record: REC,
+  now: T0,
+  grace: 10000,
+  successor: 'new-session-key',
+  expected: '{"cookie":{"originalMaxAge":3600000,"expires":"2026-01-01T00:00:10.000Z","httpOnly":true,"path":"/","regenerated":1767225600000,"successor":"new-session-key"},"user":"anon","cart":[1,2]}'
+})
+grace.push({
+  name: 'tombstone leading to a hashed key with JSON escapes kept',
+  source: RULE,
+  op: 'tombstone',
+  record: '{"cookie":{"path":"/"},"n":1}',
+  now: 1000,
+  grace: 10000,
+  successor: 'a"b\\c',
+  expected: '{"cookie":{"expires":"1970-01-01T00:00:11.000Z","path":"/","regenerated":1000,"successor":"a\\"b\\\\c"},"n":1}'
+})
 const TOMB = '{"cookie":{"expires":"2026-01-01T00:00:10.000Z","path":"/","regenerated":1767225600000},"user":"anon"}'
 for (const [method, at, window, expected, why] of [
   ['GET', 0, 10000, 'read-only', 'GET at the regenerate'],

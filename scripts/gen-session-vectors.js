@@ -32,8 +32,14 @@ function oracleSetCookie (name, sid, rec, secret, touch = true) {
   let expires = c.expires ? new Date(c.expires) : undefined
   if (touch) expires = typeof c.originalMaxAge === 'number' ? new Date(NOW + c.originalMaxAge) : undefined
   return cookie.serialize(name, 's:' + signature.sign(sid, secret), {
-    expires, domain: c.domain, path: c.path, httpOnly: c.httpOnly, secure: c.secure,
-    partitioned: c.partitioned, priority: c.priority, sameSite: c.sameSite
+    expires,
+    domain: c.domain,
+    path: c.path,
+    httpOnly: c.httpOnly,
+    secure: c.secure,
+    partitioned: c.partitioned,
+    priority: c.priority,
+    sameSite: c.sameSite
   })
 }
 function oracleExpireCookie (name, rec) {

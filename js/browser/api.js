@@ -1,3 +1,4 @@
+/* global location */
 // The browser API over an initialised wasm glue module (`core`). Kept free of imports so the
 // inspector page can inline it next to the glue (scripts/build-inspector.js).
 

@@ -309,7 +309,6 @@ function cookieSession (options) {
   }
 }
 
-
 /** A header's value as one string (null when not set). */
 function headerText (res, name) {
   const v = res.getHeader(name)

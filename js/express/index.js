@@ -290,7 +290,6 @@ function loaded (state, err, kind) {
   })
 }
 
-
 let warnedNoSecret = false
 /** Once per process: a middleware made without `secret` (an unset environment variable, often). */
 function warnNoSecret () {

@@ -60,7 +60,6 @@ class RequestState {
     if (this._writeHead !== null) this.res.writeHead = this._writeHead
     if (this._end !== null) this.res.end = this._end
   }
-
 }
 
 module.exports = { kState, RequestState }

@@ -1,5 +1,6 @@
 // The inspector page's code, inlined into inspector.html after the wasm glue and api.js
 // (scripts/build-inspector.js); the wasm bytes come inlined as base64 in WASM_BASE64.
+/* global WASM_BASE64, initSync, makeApi, inspectJson, auditJson, parseCookieJson, checkSetCookie, location */
 {
   const bytes = Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0))
   initSync({ module: bytes })

@@ -5,7 +5,7 @@
 // with a cookie jar keeps every session the middleware writes; `chunk: { maxBytes }` moves the
 // limit. Sets written in three chunks under the old limit still read, and a set that lost its last
 // chunks is reported as such (debug reason and the session-core:reject event), not as a bad signature.
-const { describe, it, before, after } = require('node:test')
+const { describe, it } = require('node:test')
 const assert = require('node:assert')
 const path = require('node:path')
 const fs = require('node:fs')

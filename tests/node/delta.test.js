@@ -278,7 +278,7 @@ for (const [label, express] of EXPRESSES) {
       store.close()
     })
 
-    it("MemoryStore.merge answers ESESSION_GONE for an absent or expired record and writes nothing", async () => {
+    it('MemoryStore.merge answers ESESSION_GONE for an absent or expired record and writes nothing', async () => {
       const store = new session.MemoryStore()
       const d = new session.Delta('{"set":{"a":1}}', '{"cookie":{},"a":1}', null, undefined, undefined)
       const err = await new Promise((resolve) => store.merge('nobody', d, resolve))

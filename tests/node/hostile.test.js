@@ -12,7 +12,7 @@ const net = require('node:net')
 const crypto = require('node:crypto')
 const path = require('node:path')
 const { dir } = require('./pkg')
-const { session, EXPRESSES, cookiePair } = require('./helpers')
+const { session, EXPRESSES } = require('./helpers')
 const cookieSession = require(path.join(dir, 'cookie-session'))
 const cookieParser = require(path.join(dir, 'cookie-parser'))
 
@@ -86,7 +86,7 @@ const n = (r) => { try { return JSON.parse(r.body).n } catch (e) { return undefi
 const pairs = (r) => r.setCookies.map((c) => c.split(';')[0]).join('; ')
 
 /** One single-character change at each position of `text` (skipping the name before `=`s). */
-function* tamperings (text) {
+function * tamperings (text) {
   for (let i = 0; i < text.length; i++) {
     if (text[i] === '=' || text[i] === ';' || text[i] === ' ') continue
     const c = text[i] === 'A' ? 'B' : 'A'

@@ -103,7 +103,7 @@ describe('RedisStore records', () => {
     const r = await request(app).get('/')
     const sid = sidOf(cookiePair(r))
     const slow = request(app).get('/slow').set('Cookie', cookiePair(r)).then((x) => x)
-    while (!release) await sleep(5)
+    while (!release) await sleep(5) // eslint-disable-line no-unmodified-loop-condition -- set by the app's handler
     await store.destroy(sid)
     release()
     assert.strictEqual((await slow).status, 200)

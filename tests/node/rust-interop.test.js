@@ -16,7 +16,7 @@ const createApp = require(path.join(__dirname, '..', '..', 'examples-node', 'ser
 
 const { SECRET, BIN, pairOf, idOf, overlappingWrites } = h
 
-let redis, client, store, express, rust, rustUrl
+let redis, client, store, express, rustUrl
 
 before(async () => {
   assert.ok(fs.existsSync(BIN), `${BIN} is built by make test-rust (cargo test --features tower,redis --all-targets)`)
@@ -26,7 +26,7 @@ before(async () => {
   await client.connect()
   store = new RedisStore({ client, prefix: 'demo:' })
   express = createApp({ secret: SECRET, store })
-  ;[rust, rustUrl] = await startRust({ SESSION_SECRET: SECRET })
+  ;[, rustUrl] = await startRust({ SESSION_SECRET: SECRET })
 })
 
 const others = []

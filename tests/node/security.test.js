@@ -61,7 +61,7 @@ describe('production checks', () => {
     for (const code of ['WEAK_SECRET', 'COOKIE_NOT_SECURE', 'NO_EXPIRY']) assert.strictEqual(count(code), 2, `${code}:\n${out}`)
     assert.match(out, /session-core: secret: a secret shorter than 32 bytes.*Fix: /)
     assert.ok(!out.includes('keyboard cat') && !out.includes("'short'"), out)
-    const store = "{ get () {}, set () {}, destroy () {} }"
+    const store = '{ get () {}, set () {}, destroy () {} }'
     const clean = stderrOf(`
       session({ secret: ${JSON.stringify(GOOD)}, store: ${store}, saveUninitialized: false, resave: false, cookie: { secure: true, maxAge: 60000 } })
       cookieSession({ keys: [${JSON.stringify(GOOD + 'x')}], maxAge: 60000 })`)

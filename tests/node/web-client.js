@@ -17,6 +17,7 @@ class Jar {
       else this.cookies.set(name, value)
     }
   }
+
   header () { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') }
 }
 

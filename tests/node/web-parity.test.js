@@ -281,8 +281,7 @@ test('server-side with a store that merges (session-core/redis on a real redis-s
       const before = s.cookie.expires
       await new Promise((resolve) => setTimeout(resolve, 5))
       return { later: s.touch().cookie.expires > before }
-    }
-    else if (c.req.path === '/whoami') return { user: s.user, hono: s.hono ?? null, express: s.express ?? null, again: s.again ?? null }
+    } else if (c.req.path === '/whoami') return { user: s.user, hono: s.hono ?? null, express: s.express ?? null, again: s.again ?? null }
     else {
       await barrier(Number(c.req.query('n')))
       s[c.req.query('key')] = 1

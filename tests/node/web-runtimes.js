@@ -66,7 +66,7 @@ function start (name, cmd, args, cwd, ready, port, env) {
     if (port) {
       // no line says it listens: poll until the app answers
       const poll = async () => {
-        while (!done) {
+        while (!done) { // eslint-disable-line no-unmodified-loop-condition -- set by the child's exit handler
           try {
             const r = await fetch(`http://127.0.0.1:${port}/runtime`)
             if (r.status === 200) return onData('listening ' + port + '\n')

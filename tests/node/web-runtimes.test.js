@@ -118,18 +118,20 @@ for (const name of ['bun', 'deno', 'workerd']) {
   })
 }
 
-for (const name of ['bun', 'deno']) test(`${name} with session-core/redis: one server-side login shared with the Express drop-in, both ways`, async (t) => {
-  const servers = require('./redis-servers')
-  const { open } = require('./redis-clients')
-  const RedisStore = require(path.join(dir, 'redis'))
-  const server = await servers.standalone()
-  t.after(() => server.stop())
-  const rt = await runtimes[name + 'Redis'](server.url)
-  t.after(() => rt.stop())
-  const { client, close } = await open('ioredis5', { url: server.url })
-  t.after(close)
-  await sharedLogin(t, rt, new RedisStore({ client }))
-})
+for (const name of ['bun', 'deno']) {
+  test(`${name} with session-core/redis: one server-side login shared with the Express drop-in, both ways`, async (t) => {
+    const servers = require('./redis-servers')
+    const { open } = require('./redis-clients')
+    const RedisStore = require(path.join(dir, 'redis'))
+    const server = await servers.standalone()
+    t.after(() => server.stop())
+    const rt = await runtimes[name + 'Redis'](server.url)
+    t.after(() => rt.stop())
+    const { client, close } = await open('ioredis5', { url: server.url })
+    t.after(close)
+    await sharedLogin(t, rt, new RedisStore({ client }))
+  })
+}
 
 test('workerd with a store of its own (over fetch): one server-side login shared with the Express drop-in, both ways', async (t) => {
   const expressSession = require(path.join(dir, 'express'))
