@@ -78,9 +78,9 @@ function flowAnswer (x, sc, step, input) {
       if (bits & B.Failed) return error('error')
       const o = { kind: 'effects' }
       if (bits & O.SetCookie) o.setCookie = x.out(0, false)
-      if (bits & O.IdHeader) o.idHeader = x.out(0, false)
-      if (bits & O.Vary) o.vary = x.out(3, false)
-      if (bits & O.CacheControl) o.cacheControl = x.out(4, false)
+      if (bits & O.IdHeader) o.idHeader = x.out(0, true)
+      if (bits & O.Vary) o.vary = x.out(3, true)
+      if (bits & O.CacheControl) o.cacheControl = x.out(4, true)
       o.write = write(bits)
       o.index = (bits & O.Index) !== 0
       o.touched = (bits & O.Touched) !== 0
