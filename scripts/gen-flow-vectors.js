@@ -282,6 +282,9 @@ add('respond: the cookie verified by an older secret: re-signed with the newest'
   effects({ setCookie: setCookie(SID, E1, {}, 'new secret'), vary: 'Cookie', cacheControl: NOCACHE, write: { kind: 'touch', key: SID, record: rec(E1, { n: 1 }) }, index: true, touched: true, expires: E1, deadline: E1 }))
 add("respond: the cookie's verified value is sent again as it came", also(ES, COOKIE), opts({ resave: false, rolling: true }), 'respond', returning({ saved: LOADED, savedIsOriginal: true, signed: signed(SID) }),
   effects({ setCookie: setCookie(SID, E1), vary: 'Cookie', cacheControl: NOCACHE, write: { kind: 'touch', key: SID, record: rec(E1, { n: 1 }) }, index: true, touched: true, expires: E1, deadline: E1 }))
+add("respond: a verified value of another id that begins with this one and a dot: signed afresh, never sent for this id", also(SC, COOKIE), opts({ resave: false, rolling: true }), 'respond',
+  returning({ saved: LOADED, savedIsOriginal: true, signed: signed(SID + '.x') }),
+  effects({ setCookie: setCookie(SID, E1), vary: 'Cookie', cacheControl: NOCACHE, write: { kind: 'touch', key: SID, record: rec(E1, { n: 1 }) }, index: true, touched: true, expires: E1, deadline: E1 }))
 add('respond: regenerated in the request: the new id gets a cookie and a new record', also(ES, COOKIE), O, 'respond',
   returning({ sessionId: NEW, cookieMatches: false, sameOriginalId: false, session: rec(T0 + HOUR, { n: 1 }) }),
   effects({ setCookie: setCookie(NEW, E1), vary: 'Cookie', cacheControl: NOCACHE, write: { kind: 'save', key: NEW, record: rec(E1, { n: 1 }), existing: false }, index: true, touched: true, expires: E1, deadline: E1 }))
@@ -334,6 +337,8 @@ add('respond: Cache-Control private already keeps it from shared caches', also(S
 add('respond: Cache-Control no-store: left as it is', also(SC, COOKIE), O, 'respond', newWith(null, 'max-age=0, No-Store'), newFx({ vary: 'Cookie' }))
 add('respond: Cache-Control already says no-cache="set-cookie"', also(SC, COOKIE), O, 'respond', newWith(null, 'no-cache="set-cookie"'), newFx({ vary: 'Cookie' }))
 add('respond: Cache-Control no-cache without a field name still gains it', also(SC, COOKIE), O, 'respond', newWith(null, 'no-cache'), newFx({ vary: 'Cookie', cacheControl: `no-cache, ${NOCACHE}` }))
+add('respond: Cache-Control with a non-ASCII character across its 8th byte: kept, never cut inside it', also(SC, COOKIE), O, 'respond', newWith(null, 'no-caché'), newFx({ vary: 'Cookie', cacheControl: `no-caché, ${NOCACHE}` }))
+add('respond: Vary and Cache-Control with latin1 characters (obs-text) keep them', also(SC, COOKIE), O, 'respond', newWith('X-Ünï', 'public, x-note="é"'), newFx({ vary: 'X-Ünï, Cookie', cacheControl: `public, x-note="é", ${NOCACHE}` }))
 add('respond: cacheHeaders false: neither header', also(SC, COOKIE), opts({ cacheHeaders: false }), 'respond', facts(), newFx({}))
 add('respond: no cookie to set: Cache-Control untouched', SC, O, 'respond', returning({ cacheControl: 'public' }),
   effects({ vary: 'Cookie', write: { kind: 'save', key: SID, record: rec(E1, { n: 1 }), existing: true }, index: true, touched: true, expires: E1, deadline: E1 }))

@@ -3,7 +3,8 @@
 // the app set in Vary or Cache-Control, and an id that travels in the id header, cross into the core
 // as UTF-8 and must come back as the same characters: a Vary of "X-Ünï" gains ", Cookie", it is
 // never re-read byte by byte into "X-Ã\x9cnÃ¯"; an id with "ü" in it comes back in the id header as
-// sent, so the client's next request finds its session.
+// sent, so the client's next request finds its session. A value whose 8th byte falls inside a
+// character is read as it is (the core once cut it there and panicked: every later request failed).
 const { describe, it } = require('node:test')
 const assert = require('node:assert')
 const request = require('supertest')
@@ -26,6 +27,20 @@ describe('non-ASCII response header values survive the session layer', () => {
       assert.ok(r.headers['set-cookie'], 'a new session sets its cookie')
       assert.strictEqual(r.headers.vary, 'Accept-Language, X-Ünï, Cookie')
       assert.strictEqual(r.headers['cache-control'], 'public, x-note="é", no-cache="Set-Cookie"')
+    })
+
+    it(`${label}: a Cache-Control with a non-ASCII character across its 8th byte: kept, and the next request works`, async () => {
+      const a = express()
+      a.use((req, res, next) => {
+        if (req.path === '/odd') res.setHeader('Cache-Control', 'no-cach\u00eb')
+        next()
+      })
+      a.use(session({ secret: SECRET, resave: false, saveUninitialized: true }))
+      a.use((req, res) => res.send('ok'))
+      const odd = await request(a).get('/odd').expect(200)
+      assert.strictEqual(odd.headers['cache-control'], 'no-cach\u00eb, no-cache="Set-Cookie"')
+      const next = await request(a).get('/').expect(200)
+      assert.ok(next.headers['set-cookie'], 'the core still answers')
     })
 
     it(`${label}: an id with a latin1 character comes back in the id header as it was`, async () => {
