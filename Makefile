@@ -131,6 +131,7 @@ vectors: pkg deps
 	node scripts/gen-csrf-vectors.js
 	node scripts/gen-frame-vectors.js
 	node scripts/gen-checks-vectors.js
+	node scripts/gen-flow-vectors.js
 
 # Every benchmark figure (bench/run.js says which and how): about 11 minutes; BENCH_QUICK=1 for a
 # one-round smoke run. Results in bench/results/latest.json; a full run redraws bench/chart.svg.

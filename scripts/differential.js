@@ -20,6 +20,7 @@ const path = require('node:path')
 const root = path.join(__dirname, '..')
 const sc = require(path.join(root, 'pkg'))
 const native = require(path.join(root, 'pkg', 'native'))
+const { flowAnswer } = require(path.join(root, 'tests', 'node', 'flow-answers'))
 const N = Number(process.argv[2] || process.env.N || 2000)
 let seed = Number(process.argv[3] || process.env.DIFF_SEED || 20261201) | 0
 
@@ -284,6 +285,108 @@ const kinds = {
     const c = { options, keys, op: 'load', input: { header: h, now: NOW } }
     const core = new (native.client().ClientSessionCore)(JSON.stringify(options), keys, undefined)
     c.expected = native.clientLoadObject(core, h, NOW)
+    return c
+  },
+  // the request flow's steps (src/flow/server.rs), through the crossing's flow calls and decoded
+  // as the vector runners decode them (tests/node/flow-answers.js)
+  flow () {
+    const options = { name: 'connect.sid', secrets: SECRETS }
+    if (chance(0.4)) options.hashIds = true
+    if (chance(0.4)) options.regenerateGrace = pick([10000, 1, 60000])
+    if (chance(0.3)) options.idleTimeout = 1800000
+    if (chance(0.2)) options.absoluteTimeout = 28800000
+    if (chance(0.2)) options.cacheHeaders = false
+    if (chance(0.3)) options.resave = false
+    if (chance(0.2)) options.saveUninitialized = false
+    if (chance(0.2)) options.rolling = true
+    if (chance(0.1)) options.unset = 'destroy'
+    const core = new (native.lean().SessionCore)(JSON.stringify(options), options.secrets)
+    const maybe = (p, f) => (chance(p) ? f() : null)
+    const id = () => (chance(0.8) ? ID() : pick([str(40), '', 'a'.repeat(4037), native.storeKeys(ID(), true).key, 'regenerated:' + ID()]))
+    const now = () => (chance(0.9) ? NOW + below(4000000) - 2000000 : pick([0, -1, 8.64e15, -8.64e15]))
+    const signedId = (v) => 's:' + sc.sign(v, chance(0.8) ? SECRETS[0] : pick(SECRETS))
+    const tomb = (successor) => JSON.stringify(record()).replace('"cookie":{', `"cookie":{"regenerated":${NOW + below(20000) - 10000},${successor === null ? '' : `"successor":${JSON.stringify(successor)},`}`)
+    const found = (i) => pick([null, recordText, () => tomb(chance(0.8) ? i : str(10)), () => str(30), () => tomb(null)].map((f) => (typeof f === 'function' ? f : () => f)))()
+    const step = pick(['begin', 'loaded', 'signedOut', 'generated', 'respond', 'save', 'regenerate', 'keyOf'])
+    let input
+    if (step === 'begin') {
+      const paths = ['/', '/foo', '/foo/', '/foobar', '/foo/bar', '/foo%2Fbar']
+      input = {
+        cookie: maybe(0.8, header),
+        idHeader: maybe(0.3, () => pick([signedId(ID()), encodeURIComponent(signedId(ID())), '', str(20)])),
+        parsedSigned: maybe(0.1, () => pick([ID(), '', str(10)])),
+        parsedRaw: maybe(0.1, () => pick([signedId(ID()), str(20)])),
+        path: chance(0.9) ? pick(paths) : str(8),
+        cookiePath: chance(0.9) ? pick(paths) : str(8)
+      }
+    } else if (step === 'loaded') {
+      const i = id()
+      const stage = below(4)
+      const next = ID()
+      input = {
+        stage,
+        id: i,
+        key: chance(0.8) ? native.storeKeys(i, Boolean(options.hashIds)).key : str(20),
+        tombstone: stage === 3 ? maybe(0.9, () => tomb(next)) : null,
+        found: stage === 3 && chance(0.7) ? recordText() : found(next),
+        method: chance(0.9) ? pick(['GET', 'HEAD', 'POST', 'PUT', 'get']) : str(5),
+        now: now()
+      }
+    } else if (step === 'signedOut') {
+      input = { id: id(), since: maybe(0.7, now), before: maybe(0.5, now), kept: chance(0.2) }
+    } else if (step === 'generated') {
+      input = { id: chance(0.5) ? id() : pick(['user-42', 'a'.repeat(21), 'a'.repeat(22), 'é'.repeat(11), 'a'.repeat(4036), 'é'.repeat(673), str(30)]) }
+    } else if (step === 'respond') {
+      const sid = maybe(0.95, id)
+      const original = maybe(0.8, recordText)
+      const saved = chance(0.4) ? original : maybe(0.3, recordText)
+      input = {
+        phase: pick(['headers', 'end', 'both']),
+        now: now(),
+        secure: chance(0.5),
+        cookiePresent: chance(0.6),
+        cookieMatches: chance(0.5),
+        cookieOldSecret: chance(0.1),
+        sessionId: sid,
+        sameOriginalId: chance(0.8),
+        original,
+        saved,
+        savedIsOriginal: saved !== null && saved === original && chance(0.8),
+        session: maybe(0.9, () => (chance(0.5) && original !== null ? original : recordText())),
+        destroyed: chance(0.05),
+        touched: chance(0.2),
+        storeTouch: chance(0.5),
+        wantRecord: chance(0.8),
+        inc: maybe(0.1, () => JSON.stringify({ n: below(10) - 5 })),
+        push: maybe(0.1, () => JSON.stringify({ cart: [value(2)] })),
+        signed: sid !== null && chance(0.3) ? signedId(chance(0.8) ? sid : sid + '.x') : null,
+        fromStore: chance(0.6),
+        byHeader: chance(0.2),
+        idHeaderName: maybe(0.3, () => 'x-session-id'),
+        readOnly: chance(0.05),
+        storeFailed: chance(0.05),
+        merges: chance(0.3),
+        vary: maybe(0.3, () => pick(['Accept-Encoding', 'cookie', '*', 'Accept, Cookie', str(10)])),
+        cacheControl: maybe(0.3, () => pick(['public, max-age=60', 'private', 'no-store', 'no-cache', 'no-cache="set-cookie"', str(10)]))
+      }
+    } else if (step === 'save') {
+      input = {
+        id: id(),
+        session: chance(0.9) ? recordText() : str(20),
+        base: maybe(0.5, recordText),
+        inc: maybe(0.2, () => JSON.stringify({ n: below(10) - 5 })),
+        push: maybe(0.1, () => JSON.stringify({ cart: [value(2)] })),
+        existing: chance(0.6),
+        merges: chance(0.5),
+        readOnly: chance(0.05)
+      }
+    } else if (step === 'regenerate') {
+      input = { id: id(), stored: maybe(0.7, recordText), newId: id(), readOnly: chance(0.1), now: now() }
+    } else {
+      input = { id: id() }
+    }
+    const c = { options, step, input }
+    c.expected = flowAnswer(native, core, step, input)
     return c
   },
   inspect () {

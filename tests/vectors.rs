@@ -37,6 +37,7 @@ const FILES: &[(&str, &str)] = &[
     ("inspect", include_str!("vectors/inspect.json")),
     ("audit", include_str!("vectors/audit.json")),
     ("checks", include_str!("vectors/checks.json")),
+    ("flow", include_str!("vectors/flow.json")),
 ];
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]

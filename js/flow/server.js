@@ -177,7 +177,9 @@ function respond (d, st, phase, flags, sid, original, saved, session, inc, push,
   const signed = st.signed !== null && st.signed !== undefined && sid === st.cookieId ? st.signed : null
   const bits = x.flowRespond(d.sc, phase, Date.now(), flags, sid, original, saved, session, inc, push, headerName, vary, cacheControl, signed)
   if (bits & A.FlowBit.Failed) throw x.flowError()
-  st.setCookie = bits & (O.SetCookie | O.IdHeader) ? x.out(0, false) : null
+  // (header values are latin1 strings: what crossed as UTF-8 is read back as UTF-8, so the app's
+  // Vary and Cache-Control and an id in the id header keep their characters; Set-Cookie is ASCII)
+  st.setCookie = bits & O.SetCookie ? x.out(0, false) : bits & O.IdHeader ? x.out(0, true) : null
   if (bits & (O.Save | O.Merge | O.Touch | O.Destroy)) {
     st.writeKey = bits & O.KeyIsId ? sid : x.out(5, true)
     st.record = bits & (O.Save | O.Touch | O.Merge) ? x.out(1, true) : undefined
@@ -185,8 +187,8 @@ function respond (d, st, phase, flags, sid, original, saved, session, inc, push,
     st.delta = bits & O.Merge ? x.out(2, true) : undefined
     st.deadline = bits & O.Deadline ? x.num(3) : undefined
   }
-  st.vary = bits & O.Vary ? (bits & O.VaryCookie ? 'Cookie' : x.out(3, false)) : null
-  st.cacheControl = bits & O.CacheControl ? x.out(4, false) : null
+  st.vary = bits & O.Vary ? (bits & O.VaryCookie ? 'Cookie' : x.out(3, true)) : null
+  st.cacheControl = bits & O.CacheControl ? x.out(4, true) : null
   return bits
 }
 

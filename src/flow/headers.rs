@@ -50,6 +50,7 @@ pub fn vary_with(vary: Option<&str>, name: &str) -> Option<String> {
 /// assert_eq!(no_cache_set_cookie(Some("public, max-age=60")).as_deref(), Some("public, max-age=60, no-cache=\"Set-Cookie\""));
 /// assert_eq!(no_cache_set_cookie(Some("private")), None);
 /// assert_eq!(no_cache_set_cookie(Some("no-cache=\"set-cookie\"")), None);
+/// assert_eq!(no_cache_set_cookie(Some("no-caché")).as_deref(), Some("no-caché, no-cache=\"Set-Cookie\""));
 /// ```
 pub fn no_cache_set_cookie(cache_control: Option<&str>) -> Option<String> {
     let Some(cc) = cache_control.filter(|v| !v.is_empty()) else {
@@ -59,8 +60,8 @@ pub fn no_cache_set_cookie(cache_control: Option<&str>) -> Option<String> {
         let t = t.trim();
         t.eq_ignore_ascii_case("no-store")
             || t.eq_ignore_ascii_case("private")
-            || (t.len() >= 8
-                && t[..8].eq_ignore_ascii_case("no-cache")
+            // (bytes: a value may hold any character, and byte 8 may fall inside one)
+            || (t.as_bytes().get(..8).is_some_and(|p| p.eq_ignore_ascii_case(b"no-cache"))
                 && t.to_ascii_lowercase().contains("set-cookie"))
     });
     if forbids {

@@ -536,7 +536,8 @@ impl ServerFlow {
         }
     }
 
-    /// `req.session.save()`: the write now.
+    /// `req.session.save()`: the write now. Its deadline is the earliest of the cookie's expiry and
+    /// the idle and absolute ends (as [`ServerFlow::respond`] gives it).
     pub fn save(&self, s: &Save) -> Result<Write, Error> {
         if s.read_only {
             return Err(Error::Regenerated);
@@ -544,7 +545,7 @@ impl ServerFlow {
         let key = self.key_of(s.id).into_owned();
         let deadline = Record::parse(s.session)
             .ok()
-            .and_then(|r| crate::session::deadline(&r.times(), &crate::session::Timeouts::default()));
+            .and_then(|r| crate::session::deadline(&r.times(), &self.session.options.timeouts));
         match (s.merges && s.existing, s.base) {
             (true, Some(base)) => Ok(Write::Merge {
                 key,

@@ -408,11 +408,13 @@ impl Session {
                     out.cookie_skipped = Some("insecure");
                 } else {
                     touch(&mut rec, &mut out);
-                    // the cookie's verified value, when it is this id's (`s:<id>.<signature>`)
+                    // the cookie's verified value, when it is this id's (`s:<id>.<signature>`; a
+                    // signature has no dot, an id may: `s:<id>.x.<signature>` is another id's)
                     let known = input.signed.filter(|v| {
                         v.strip_prefix("s:")
                             .and_then(|r| r.strip_prefix(session_id))
-                            .is_some_and(|r| r.starts_with('.'))
+                            .and_then(|r| r.strip_prefix('.'))
+                            .is_some_and(|sig| !sig.contains('.'))
                     });
                     let value = match known {
                         Some(v) => v.to_owned(),

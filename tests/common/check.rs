@@ -90,6 +90,253 @@ fn unseal(out: &mut Value, keys: &[&str]) {
     }
 }
 
+/// An error answer of a flow step.
+fn flow_error(kind: &str, e: &session_core::Error) -> Value {
+    serde_json::json!({ "kind": kind, "code": e.code(), "status": e.status() })
+}
+
+/// A store write in the vector format of flow.json (its deadline apart: see [`flow`]).
+fn flow_write(w: &session_core::flow::Write) -> Value {
+    use session_core::flow::Write;
+    match w {
+        Write::Save { key, record, existing, .. } => {
+            serde_json::json!({ "kind": "save", "key": key, "record": record, "existing": existing })
+        }
+        Write::Merge { key, record, delta, .. } => {
+            serde_json::json!({ "kind": "merge", "key": key, "record": record, "delta": delta })
+        }
+        Write::Touch { key, record, .. } => serde_json::json!({ "kind": "touch", "key": key, "record": record }),
+        Write::Destroy { key } => serde_json::json!({ "kind": "destroy", "key": key }),
+        Write::Tombstone { key, record, deadline } => {
+            serde_json::json!({ "kind": "tombstone", "key": key, "record": record, "deadline": deadline })
+        }
+    }
+}
+
+/// A write's deadline (a tombstone's is always there).
+fn write_deadline(w: &session_core::flow::Write) -> Option<i64> {
+    use session_core::flow::Write;
+    match w {
+        Write::Save { deadline, .. } | Write::Merge { deadline, .. } | Write::Touch { deadline, .. } => *deadline,
+        Write::Tombstone { deadline, .. } => Some(*deadline),
+        Write::Destroy { .. } => None,
+    }
+}
+
+/// One step of the request flow ([`session_core::flow::ServerFlow`]), its answer in the vector
+/// format of flow.json (scripts/gen-flow-vectors.js describes it).
+fn flow(case: &Value) -> Result<Value, String> {
+    use serde_json::json;
+    use session_core::flow::{Begin, Incoming, Loaded, Lookup, Regenerate, Respond, Save, ServerFlow, Stage};
+    use session_core::session::{Facts, Phase};
+    let f = ServerFlow::new(session_core(case));
+    let input = &case["input"];
+    let text = |k: &str| input[k].as_str();
+    let flag = |k: &str| input[k].as_bool().unwrap_or(false);
+    let loaded = |l: &Lookup, answer: Loaded| match answer {
+        Loaded::Load => {
+            let mut o = json!({ "kind": "load", "stage": l.stage.code(), "key": l.key });
+            if l.stage == Stage::Successor {
+                o["tombstone"] = json!(l.tombstone);
+            }
+            o
+        }
+        Loaded::Ready { moved } => json!({ "kind": "ready", "moved": moved.map(|(to, from)| [to, from]) }),
+        Loaded::ReadOnly { record } => json!({ "kind": "readOnly", "record": record }),
+        Loaded::Over { destroy, why } => json!({ "kind": "over", "destroy": destroy, "why": why.as_str() }),
+        Loaded::Missing => json!({ "kind": "missing" }),
+        Loaded::Refused => flow_error("refused", &session_core::Error::Regenerated),
+        Loaded::Bad(e) => flow_error("error", &e),
+    };
+    Ok(match s(&case["step"]) {
+        "begin" => {
+            let req = Incoming {
+                cookie_header: text("cookie"),
+                id_header: text("idHeader"),
+                parsed_signed: text("parsedSigned"),
+                parsed_raw: text("parsedRaw"),
+                path: text("path").unwrap_or("/"),
+                cookie_path: text("cookiePath").unwrap_or("/"),
+            };
+            match f.begin(&req) {
+                Begin::Skip => json!({ "kind": "skip" }),
+                Begin::New { by_header, rejected } => {
+                    json!({ "kind": "new", "byHeader": by_header, "rejected": rejected })
+                }
+                Begin::Load(l) => json!({
+                    "kind": "load", "id": l.id, "key": l.key, "signed": l.signed,
+                    "secretIndex": l.secret_index, "byHeader": l.by_header,
+                }),
+            }
+        }
+        "loaded" => {
+            let stage = input["stage"].as_u64().and_then(|n| Stage::from_code(n as u32)).ok_or("stage")?;
+            let mut l = Lookup {
+                id: s(&input["id"]).to_owned(),
+                secret_index: 0,
+                by_header: false,
+                stage,
+                key: s(&input["key"]).to_owned(),
+                tombstone: text("tombstone").map(str::to_owned),
+                signed: None,
+            };
+            let answer = f.loaded(
+                &mut l,
+                text("found"),
+                text("method").unwrap_or("GET"),
+                input["now"].as_i64().unwrap_or_default(),
+            );
+            loaded(&l, answer)
+        }
+        "signedOut" => {
+            let l = Lookup {
+                id: s(&input["id"]).to_owned(),
+                secret_index: 0,
+                by_header: false,
+                stage: Stage::Record,
+                key: String::new(),
+                tombstone: None,
+                signed: None,
+            };
+            match f.signed_out(&l, input["since"].as_i64(), input["before"].as_i64(), flag("kept")) {
+                Some(answer) => loaded(&l, answer),
+                None => json!({ "kind": "ok" }),
+            }
+        }
+        "generated" => {
+            let id = s(&input["id"]);
+            match f.generated(id) {
+                Ok(()) => json!({ "kind": "ok", "key": f.key_of(id) }),
+                Err(e) => flow_error("error", &e),
+            }
+        }
+        "respond" => {
+            let r = Respond {
+                facts: Facts {
+                    phase: match s(&input["phase"]) {
+                        "headers" => Phase::Headers,
+                        "end" => Phase::End,
+                        _ => Phase::Both,
+                    },
+                    now: input["now"].as_i64().unwrap_or_default(),
+                    secure: flag("secure"),
+                    cookie_present: flag("cookiePresent"),
+                    cookie_matches: flag("cookieMatches"),
+                    cookie_old_secret: flag("cookieOldSecret"),
+                    session_id: text("sessionId"),
+                    same_original_id: flag("sameOriginalId"),
+                    original: text("original"),
+                    saved: text("saved"),
+                    saved_is_original: flag("savedIsOriginal"),
+                    session: text("session"),
+                    destroyed: flag("destroyed"),
+                    touched: flag("touched"),
+                    store_touch: flag("storeTouch"),
+                    want_record: flag("wantRecord"),
+                    want_delta: false,
+                    ops: Ops { inc: text("inc"), push: text("push") },
+                    signed: text("signed"),
+                },
+                from_store: flag("fromStore"),
+                by_header: flag("byHeader"),
+                id_header_name: text("idHeaderName"),
+                read_only: flag("readOnly"),
+                store_failed: flag("storeFailed"),
+                merges: flag("merges"),
+                vary: text("vary"),
+                cache_control: text("cacheControl"),
+            };
+            match f.respond(&r) {
+                Err(e) => flow_error("error", &e),
+                Ok(fx) => {
+                    let o = &fx.out;
+                    let mut a = json!({
+                        "kind": "effects",
+                        "write": fx.write.as_ref().map(flow_write),
+                        "index": fx.index,
+                        "touched": o.touched,
+                        "cookieSkipped": o.cookie_skipped.is_some(),
+                    });
+                    for (k, v) in [
+                        ("setCookie", &fx.set_cookie),
+                        ("idHeader", &fx.id_header),
+                        ("vary", &fx.vary),
+                        ("cacheControl", &fx.cache_control),
+                    ] {
+                        if let Some(v) = v {
+                            a[k] = json!(v);
+                        }
+                    }
+                    if let Some(e) = o.expires {
+                        a["expires"] = json!(e);
+                    }
+                    for (k, v) in [("createdAt", o.created_at), ("lastSeen", o.last_seen), ("deadline", o.deadline)] {
+                        if let Some(v) = v {
+                            a[k] = json!(v);
+                        }
+                    }
+                    // the write's deadline is the decision's (the wasm crossing sends it once)
+                    if let Some(w) = fx.write.as_ref().filter(|w| w.kind() != "destroy") {
+                        if write_deadline(w) != o.deadline {
+                            return Err(format!(
+                                "the write's deadline {:?} is not the decision's {:?}",
+                                write_deadline(w),
+                                o.deadline
+                            ));
+                        }
+                    }
+                    a
+                }
+            }
+        }
+        "save" => {
+            let sv = Save {
+                id: s(&input["id"]),
+                session: s(&input["session"]),
+                base: text("base"),
+                ops: Ops { inc: text("inc"), push: text("push") },
+                existing: flag("existing"),
+                merges: flag("merges"),
+                read_only: flag("readOnly"),
+            };
+            match f.save(&sv) {
+                Ok(w) => {
+                    let mut a = flow_write(&w);
+                    if let Some(d) = write_deadline(&w) {
+                        a["deadline"] = json!(d);
+                    }
+                    a
+                }
+                Err(e) => flow_error("error", &e),
+            }
+        }
+        "regenerate" => {
+            let r = Regenerate {
+                id: s(&input["id"]),
+                stored: text("stored"),
+                read_only: flag("readOnly"),
+                now: input["now"].as_i64().unwrap_or_default(),
+            };
+            let new_id = s(&input["newId"]);
+            match f.regenerate(&r, new_id) {
+                Ok((tomb, destroy)) => json!({
+                    "kind": "ok",
+                    "tombstone": tomb.as_ref().map(|t| {
+                        let mut o = flow_write(t);
+                        o.as_object_mut().map(|m| m.remove("kind"));
+                        o
+                    }),
+                    "destroy": destroy.key(),
+                    "newKey": f.key_of(new_id),
+                }),
+                Err(e) => flow_error("error", &e),
+            }
+        }
+        "keyOf" => json!({ "key": f.key_of(s(&input["id"])) }),
+        other => return Err(format!("unknown step {other}")),
+    })
+}
+
 pub fn check(file: &str, case: &Value) -> Result<(), String> {
     let expected = &case["expected"];
     let actual: Value = match file {
@@ -262,6 +509,7 @@ pub fn check(file: &str, case: &Value) -> Result<(), String> {
                 .map(|f| serde_json::json!([f.code, f.severity, f.option]))
                 .collect()
         }
+        "flow" => flow(case)?,
         other => return Err(format!("no runner for {other}")),
     };
     // Objects compare as maps: JavaScript orders integer-like keys first, the core keeps header order.

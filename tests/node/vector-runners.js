@@ -9,6 +9,7 @@ const path = require('node:path')
 const { dir } = require('./pkg')
 const testApi = require('./test-build') // the test-only exports (seal with a nonce, raw keygrip, csrf salt)
 const { unseal } = require('./unseal')
+const { flowAnswer } = require('./flow-answers')
 
 const native = require(path.join(dir, 'native'))
 const num = (v) => (typeof v === 'string' ? Number(v) : v)
@@ -81,6 +82,8 @@ function sharedRunners ({ x, web, SessionCore, ClientSessionCore }) {
       if (c.op === 'respond') return assert.deepStrictEqual(x.respond(c.headerRequest, c.setCookie, c.cookieName, c.cacheHeaders), c.expected)
       assert.strictEqual(x.csrfExempt(c.cookieSent, c.headerSent), c.expected)
     },
+    // the request flow's steps (src/flow/server.rs), through the crossing's flow calls
+    flow: (c) => assert.deepStrictEqual(flowAnswer(x, sessionCore(c), c.step, c.input), c.expected),
     // issue 16: the notBefore rule (a static of the class), and load/commit with notBefore, compress, chunk
     'client-frames': (c) => {
       if (c.op !== 'revoked') return runners.client(c)
