@@ -282,7 +282,7 @@ add('respond: the cookie verified by an older secret: re-signed with the newest'
   effects({ setCookie: setCookie(SID, E1, {}, 'new secret'), vary: 'Cookie', cacheControl: NOCACHE, write: { kind: 'touch', key: SID, record: rec(E1, { n: 1 }) }, index: true, touched: true, expires: E1, deadline: E1 }))
 add("respond: the cookie's verified value is sent again as it came", also(ES, COOKIE), opts({ resave: false, rolling: true }), 'respond', returning({ saved: LOADED, savedIsOriginal: true, signed: signed(SID) }),
   effects({ setCookie: setCookie(SID, E1), vary: 'Cookie', cacheControl: NOCACHE, write: { kind: 'touch', key: SID, record: rec(E1, { n: 1 }) }, index: true, touched: true, expires: E1, deadline: E1 }))
-add("respond: a verified value of another id that begins with this one and a dot: signed afresh, never sent for this id", also(SC, COOKIE), opts({ resave: false, rolling: true }), 'respond',
+add('respond: a verified value of another id that begins with this one and a dot: signed afresh, never sent for this id', also(SC, COOKIE), opts({ resave: false, rolling: true }), 'respond',
   returning({ saved: LOADED, savedIsOriginal: true, signed: signed(SID + '.x') }),
   effects({ setCookie: setCookie(SID, E1), vary: 'Cookie', cacheControl: NOCACHE, write: { kind: 'touch', key: SID, record: rec(E1, { n: 1 }) }, index: true, touched: true, expires: E1, deadline: E1 }))
 add('respond: regenerated in the request: the new id gets a cookie and a new record', also(ES, COOKIE), O, 'respond',

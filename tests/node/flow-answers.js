@@ -39,11 +39,13 @@ function flowAnswer (x, sc, step, input) {
     }
   }
   /** A store write of `respond` or `flowSave` (strings 1 record, 2 delta, 5 key). */
-  const write = (bits) => {
-    if (bits & O.Destroy) return { kind: 'destroy', key: x.out(5, true) }
-    if (bits & O.Merge) return { kind: 'merge', key: x.out(5, true), record: x.out(1, true), delta: x.out(2, true) }
-    if (bits & O.Touch) return { kind: 'touch', key: x.out(5, true), record: x.out(1, true) }
-    if (bits & O.Save) return { kind: 'save', key: x.out(5, true), record: x.out(1, true), existing: (bits & O.Existing) !== 0 }
+  // (the key is not written out when it is the session's id: RespondOut.KeyIsId)
+  const write = (bits, sid) => {
+    const key = () => (bits & O.KeyIsId ? sid : x.out(5, true))
+    if (bits & O.Destroy) return { kind: 'destroy', key: key() }
+    if (bits & O.Merge) return { kind: 'merge', key: key(), record: x.out(1, true), delta: x.out(2, true) }
+    if (bits & O.Touch) return { kind: 'touch', key: key(), record: x.out(1, true) }
+    if (bits & O.Save) return { kind: 'save', key: key(), record: x.out(1, true), existing: (bits & O.Existing) !== 0 }
     return null
   }
   const i = input
@@ -55,7 +57,9 @@ function flowAnswer (x, sc, step, input) {
       if (kind(bits) === K.New) return { kind: 'new', byHeader, rejected: (bits & B.Rejected) !== 0 }
       if (kind(bits) !== K.Load) return error('error')
       const signed = x.out(2, true)
-      return { kind: 'load', id: x.out(0, true), key: x.out(1, true), signed: signed === '' ? null : signed, secretIndex: x.num(0), byHeader }
+      const id = x.out(0, true)
+      // (the key is not written out when it is the id: FlowBit.KeyIsId)
+      return { kind: 'load', id, key: bits & B.KeyIsId ? id : x.out(1, true), signed: signed === '' ? null : signed, secretIndex: x.num(0), byHeader }
     }
     case 'loaded':
       return loaded(x.flowLoaded(sc, i.stage, i.id, i.key, i.tombstone, i.found, i.method, i.now))
@@ -70,7 +74,8 @@ function flowAnswer (x, sc, step, input) {
       for (const [field, bit] of [['secure', I.Secure], ['cookiePresent', I.CookiePresent], ['cookieMatches', I.CookieMatches],
         ['cookieOldSecret', I.CookieOldSecret], ['sameOriginalId', I.SameOriginalId], ['savedIsOriginal', I.SavedIsOriginal],
         ['destroyed', I.Destroyed], ['touched', I.Touched], ['storeTouch', I.StoreTouch], ['wantRecord', I.WantRecord],
-        ['fromStore', I.FromStore], ['byHeader', I.ByHeader], ['readOnly', I.ReadOnly], ['storeFailed', I.StoreFailed], ['merges', I.Merges]]) {
+        ['fromStore', I.FromStore], ['byHeader', I.ByHeader], ['readOnly', I.ReadOnly], ['storeFailed', I.StoreFailed], ['merges', I.Merges],
+        ['lazyDelta', I.LazyDelta]]) {
         if (i[field]) flags |= bit
       }
       const bits = x.flowRespond(sc, PHASE[i.phase], i.now, flags, i.sessionId, i.original, i.saved, i.session, i.inc, i.push,
@@ -79,9 +84,9 @@ function flowAnswer (x, sc, step, input) {
       const o = { kind: 'effects' }
       if (bits & O.SetCookie) o.setCookie = x.out(0, false)
       if (bits & O.IdHeader) o.idHeader = x.out(0, true)
-      if (bits & O.Vary) o.vary = x.out(3, true)
+      if (bits & O.Vary) o.vary = bits & O.VaryCookie ? 'Cookie' : x.out(3, true)
       if (bits & O.CacheControl) o.cacheControl = x.out(4, true)
-      o.write = write(bits)
+      o.write = write(bits, i.sessionId)
       o.index = (bits & O.Index) !== 0
       o.touched = (bits & O.Touched) !== 0
       o.cookieSkipped = (bits & O.CookieSkipped) !== 0
@@ -95,7 +100,7 @@ function flowAnswer (x, sc, step, input) {
       const flags = (i.existing ? 1 : 0) | (i.merges ? 2 : 0) | (i.readOnly ? 4 : 0)
       const bits = x.flowSave(sc, flags, i.id, i.session, nil(i.base), nil(i.inc), nil(i.push))
       if (bits & B.Failed) return error('error')
-      const o = write(bits)
+      const o = write(bits & ~O.KeyIsId, i.id)
       if (bits & O.Deadline) o.deadline = x.num(3)
       return o
     }
