@@ -357,6 +357,8 @@ require('../redact').define(MemoryStore.prototype, function inspect (depth, opti
   return require('../redact').show('MemoryStore', { sessions: this.sessions.size, empty: this.empty.size, maxEntries: this.maxEntries }, depth, options, inspect)
 })
 MemoryStore.prototype.get[kNative] = true
+// its writes are done when their call returns (the callback only waits a tick, as a store's does)
+MemoryStore.prototype[Symbol.for('session-core.writesNow')] = true
 MemoryStore.prototype.set[kNative] = true
 MemoryStore.prototype.merge[kNative] = true
 

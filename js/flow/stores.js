@@ -20,6 +20,8 @@ const { callStore, kNative } = require('./call-store')
 /** Our stores' private protocol (records as JSON text): js/express/memory.js, js/redis/store.js. */
 const kGetRecord = Symbol.for('session-core.getRecord')
 const kSetRecord = Symbol.for('session-core.setRecord')
+/** A store whose own writes are done when their call returns (the MemoryStore: only its callback waits a tick). */
+const kWritesNow = Symbol.for('session-core.writesNow')
 
 /** Does the store hand over (take) the record as text, unless someone replaced its get (set)? */
 const givesRecord = (store) => typeof store[kGetRecord] === 'function' && Boolean(store.get) && store.get[kNative] === true
@@ -30,10 +32,6 @@ const takesRecord = (store) => typeof store[kSetRecord] === 'function' && Boolea
  * (see ./call-store.js), or null.
  */
 function expressStore (store, timeout, timed) {
-  // our MemoryStore's merge only while its own set is in place (code that replaced set, to watch
-  // or redirect the writes as express-session's tests do, gets its set called as before)
-  const merge = store.merge
-  const merges = typeof merge === 'function' && (merge[kNative] !== true || (typeof store.set === 'function' && store.set[kNative] === true))
   const call = (method, args, cb) => callStore(store, method, args, cb, timeout, timed)
   // our stores' fast paths are called as they are: they answer on the next tick (the MemoryStore)
   // or bound every command themselves (session-core/redis's operationTimeout)
@@ -47,10 +45,20 @@ function expressStore (store, timeout, timed) {
   }
   return {
     store,
-    merges,
+    // (asked each time, as the fast paths are) our MemoryStore's merge only while its own set is
+    // in place: code that replaced set, to watch or redirect the writes as express-session's tests
+    // do, gets its set called, as before
+    get merges () {
+      const merge = store.merge
+      return typeof merge === 'function' && (merge[kNative] !== true || (typeof store.set === 'function' && store.set[kNative] === true))
+    },
     touches: typeof store.touch === 'function',
     indexes: typeof store.indexUser === 'function' && typeof store.userState === 'function',
     get takesRecord () { return takesRecord(store) },
+    /** Its writes are done when their call returns (its own methods in place): nothing to wait for. */
+    get writesNow () {
+      return store[kWritesNow] === true && takesRecord(store) && (typeof store.merge !== 'function' || store.merge[kNative] === true)
+    },
     get (key, cb) {
       // (asked each time: code that replaces the store's get or set gets its own called)
       if (givesRecord(store)) return store[kGetRecord](key, fast('get', cb))
@@ -78,4 +86,4 @@ function expressStore (store, timeout, timed) {
   }
 }
 
-module.exports = { expressStore, givesRecord, takesRecord, kGetRecord, kSetRecord }
+module.exports = { expressStore, givesRecord, takesRecord, kGetRecord, kSetRecord, kWritesNow }
