@@ -220,47 +220,12 @@ function appendSetCookie (res, value) {
   res.setHeader('Set-Cookie', prev === undefined ? [value] : Array.isArray(prev) ? prev.concat(value) : [prev, value])
 }
 
-// Express gives each app's responses a prototype of its own (app.response): its writeHead and end
-// are hooked there once, and a response whose request has a session finds it through res.req; a
-// response without one goes straight to the methods hooked. (Node's own ServerResponse.prototype
-// is never touched: a response that has only that one is hooked on itself, as are a first
-// request's responses: a middleware before this one took their methods before the hook.)
-const http = require('node:http')
-const hooked = new WeakMap() // prototype -> { writeHead, end } as they were
-const kHooked = Symbol('session-core.hooked')
-
-function protoWriteHead () {
-  const state = this.req && this.req[kState]
-  if (state === undefined || state._end === null || this[kHooked] !== undefined) return hooked.get(Object.getPrototypeOf(this)).writeHead.apply(this, arguments)
-  return writeHead.apply(this, arguments)
-}
-
-function protoEnd () {
-  const state = this.req && this.req[kState]
-  if (state === undefined || state._end === null || this[kHooked] !== undefined) return hooked.get(Object.getPrototypeOf(this)).end.apply(this, arguments)
-  return end.apply(this, arguments)
-}
-
 /** Hooks the response of a request whose state is `state` (found again through `res.req`). */
 function hook (res, state) {
-  const proto = Object.getPrototypeOf(res)
-  const own = hooked.get(proto)
-  if (own !== undefined && res.writeHead === protoWriteHead && res.end === protoEnd) {
-    state._writeHead = own.writeHead
-    state._end = own.end
-    return
-  }
   state._writeHead = res.writeHead
   state._end = res.end
   res.writeHead = writeHead
   res.end = end
-  res[kHooked] = true
-  if (own === undefined && proto !== http.ServerResponse.prototype && typeof proto.end === 'function' &&
-      Object.prototype.hasOwnProperty.call(proto, 'end') === false && Object.prototype.hasOwnProperty.call(proto, 'writeHead') === false) {
-    hooked.set(proto, { writeHead: proto.writeHead, end: proto.end })
-    proto.writeHead = protoWriteHead
-    proto.end = protoEnd
-  }
 }
 
 module.exports = { hook, storeWrite }

@@ -30,6 +30,18 @@ for (const [label, express] of EXPRESSES) {
       await request(a).get('/').set('Cookie', cookiePair(r1)).expect(200, '2')
     })
 
+    it('a session is saved when the response ends in another app (mounted, or handed the request as vhost does)', async () => {
+      for (const mount of ['mounted', 'handed']) {
+        const sub = express().use(counter)
+        const a = express()
+        a.use(session({ secret: SECRET, resave: false, saveUninitialized: false }))
+        if (mount === 'mounted') a.use('/sub', sub)
+        else a.use('/sub', (req, res, next) => sub(req, res, next))
+        const r1 = await request(a).get('/sub').expect(200, '1')
+        for (const n of ['2', '3']) await request(a).get('/sub').set('Cookie', cookiePair(r1)).expect(200, n)
+      }
+    })
+
     it('saveUninitialized false: an untouched session sends no cookie and stores nothing', async () => {
       const store = new session.MemoryStore()
       const a = app({ store }, (req, res) => res.send('ok'))
