@@ -140,7 +140,7 @@ bench: pkg deps
 	$(NULLFIX) node bench/run.js
 	$(MAKE) bench-axum
 
-# The Rust layer (issue 14): axum hello-world bare vs SessionLayer vs tower-sessions, server CPU per
+# The Rust layer: axum hello-world bare vs SessionLayer vs tower-sessions, server CPU per
 # request from getrusage (bench/axum/main.rs); BENCH_QUICK=1 for a short run.
 bench-axum:
 	$(NULLFIX) cargo build --quiet --release -p session-core-bench-axum

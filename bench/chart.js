@@ -1,6 +1,6 @@
 'use strict'
 // The README's chart: HTTP throughput of each middleware as a ratio to bare Express, Express 4 and
-// 5 side by side, with issue 10's targets marked — an SVG drawn from a results file of bench/run.js.
+// 5 side by side, with the targets of bench/targets.js marked — an SVG drawn from a results file of bench/run.js.
 // Run: node bench/chart.js [bench/results/latest.json] [bench/chart.svg]
 const fs = require('node:fs')
 const path = require('node:path')
@@ -65,7 +65,7 @@ function chart (results) {
     const lx = left + j * 110
     out.push(`<rect x="${lx}" y="${ly - 9}" width="12" height="10" fill="${color}"/><text x="${lx + 16}" y="${ly}">Express ${v}</text>`)
   })
-  out.push(`<line x1="${left + 230}" y1="${ly - 9}" x2="${left + 230}" y2="${ly + 1}" stroke="#d62728" stroke-width="2" stroke-dasharray="3,2"/><text x="${left + 236}" y="${ly}">issue 10's target</text>`)
+  out.push(`<line x1="${left + 230}" y1="${ly - 9}" x2="${left + 230}" y2="${ly + 1}" stroke="#d62728" stroke-width="2" stroke-dasharray="3,2"/><text x="${left + 236}" y="${ly}">target</text>`)
   out.push('</svg>')
   return out.join('\n') + '\n'
 }

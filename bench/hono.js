@@ -163,7 +163,7 @@ async function main () {
       rounds: by[n].rps.map((x) => round(x, 0))
     }])),
     ratios: Object.fromEntries(RATIOS.map(([k, a, b]) => [k, round(perRound(a, b))])),
-    // issue 15's targets: each session-core mode over the faster peer of that round
+    // the targets: each session-core mode over the faster peer of that round
     toFasterPeer: Object.fromEntries(['signed', 'encrypted'].map((m) => [m, round(median(by[`session-core/hono ${m}`].rps.map((x, i) =>
       x / Math.max(by['hono-sessions cookie'].rps[i], by['iron-session'].rps[i]))))])),
     cpuRatios: Object.fromEntries(RATIOS.map(([k, a, b]) => [k, round(perRoundCpu(a, b))])),

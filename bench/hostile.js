@@ -35,7 +35,7 @@ const SHAPES = ['many cookies', 'one huge value', 'bad percent-encoding', 'forge
 function once (mw, cookie) {
   return new Promise((resolve, reject) => {
     const req = { headers: { cookie }, url: '/', originalUrl: '/', method: 'GET', connection: {}, socket: {} }
-    const res = fakeRes()
+    const res = fakeRes(req)
     res.once('done', resolve)
     mw(req, res, (err) => {
       if (err) return reject(err)

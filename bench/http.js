@@ -1,7 +1,7 @@
 'use strict'
 // HTTP throughput, Express 4 and Express 5: bare Express beside every session middleware, each
 // server in its own child process, autocannon on loopback (50 connections; on a 2-core machine the
-// load generator shares the CPU with the server, as in issue 10), interleaved rounds: every round
+// load generator shares the CPU with the server), interleaved rounds: every round
 // runs every configuration once, so a busy machine slows them alike. Every request with a session
 // reads and changes it (`req.session.n++`), so every response saves it; with `cookie: { maxAge }`
 // every response sets its cookie again, without it a returning session gets no Set-Cookie.

@@ -48,10 +48,12 @@ function dirOf (name, from) {
 
 /**
  * A response object good enough for express-session, cookie-session (`cookies`, on-headers) and
- * session-core's middlewares: headers in a map, writeHead/end, 'done' emitted at the end.
+ * session-core's middlewares: headers in a map, writeHead/end, 'done' emitted at the end; `res.req`
+ * is the request, as Node's own responses have it.
  */
-function fakeRes () {
+function fakeRes (req) {
   const res = new EventEmitter()
+  res.req = req
   const headers = Object.create(null)
   res.statusCode = 200
   res._header = null

@@ -35,7 +35,7 @@ const VARIANTS = {
 function once (mw, cookie) {
   return new Promise((resolve, reject) => {
     const req = { headers: cookie ? { cookie } : {}, url: '/', originalUrl: '/', method: 'GET', connection: {}, socket: {} }
-    const res = fakeRes()
+    const res = fakeRes(req)
     res.once('done', () => resolve(res))
     mw(req, res, (err) => {
       if (err) return reject(err)

@@ -1,4 +1,4 @@
-//! The native figures of issue 10, a plain harness (no criterion), built in release:
+//! The native figures, a plain harness (no criterion), built in release:
 //! `cargo run --release --example native` (bench/run.js runs it as part of `make bench`).
 //!
 //! Each case is timed in interleaved rounds (every case once per round, so a busy machine slows all

@@ -4,7 +4,7 @@
 // both through node-redis 5 with its defaults. Each of the 50 connections is one user with a session
 // of its own; every request reads its session and changes it (`req.session.n++`), so every response
 // writes it. (Many requests on one session at once is the lost-update case: tests/node/redis-apps.) Interleaved rounds (each round runs both), and
-// the ratio is the median of the rounds' own ratios. Target (issue 11): >= 1.3x. A third server is
+// the ratio is the median of the rounds' own ratios. Target: >= 1.3x. A third server is
 // session-core/redis with a subscriber on every session-core diagnostics channel (what a /metrics
 // endpoint does), to show what listening costs.
 // BENCH_SECONDS (default 3), BENCH_ROUNDS (default 5), BENCH_QUICK=1 (1 round of 1 s). Run: node bench/redis.js

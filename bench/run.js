@@ -1,5 +1,5 @@
 'use strict'
-// make bench: every figure of issue 10 in one run, each beside the JS original it replaces and its
+// make bench: every figure in one run, each beside the JS original it replaces and its
 // target (met / missed), through the public APIs only (the package built in pkg/, and the crate's
 // public items), so it keeps working while the internals change. Each part runs in a process of its
 // own, one after the other (a part can be run alone: node bench/<part>.js):

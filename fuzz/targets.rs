@@ -180,7 +180,7 @@ pub fn client_load(data: &[u8]) {
         ClientOptions::default(),
         ClientOptions { encrypt: true, ..Default::default() },
         ClientOptions { signed: false, ..Default::default() },
-        // issue 16: the signed frame (issue time, deflate) and chunks; sealed and deflated
+        // revocable and big client sessions: the signed frame (issue time, deflate) and chunks; sealed and deflated
         ClientOptions {
             not_before: true,
             compress: Some(Default::default()),

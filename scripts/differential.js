@@ -217,7 +217,7 @@ const kinds = {
     c.expected = native.ended(new (native.lean().SessionCore)(JSON.stringify(options), options.secrets), JSON.stringify(c.record), c.now) || null
     return c
   },
-  // issue 16's server-side rules (the client build answers them, as for the Express middleware)
+  // the hashIds, regenerateGrace and header rules (the client build answers them, as for the Express middleware)
   hashids () {
     const c = { hashIds: chance(0.7) }
     if (chance(0.2)) {

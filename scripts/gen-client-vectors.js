@@ -133,7 +133,7 @@ clientCase('commit: https adds Secure by default', CS, opts, keys, 'commit', { .
 clientCase('commit: over the 4096-byte budget nothing is sent', 'session-core size budget (browsers drop name+value > 4096)', opts, keys, 'commit', { ...base, session: { big: 'x'.repeat(3100) }, options: {} }, (g) => assert.deepStrictEqual([g.setCookies.length, g.tooLarge[0], g.tooLarge[1]], [0, 'session', 4155]))
 clientCase('commit: sha256 keygrip', CS, { name: 'session', algorithm: 'sha256' }, keys, 'commit', { ...base, session: { user: 'alice', n: 1 }, options: attrs }, (g) => assert.match(g.setCookies[1][1], /^session\.sig=ov33S4aoqA_YZIQh4gXQrCTokSyt5FH4mI69SL4ysnk;/))
 
-// ---- client: moving to encrypted cookies (migrateSigned; issue 9, item 8) ----
+// ---- client: moving to encrypted cookies (migrateSigned) ----
 // The signed cookies are cookie-session's (keygrip@1.1.0 signatures over "session=<base64 JSON>").
 const MS = 'session-core migrateSigned (README: moving to encrypted cookies); the signed cookie as cookie-session 2.1 writes it (keygrip@1.1.0)'
 const enc = { name: 'session', encrypt: true }

@@ -1,5 +1,5 @@
 'use strict'
-// Writes tests/vectors/client-frames.json: the client-side session decisions of issue 16 —
+// Writes tests/vectors/client-frames.json: the client-side session frame decisions:
 // revocable sessions (notBefore: the issue time in the cookie, the revocation rule), compress
 // (deflate inside the signed or sealed value, secret fields outside it, the inflate cap) and chunk
 // (a value over name.0, name.1, …, verified as one). Each expectation is computed by the core (the
@@ -74,7 +74,7 @@ for (const [issuedAt, notBefore, expected, why] of [
 }
 
 // ---- notBefore: the issue time in the cookie ----
-const NB = 'session-core notBefore (issue 16): the issue time inside the signed frame; keygrip@1.1.0 signature over the whole value'
+const NB = 'session-core notBefore: the issue time inside the signed frame; keygrip@1.1.0 signature over the whole value'
 const nb = { name: 'session', notBefore: true }
 const base = { now: NOW, secure: false, accessed: true, unset: false, isNew: true, raw: null, original: null, keyIndex: null, clearSig: false, createdAt: null, lastSeen: null }
 const alice = { user: 'alice', n: 1 }
@@ -102,7 +102,7 @@ clientCase('load: a forged issue time (the frame edited, its signature kept) fai
   (g) => assert.deepStrictEqual([g.body, g.reason, g.clearSig], [undefined, 'bad signature', true]))
 clientCase('load: a frame without a signature is not read', NB, nb, keys, 'load', { header: `session=${forged}`, now: NOW }, (g) => assert.strictEqual(g.reason, 'no signature'))
 clientCase('load: unsigned mode never reads a frame', NB, { name: 'session', signed: false }, [], 'load', { header: `session=${forged}`, now: NOW }, (g) => assert.strictEqual(g.reason, 'not json'))
-const ENB = 'session-core notBefore (issue 16): the issue time inside the sealed payload (format v1 + "i")'
+const ENB = 'session-core notBefore: the issue time inside the sealed payload (format v1 + "i")'
 const encNb = { name: 'session', encrypt: true, notBefore: true }
 const sealedIssued = clientCase('commit: notBefore, encrypted: the issue time inside the seal', ENB, encNb, keys, 'commit', { ...base, session: alice, options: {} },
   (g) => assert.strictEqual(g.setCookies[0][1], `session=[sealed with key 0: {"c":null,"s":null,"e":null,"i":${NOW},"d":{"user":"alice","n":1}}]; path=/; httponly`))
@@ -118,7 +118,7 @@ assert.ok(sealedIssued)
 }
 
 // ---- compress ----
-const CP = 'session-core compress (issue 16): raw deflate inside the signed frame, checked with node:zlib inflateRaw; secret fields outside it'
+const CP = 'session-core compress: raw deflate inside the signed frame, checked with node:zlib inflateRaw; secret fields outside it'
 const cp = { name: 'session', compress: true }
 clientCase('commit: compress, a small session stays cookie-session\'s own value', CP, cp, keys, 'commit', { ...base, session: alice, options: {} },
   (g) => assert.strictEqual(values(g).session, csBody))
@@ -161,7 +161,7 @@ let seed = 1
 const noise = Array.from({ length: 8000 }, () => { seed = (seed * 1103515245 + 12345) % 2147483648; return 'abcdefghijklmnopqrstuvwxyz0123456789'[seed % 36] }).join('')
 clientCase('commit: compress, too big even deflated: nothing is sent, the size is named', CP, cp, keys, 'commit', { ...base, session: { noise }, options: {} },
   (g) => assert.deepStrictEqual([g.setCookies.length, g.tooLarge && g.tooLarge[0]], [0, 'session']))
-const ECP = 'session-core compress (issue 16), encrypted: the deflated frame inside the seal'
+const ECP = 'session-core compress, encrypted: the deflated frame inside the seal'
 const encCp = { name: 'session', encrypt: true, compress: true, notBefore: true }
 {
   const core = new wasm.ClientSessionCore(JSON.stringify(encCp), keys, undefined)
@@ -175,7 +175,7 @@ const encCp = { name: 'session', encrypt: true, compress: true, notBefore: true 
 }
 
 // ---- chunk ----
-const CH = 'session-core chunk (issue 16): the value over name.0, name.1, …; one keygrip@1.1.0 signature over the whole value'
+const CH = 'session-core chunk: the value over name.0, name.1, …; one keygrip@1.1.0 signature over the whole value'
 const ch = { name: 'session', chunk: true }
 const large = { blob: 'y'.repeat(4000) }
 const chunked = clientCase('commit: chunk, a value over 4096 bytes is split over session.0 and session.1', CH, ch, keys, 'commit', { ...base, session: large, options: {} }, (g) => {
@@ -283,5 +283,5 @@ clientCase('commit: chunk and compress: deflated first, split only if still over
 }
 
 const out = path.join(__dirname, '..', 'tests', 'vectors', 'client-frames.json')
-fs.writeFileSync(out, JSON.stringify({ source: 'client-side sessions, issue 16: notBefore, compress, chunk (src/client/{frame,revoke,chunks}.rs)', count: cases.length, cases }, null, 1) + '\n')
+fs.writeFileSync(out, JSON.stringify({ source: 'client-side sessions: notBefore, compress, chunk (src/client/{frame,revoke,chunks}.rs)', count: cases.length, cases }, null, 1) + '\n')
 console.log(`client-frames: ${cases.length} cases`)

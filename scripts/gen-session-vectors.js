@@ -99,7 +99,7 @@ decide('idle timeout: lastSeen older than touchAfter, refreshed by a save', SC, 
 decide('absolute timeout: a record without createdAt gets one', SC, { resave: false, absoluteTimeout: 8 * HOUR }, { cookieId: SID, cookieSecretIndex: 0, original: loaded, saved: loaded, session: loaded }, { save: true })
 decide('absolute timeout, new session: stamped when saved', SC, { absoluteTimeout: 8 * HOUR, idleTimeout: HOUR }, { session: fresh }, { save: true, setCookie: oracleSetCookie('connect.sid', SID, fresh, SECRET) })
 
-// Records in any shape JSON.parse reads (issue 9): keys sorted by a store, deep data.
+// Records in any shape JSON.parse reads: keys sorted by a store, deep data.
 const sortKeys = (v) => Array.isArray(v) ? v.map(sortKeys) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k])])) : v
 const sorted = sortKeys({ ...loaded, zeta: 1, alpha: [1, { b: 2, a: 1 }] })
 let deep = 'bottom'

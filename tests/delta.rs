@@ -1,4 +1,4 @@
-//! The decision gives the delta of a save when asked (issue 11): against the record as last saved,
+//! The decision gives the delta of a save when asked (no lost updates): against the record as last saved,
 //! or as loaded; with the request's increments and pushes; the cookie as the decision left it.
 
 #![allow(clippy::unwrap_used)]

@@ -1,5 +1,5 @@
 //! The record reader takes any record `JSON.parse` takes: any key order (a store that sorts keys),
-//! any depth (an app storing a deeply nested body), white space between tokens. Issue 9, item 6.
+//! any depth (an app storing a deeply nested body), white space between tokens.
 
 #![allow(clippy::unwrap_used)]
 

@@ -222,6 +222,10 @@ function appendSetCookie (res, value) {
 
 /** Hooks the response of a request whose state is `state` (found again through `res.req`). */
 function hook (res, state) {
+  // (Node's responses have res.req; a response built by hand, as some test tools do, gets it
+  // here, and one whose req is another object gets the state on that one too)
+  if (res.req === undefined || res.req === null) res.req = state.req
+  else if (res.req !== state.req) res.req[kState] = state
   state._writeHead = res.writeHead
   state._end = res.end
   res.writeHead = writeHead

@@ -154,7 +154,7 @@ export function crossing (glue) {
       glue.tagSlot(put(id))
       return out(0, false)
     },
-    // ---- issue 16's server options (src/wasm/front.rs; js/native.js storeKeys ... csrfExempt) ----
+    // ---- the server options hashIds, regenerateGrace, header (src/wasm/front.rs; js/native.js storeKeys ... csrfExempt) ----
     /** The store keys of `id`: `{ key, legacy, grace, hashable }` (src/session/hashed.rs). */
     storeKeys (id, hash) {
       begin(id.length)

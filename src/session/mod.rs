@@ -1,7 +1,7 @@
 //! Server-side sessions as express-session keeps them: the record, the expiry rules, and the
 //! per-request decision, and the delta of a request (what it changed, merged into the record as
 //! the store holds it at write time), and the per-user index's sign-out rule; the opt-in rules of
-//! issue 16: store keys hashed at rest (`hashed`), the grace window after a regenerate (`grace`),
+//! The opt-in rules: store keys hashed at rest (`hashed`), the grace window after a regenerate (`grace`),
 //! and the id's transport in a header (`transport`).
 
 mod decision;

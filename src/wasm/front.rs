@@ -1,4 +1,4 @@
-//! The opt-in rules of issue 16 over the lean crossing of [`super::io`], in three calls (each export
+//! The opt-in rules (hashIds, regenerateGrace, header) over the lean crossing of [`super::io`], in three calls (each export
 //! costs the Express build size, so one per concept): store keys hashed at rest ([`keys_slot`]),
 //! the grace window after a regenerate ([`grace_slot`]) and the id's transport in a header
 //! ([`transport_slot`]). Lengths and flags in, flags out, strings in the output buffer; a call
@@ -95,7 +95,7 @@ pub fn transport_slot(op: u32, a: i32, b: i32, c: i32, flags: u32) -> u32 {
     })
 }
 
-/// Checks the Express options of issue 16 (`hashIds`, `regenerateGrace`, `header`; described by
+/// Checks the Express opt-in options (`hashIds`, `regenerateGrace`, `header`; described by
 /// js/options.js): the Express build leaves them to this build. Errors name the option.
 #[wasm_bindgen(js_name = checkServerOptions)]
 pub fn check_server_options(options: &str) -> Result<(), JsValue> {

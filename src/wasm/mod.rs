@@ -18,7 +18,7 @@ mod client;
 mod csrf;
 mod delta;
 mod flow;
-// issue 16's opt-in rules (hashIds, regenerateGrace, header): in the client build, which the Express
+// the opt-in rules (hashIds, regenerateGrace, header): in the client build, which the Express
 // middleware loads only when one of those options is on, so the Express build stays lean
 #[cfg(feature = "client")]
 mod front;

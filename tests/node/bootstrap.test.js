@@ -1,6 +1,6 @@
 'use strict'
 // scripts/bootstrap.sh writes .tools/env with no absolute path: a copied or moved checkout finds its
-// own tools (issue 9, item 10). Run on a scratch copy whose tools are links to this checkout's, so
+// own tools. Run on a scratch copy whose tools are links to this checkout's, so
 // every install step is skipped and the real .tools/env is never written.
 const test = require('node:test')
 const assert = require('node:assert')

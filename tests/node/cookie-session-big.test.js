@@ -1,5 +1,5 @@
 'use strict'
-// session-core/cookie-session, issue 16 (client side), on real Express 4 and 5: revocable sessions
+// session-core/cookie-session's revocable and big sessions, on real Express 4 and 5: revocable sessions
 // (notBefore, sync and Promise), compress (the secret fields outside the deflated part, the length
 // that does not depend on them, the zip bomb) and chunk (split, read back, stale chunks expired,
 // mixed chunks refused, the budget). The byte-level rules are in tests/vectors/client-frames.json.

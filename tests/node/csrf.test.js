@@ -1,5 +1,5 @@
 'use strict'
-// CSRF (issue 12): csrf() of session-core/express and session-core/cookie-session on real Express 4
+// CSRF: csrf() of session-core/express and session-core/cookie-session on real Express 4
 // and 5. Accepted with a token from each of csurf's six places; 403 EBADCSRFTOKEN without one, with
 // a forged one, with another session's, with no session, after regenerate, cross-site, from an
 // origin not listed; the real csurf 1.11's tokens accepted from the session it gave its secret to.

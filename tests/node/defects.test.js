@@ -1,5 +1,5 @@
 'use strict'
-// Issue 9: defects found under attack and by a new user, each reproduced on real Express 4 and 5.
+// Defects found under attack and by a new user, each reproduced on real Express 4 and 5.
 const { describe, it } = require('node:test')
 const assert = require('node:assert')
 const http = require('node:http')

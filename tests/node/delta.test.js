@@ -1,5 +1,5 @@
 'use strict'
-// Issue 11, "no lost updates": a session loaded from a store that merges is written as a delta
+// No lost updates: a session loaded from a store that merges is written as a delta
 // (only what the request changed, merged into the record as the store holds it then), with
 // req.session.increment/push relative to the stored value; a session gone at write time is not
 // revived; every store call is bounded by storeTimeout. Real Express 4 and 5, real overlap.

@@ -42,6 +42,32 @@ for (const [label, express] of EXPRESSES) {
       }
     })
 
+    it('a response built by hand (no res.req, as some test tools make) still gets its session saved', async () => {
+      const { EventEmitter } = require('node:events')
+      const mw = session({ secret: SECRET, resave: false, saveUninitialized: false })
+      const once = (cookie) => new Promise((resolve, reject) => {
+        const req = { headers: cookie ? { cookie } : {}, url: '/', originalUrl: '/', method: 'GET', connection: {}, socket: {} }
+        const headers = {}
+        const res = Object.assign(new EventEmitter(), {
+          statusCode: 200,
+          getHeader: (k) => headers[k.toLowerCase()],
+          setHeader: (k, v) => { headers[k.toLowerCase()] = v },
+          removeHeader: (k) => { delete headers[k.toLowerCase()] },
+          writeHead (code) { this.statusCode = code; this.headersSent = true; return this },
+          end () { if (!this.headersSent) this.writeHead(this.statusCode); resolve([headers, req.session.n]); return this }
+        })
+        mw(req, res, (err) => {
+          if (err) return reject(err)
+          req.session.n = (req.session.n || 0) + 1
+          res.end()
+        })
+      })
+      const [h1] = await once()
+      const cookie = [].concat(h1['set-cookie'])[0].split(';')[0]
+      assert.strictEqual((await once(cookie))[1], 2)
+      assert.strictEqual((await once(cookie))[1], 3)
+    })
+
     it('saveUninitialized false: an untouched session sends no cookie and stores nothing', async () => {
       const store = new session.MemoryStore()
       const a = app({ store }, (req, res) => res.send('ok'))

@@ -1,5 +1,5 @@
 'use strict'
-// Issue 9, item 9: one validator (in the core) for both session kinds, with the promised shape:
+// Options: one validator (in the core) for both session kinds, with the promised shape:
 // a TypeError with `code` (ERR_SESSION_CORE_INVALID_<FIELD> or ERR_SESSION_CORE_UNKNOWN_OPTION) and
 // `field`, a message that says what is accepted and never quotes the value, unknown names refused
 // with a "did you mean".

@@ -1,5 +1,5 @@
 'use strict'
-// Recorded scenarios (issue 14): HTTP exchanges through the real session-core/express middleware,
+// Recorded scenarios: HTTP exchanges through the real session-core/express middleware,
 // with an injected clock (Date.now, stubbed for the run) and id generator (genid), over a store that
 // keeps each record's text. scripts/record-scenarios.js writes them to tests/recordings/express.json;
 // tests/node/recordings.test.js runs them again and compares; tests/server_recordings.rs replays them

@@ -1,5 +1,5 @@
 'use strict'
-// One login across Node and Rust (issue 14): the Express demo (examples-node/server.js, session-core/
+// One login across Node and Rust: the Express demo (examples-node/server.js, session-core/
 // express + session-core/redis) and the axum API (examples-rust/axum-api.rs, the Rust tower layer and
 // RedisStore) on one real redis-server started here. The axum binary is built by `cargo test
 // --features tower,redis --all-targets` (make test-rust), at target/debug/examples/axum-api.
@@ -142,7 +142,7 @@ test('a cookie signed by an older secret is re-signed the same way by both', asy
   assert.deepStrictEqual(attrs(rustSet), attrs(nodeSet))
 })
 
-// Issue 16 across the two front doors.
+// The opt-in rules (hashIds, grace, header, revocable and big client sessions) across the two front doors.
 const keyOf = (id) => require('node:crypto').createHash('sha256').update(id).digest('base64url')
 /** The cookies a browser would send next, from the previous jar and a fetch or supertest response. */
 function jarAfter (prev, setCookies) {

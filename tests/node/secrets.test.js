@@ -1,5 +1,5 @@
 'use strict'
-// Secrets in errors (issue 9, item 4): no error quotes an option's value; it names the option and
+// Secrets in errors: no error quotes an option's value; it names the option and
 // the shape expected (a TypeError with `code` and `field` in JS). A single string or a Buffer works
 // wherever a list of secrets or keys does.
 const test = require('node:test')

@@ -1,5 +1,5 @@
 'use strict'
-// Issue 12 beyond CSRF: nothing secret in any output, the production checks (warned once each,
+// Security beyond CSRF: nothing secret in any output, the production checks (warned once each,
 // thrown with checks: 'throw', the same findings as doctor), the __Host-/__Secure- rules, the cache
 // headers, and the test-only exports kept out of the published package.
 const { describe, it } = require('node:test')

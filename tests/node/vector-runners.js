@@ -59,7 +59,7 @@ function sharedRunners ({ x, web, SessionCore, ClientSessionCore, FlowSessionCor
       }
       assert.deepStrictEqual(got, c.expected)
     },
-    // issue 16's server-side rules (src/session/{hashed,grace,transport}.rs)
+    // the hashIds, grace and header rules (src/session/{hashed,grace,transport}.rs)
     hashids: (c) => {
       if (c.op === 'index') return assert.strictEqual(x.indexArg(c.value, c.hashIds), c.expected)
       const k = x.storeKeys(c.id, c.hashIds)
@@ -86,7 +86,7 @@ function sharedRunners ({ x, web, SessionCore, ClientSessionCore, FlowSessionCor
     },
     // the request flow's steps (src/flow/server.rs), through the crossing's flow calls
     flow: (c) => assert.deepStrictEqual(flowAnswer(x, flowCore(c), c.step, c.input), c.expected),
-    // issue 16: the notBefore rule (a static of the class), and load/commit with notBefore, compress, chunk
+    // revocable and big client sessions: the notBefore rule (a static of the class), and load/commit with notBefore, compress, chunk
     'client-frames': (c) => {
       if (c.op !== 'revoked') return runners.client(c)
       const cut = c.notBefore === null ? undefined : num(c.notBefore)

@@ -50,7 +50,7 @@ const runners = {
   }
 }
 
-// keygrip, seal, client, csrf, decide, delta, flow and issue 16's: through the calls the middlewares make
+// keygrip, seal, client, csrf, decide, delta, flow, hashids, grace, transport and client-frames: through the calls the middlewares make
 // (js/native.js), as session-core/web's runner runs them over its crossing (./vector-runners.js)
 Object.assign(runners, sharedRunners({ x: native, SessionCore, ClientSessionCore: wasm.ClientSessionCore, FlowSessionCore: native.lean().SessionCore }))
 

@@ -25,7 +25,7 @@ function dropInApp () {
     app.get(`/${mode}/login`, mw, (req, res) => { req.session.user = req.query.user; res.json({ user: req.session.user }) })
     app.get(`/${mode}/whoami`, mw, (req, res) => res.json({ user: req.session.user ?? null, n: req.session.n ?? null }))
   }
-  // issue 16: a client session over 4 KB (compress + chunk), as the runtimes' `big` mode
+  // a client session over 4 KB (compress + chunk), as the runtimes' `big` mode
   const big = cookieSession({ keys: KEYS, compress: true, chunk: true, name: 'big' })
   app.get('/big/fill', big, (req, res) => { req.session.pad = require('node:crypto').randomBytes(Number(req.query.n) * 3 / 4).toString('base64url'); res.json({ n: req.session.pad.length }) })
   app.get('/big/whoami', big, (req, res) => res.json({ pad: req.session.pad ? req.session.pad.length : 0 }))

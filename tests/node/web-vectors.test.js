@@ -60,7 +60,7 @@ test('web vectors', async (t) => {
     }
   }
 
-  // keygrip, seal, client, csrf, decide, delta, flow and issue 16's: the package runner's, over this
+  // keygrip, seal, client, csrf, decide, delta, flow, hashids, grace, transport and client-frames: the package runner's, over this
   // crossing (./vector-runners.js; the translations are js/native.js's, given this crossing)
   Object.assign(runners, sharedRunners({ x, web: x, SessionCore: glue.SessionCore, ClientSessionCore: glue.ClientSessionCore }))
 

@@ -30,7 +30,7 @@ app.use(session({
   header: (req) => (req.path.startsWith('/api/') ? 'x-session-id' : null)
 }))
 
-// the per-user index: "your devices", sign out one, sign out everywhere else (issue 11)
+// the per-user index: "your devices", sign out one, sign out everywhere else
 const devices = new session.MemoryStore()
 app.get('/devices', async (req, res) => {
   const user = req.session.user ?? 'nobody'
@@ -47,7 +47,7 @@ app.use((err: session.CsrfError, req: express.Request, res: express.Response, ne
   else next(err)
 })
 
-// a store that merges what each request changed (issue 11)
+// a store that merges what each request changed
 class MergingStore extends session.Store {
   get (sid: string, cb: (err: any, s?: session.SessionData | null) => void): void { cb(null, null) }
   set (sid: string, s: session.SessionData, cb?: (err?: any) => void): void { cb?.() }

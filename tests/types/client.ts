@@ -7,7 +7,7 @@ const app = express()
 app.use(cookieParser(['secret', 'older']))
 app.use(cookieSession({ keys: ['k1', 'k2'], encrypt: true, idleTimeout: 60000, maxAge: 3600000, sameSite: 'lax', onError: (err, req, res) => { res.status(413) } }))
 app.use(cookieSession.csrf({ value: (req) => req.get('x-csrf-token') }))
-// issue 16: revocable and big client sessions
+// revocable and big client sessions
 const cutOffs = new Map<string, number>()
 app.use(cookieSession({ keys: ['k1'], notBefore: (session) => cutOffs.get(session.user) ?? null, compress: { secretFields: ['apiToken'] }, chunk: true }))
 app.use(cookieSession({ keys: ['k1'], encrypt: true, notBefore: async (session, req) => new Date(req.ip ? 0 : 1), compress: true }))

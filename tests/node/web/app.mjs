@@ -1,7 +1,7 @@
 // The test app of session-core/web, the same in every runtime: /<mode>/token, /<mode>/login (POST,
 // CSRF token required), /<mode>/count, /<mode>/whoami, /<mode>/logout (POST), /<mode>/fill?n=
 // (n bytes of incompressible data in the session), for five modes: signed and encrypted client-side
-// sessions, server-side sessions in the memory store, and issue 16's `big` (compress + chunk: a
+// sessions, server-side sessions in the memory store, and the `big` mode (compress + chunk: a
 // client session over 4 KB) and `api` (server-side, the id in the x-session-id header). The
 // secrets are those of the Express and cookie-session apps of the cross-login tests.
 export const SECRET = 'web-test-secret'

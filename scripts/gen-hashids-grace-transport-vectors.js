@@ -1,5 +1,5 @@
 'use strict'
-// tests/vectors/{hashids,grace,transport}.json: the server-side rules of issue 16. Store keys are
+// tests/vectors/{hashids,grace,transport}.json: the server-side rules of hashIds, regenerateGrace and header. Store keys are
 // computed here with Node's own crypto (base64url(SHA-256(id))), an oracle apart from the core;
 // the grace and transport cases are the rules as the README states them, written out by hand.
 const fs = require('node:fs')
@@ -12,7 +12,7 @@ const write = (file, description, cases) =>
   fs.writeFileSync(path.join(dir, file), JSON.stringify({ description, count: cases.length, cases }, null, 2) + '\n')
 
 const NODE = "Node's crypto: createHash('sha256').digest('base64url')"
-const RULE = 'session-core rule (README, issue 16), hand-written'
+const RULE = 'session-core rule (docs), hand-written'
 
 // ---- hashids.json ----
 const hashids = []

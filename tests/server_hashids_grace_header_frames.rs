@@ -1,4 +1,4 @@
-//! Issue 16's options in the Rust layer, with the security cases the issue names: `hash_ids` (the
+//! The opt-in options in the Rust layer, with their security cases: `hash_ids` (the
 //! store never sees an id; a record under the plain id is moved), `regenerate_grace` (overlapping
 //! requests at login, a fixation attempt inside the window, 409 on writes), `header` (the id in a
 //! header, the CSRF exemption only without a cookie), and the cookie-session mode's `not_before`

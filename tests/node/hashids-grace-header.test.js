@@ -1,5 +1,5 @@
 'use strict'
-// Issue 16, the server side: ids hashed at rest (hashIds), a grace window after regenerate
+// The server-side opt-in rules: ids hashed at rest (hashIds), a grace window after regenerate
 // (regenerateGrace) and the id in a header (header), on real Express 4 and 5, with MemoryStore and
 // RedisStore on a real redis-server (started here on a loopback port, stopped at the end).
 const { describe, it, before, after } = require('node:test')
@@ -13,7 +13,7 @@ const servers = require('./redis-servers')
 const { open } = require('./redis-clients')
 const RedisStore = require(path.join(dir, 'redis'))
 
-const SECRET = 'an issue-16 test secret, long enough to pass the checks'
+const SECRET = 'a hashIds test secret, long enough to pass the checks'
 const cookieFor = (id) => 'connect.sid=' + encodeURIComponent('s:' + sc.sign(id, SECRET))
 
 function app (express, store, extra) {

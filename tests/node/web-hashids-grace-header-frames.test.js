@@ -1,5 +1,5 @@
 'use strict'
-// Issue 16 in session-core/web, through session-core/hono on Node (@hono/node-server), over real
+// The opt-in rules in session-core/web, through session-core/hono on Node (@hono/node-server), over real
 // HTTP: hashIds (keys hashed at rest, plain-id records moved), regenerateGrace (the overlapping
 // requests at a login, a fixation attempt inside the window, destroy without grace), header (the id
 // in a request header, no-store, the CSRF exemption only without a session cookie), notBefore
@@ -21,7 +21,7 @@ const { dir } = require('./pkg')
 const expressSession = require(path.join(dir, 'express'))
 const cookieSession = require(path.join(dir, 'cookie-session'))
 
-const SECRET = 'an issue-16 web test secret, long enough to pass the checks'
+const SECRET = 'a hashIds web test secret, long enough to pass the checks'
 const KEYS = ['web-key-new', 'web-key-old']
 const hashOf = (id) => crypto.createHash('sha256').update(id).digest('base64url')
 const items = (n, tag = 'item') => Array.from({ length: n }, (_, i) => ({ sku: `${tag}-${1000 + i}`, qty: 1 + (i % 4), note: 'gift wrap, blue ribbon' }))
@@ -67,7 +67,7 @@ function clientRoutes (sub) {
   sub.post('/buy', (c) => c.json({ ok: true }))
 }
 
-test('session-core/web and /hono: issue 16 on Node', async (t) => {
+test('session-core/web and /hono: hashIds, grace, header, revocable and big sessions on Node', async (t) => {
   const { serve } = await import('@hono/node-server')
   const { Hono } = await import('hono')
   const { session, csrf } = await import(path.join(dir, 'hono', 'index.mjs'))
