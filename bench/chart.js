@@ -1,5 +1,5 @@
 'use strict'
-// The README's chart: HTTP throughput of each middleware as a ratio to bare Express, Express 4 and
+// docs/performance.md's chart: HTTP throughput of each middleware as a ratio to bare Express, Express 4 and
 // 5 side by side, with the targets of bench/targets.js marked — an SVG drawn from a results file of bench/run.js.
 // Run: node bench/chart.js [bench/results/latest.json] [bench/chart.svg]
 const fs = require('node:fs')

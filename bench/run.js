@@ -17,7 +17,7 @@
 // BENCH_ROUNDS, BENCH_EXPRESS, BENCH_CPU_PROF, BENCH_MEMORY_PEER, BENCH_FLOOR_CACHE_HEADERS) pass through.
 //
 // Writes bench/results/latest.json (git-ignored), and, after a full run, bench/chart.svg (committed)
-// and bench/results/latest.md (the README's tables); `node bench/run.js --render` draws those two
+// and bench/results/latest.md (the tables of docs/performance.md); `node bench/run.js --render` draws those two
 // again from latest.json without running anything. The JSON, schema 1:
 //   {
 //     "schema": 1,
@@ -135,7 +135,7 @@ const RATIO_LABELS = [
   ['encryptedToIron', 'session-core/cookie-session encrypted / iron-session']
 ]
 
-/** The README's tables, in Markdown, from the results. */
+/** docs/performance.md's tables, in Markdown, from the results. */
 function markdown (r) {
   const m = r.machine
   const lines = []

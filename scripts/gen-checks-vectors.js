@@ -1,13 +1,13 @@
 'use strict'
 // tests/vectors/checks.json: the production checks (src/checks.rs) on a middleware's options, as
 // js/options.js describes them (what JSON cannot say tagged {"$sc": …}). Each finding as
-// [code, severity, option], in order: the rules as the README's "Production checks" states them,
+// [code, severity, option], in order: the rules as docs/security.md's "Production checks" states them,
 // written out by hand.
 const fs = require('node:fs')
 const path = require('node:path')
 
 const file = path.join(__dirname, '..', 'tests', 'vectors', 'checks.json')
-const SOURCE = 'session-core rule (README: Production checks), hand-written'
+const SOURCE = 'session-core rule (docs/security.md: Production checks), hand-written'
 const GOOD = 'x'.repeat(40)
 const STORE = { $sc: 'instance', class: 'RedisStore', methods: ['get', 'set', 'destroy'] }
 const express = (cookie) => ({ secret: GOOD, store: STORE, saveUninitialized: false, cookie })

@@ -62,7 +62,7 @@ for (const [secret, name, payload, n] of [
 ]) {
   const value = wasm.sealWithNonce(secret, name, payload, nonce(n))
   assert.strictEqual(independentOpen(secret, name, value), payload)
-  seal.push({ name: `seal for ${name} with nonce ${n}`, source: 'session-core seal format v1 (README); checked with node:crypto HKDF + @noble/ciphers XChaCha20-Poly1305', op: 'seal', secret, cookie: name, payload, nonce: nonce(n).toString('hex'), expected: value })
+  seal.push({ name: `seal for ${name} with nonce ${n}`, source: 'session-core seal format v1 (docs/client-sessions.md); checked with node:crypto HKDF + @noble/ciphers XChaCha20-Poly1305', op: 'seal', secret, cookie: name, payload, nonce: nonce(n).toString('hex'), expected: value })
 }
 const sealed = seal[0].expected
 const openCase = (name, keys, cookie, value, expected) => {
@@ -122,7 +122,7 @@ clientCase('commit: session = null expires both cookies', CS, opts, keys, 'commi
   (g) => assert.deepStrictEqual(g.setCookies.map((c) => c[1]), [
     'session=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT; samesite=lax; httponly',
     'session.sig=V-mSvsedpoaXnslHOr0jVv3NKOM; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT; samesite=lax; httponly']))
-clientCase('commit: older key re-signs with the first, keeping every attribute', 'session-core fix (README: deviations); cookie-session re-signs with default attributes', opts, keys, 'commit', { ...base, isNew: false, raw: body, keyIndex: 1, session: { user: 'alice', n: 1 }, options: { ...attrs, domain: 'example.com' } },
+clientCase('commit: older key re-signs with the first, keeping every attribute', 'session-core fix (docs/client-sessions.md: deviations); cookie-session re-signs with default attributes', opts, keys, 'commit', { ...base, isNew: false, raw: body, keyIndex: 1, session: { user: 'alice', n: 1 }, options: { ...attrs, domain: 'example.com' } },
   (g) => assert.deepStrictEqual(g.setCookies.map((c) => c[1]), [
     `session=${body}; path=/; expires=Fri, 02 Jan 2026 00:00:00 GMT; domain=example.com; samesite=lax; httponly`,
     `session.sig=${sigNew}; path=/; expires=Fri, 02 Jan 2026 00:00:00 GMT; domain=example.com; samesite=lax; httponly`]))
@@ -135,7 +135,7 @@ clientCase('commit: sha256 keygrip', CS, { name: 'session', algorithm: 'sha256' 
 
 // ---- client: moving to encrypted cookies (migrateSigned) ----
 // The signed cookies are cookie-session's (keygrip@1.1.0 signatures over "session=<base64 JSON>").
-const MS = 'session-core migrateSigned (README: moving to encrypted cookies); the signed cookie as cookie-session 2.1 writes it (keygrip@1.1.0)'
+const MS = 'session-core migrateSigned (docs/client-sessions.md: moving to encrypted cookies); the signed cookie as cookie-session 2.1 writes it (keygrip@1.1.0)'
 const enc = { name: 'session', encrypt: true }
 const mig = { ...enc, migrateSigned: true }
 const signedHeader = `session=${body}; session.sig=${sigNew}`

@@ -3,7 +3,7 @@
 // (begin, loaded, signedOut, generated, respond, save, regenerate, keyOf). Each case has the
 // middleware's options (as decide.json's), the step, its inputs and its answer as a plain object.
 // The answers are written by hand from the rules (express-session 1.19's, RFC 6265 §5.1.4's and
-// session-core's own, as the README and the module docs state them); the byte-exact strings come
+// session-core's own, as docs/ and the module docs state them); the byte-exact strings come
 // from oracles apart from the core: every Set-Cookie from cookie@0.7 + cookie-signature, every
 // store key with hashIds from Node's crypto (base64url(SHA-256(id))). Nothing here asks the core.
 // Run: node scripts/gen-flow-vectors.js (no build needed).
@@ -33,7 +33,7 @@ const signature = require('cookie-signature')
 const file = path.join(__dirname, '..', 'tests', 'vectors', 'flow.json')
 
 const ES = 'express-session 1.19 rules'
-const SC = 'session-core rule (README, src/flow/server.rs), hand-written'
+const SC = 'session-core rule (docs/rust.md: the request flow, src/flow/server.rs), hand-written'
 const RFC = 'RFC 6265 §5.1.4 path-match'
 const COOKIE = `Set-Cookie from cookie@${require('cookie/package.json').version} + cookie-signature@${require('cookie-signature/package.json').version}`
 const HASH = "store key from Node's crypto: createHash('sha256').digest('base64url')"

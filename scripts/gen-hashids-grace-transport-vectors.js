@@ -1,7 +1,7 @@
 'use strict'
 // tests/vectors/{hashids,grace,transport}.json: the server-side rules of hashIds, regenerateGrace and header. Store keys are
 // computed here with Node's own crypto (base64url(SHA-256(id))), an oracle apart from the core;
-// the grace and transport cases are the rules as the README states them, written out by hand.
+// the grace and transport cases are the rules as docs/what-no-peer-has.md states them, written out by hand.
 const fs = require('node:fs')
 const path = require('node:path')
 const crypto = require('node:crypto')

@@ -60,7 +60,7 @@ function decide (name, source, options, input, want) {
 }
 
 const ES = 'express-session 1.19 rules; Set-Cookie from cookie@0.7 + cookie-signature'
-const SC = 'session-core addition (README: deviations); Set-Cookie from cookie@0.7 + cookie-signature'
+const SC = 'session-core addition (docs/express.md: deviations); Set-Cookie from cookie@0.7 + cookie-signature'
 const fresh = record({ originalMaxAge: HOUR, expires: new Date(NOW).toISOString() })
 const loaded = record(withAge(), { user: 'alice' })
 

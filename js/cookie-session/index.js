@@ -23,14 +23,14 @@ const defer = typeof setImmediate === 'function' ? setImmediate : (fn, ...args) 
 
 const { ClientSessionCore, checkCookieSessionOptions } = native.client()
 const { LOADED, COMMIT, COMMITTED } = native
-// A cookie not taken, published as the Express drop-in publishes its own (README: monitoring):
+// A cookie not taken, published as the Express drop-in publishes its own (docs/stores-and-redis.md: monitoring):
 // { reason } in kebab case, the core's reason (`bad signature` -> `bad-signature`).
 const rejected = dc.channel('session-core:reject')
 const SIGNED_NOT_MIGRATING = 'signed cookie (encrypt is on; set migrateSigned to read it)' // src/client/migrate.rs
 let warnedSigned = false
 /**
  * encrypt: true without migrateSigned refuses every signed cookie (documented): the first refused in
- * this process is said once, naming the option that reads them (README: moving to encrypted cookies).
+ * this process is said once, naming the option that reads them (docs/client-sessions.md: moving to encrypted cookies).
  */
 function warnSignedRefused () {
   if (warnedSigned) return
@@ -66,7 +66,7 @@ function cookieSession (options) {
     for (const k in this) all[k] = this[k]
     return redact.show('SessionOptions', all, depth, options, inspect)
   })
-  // migrateSigned: true | { keys, algorithm } (README: moving to encrypted cookies). Its keys cross
+  // migrateSigned: true | { keys, algorithm } (docs/client-sessions.md: moving to encrypted cookies). Its keys cross
   // beside the options, as the sealing keys do.
   const migrate = opts.migrateSigned
   const migrateKeys = migrate && typeof migrate === 'object' && migrate.keys != null ? [].concat(migrate.keys) : undefined

@@ -86,11 +86,11 @@ for (const [label, express] of EXPRESSES) {
 }
 
 describe('the test server is NX-27017, not mongod', () => {
-  it("still answers connect-mongo's read of an unknown id with another live record (README: MongoDB)", async () => {
+  it("still answers connect-mongo's read of an unknown id with another live record (docs/stores-and-redis.md: MongoDB)", async () => {
     // connect-mongo's get: { _id, $or: [{ expires: { $exists: false } }, { expires: { $gt: now } }] }.
     // NX-27017 0.8.1 (neosqlite 1.17.2) writes the $or into SQL without parentheses beside the _id
     // test, so any live record matches. mongod answers null. When this fails, the server was fixed:
-    // drop this test and the README's warning, and check an unknown id against several live sessions.
+    // drop this test and the warning in docs/stores-and-redis.md, and check an unknown id against several live sessions.
     const collection = client.db('session_core_test').collection('server_check')
     await collection.insertOne({ _id: 'live', expires: new Date(Date.now() + 60000), session: '{}' })
     const live = [{ expires: { $exists: false } }, { expires: { $gt: new Date() } }]

@@ -27,11 +27,12 @@ const typesDir = path.join(root, 'tests', 'types')
 const ts5 = require('typescript5')
 const tsc7 = path.join(path.dirname(require.resolve('typescript/package.json')), 'bin', 'tsc')
 
-// The README's TypeScript: every ```ts block, and the ```jsonc tsconfig.
-const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8')
-const blocks = [...readme.matchAll(/^```(\w+)\n([\s\S]*?)^```$/gm)]
-const snippets = blocks.filter((m) => m[1] === 'ts').map((m) => m[2])
-const tsconfigs = blocks.filter((m) => m[1] === 'jsonc' && m[2].includes('"compilerOptions"')).map((m) => m[2])
+// The TypeScript of README.md and docs/*.md (docs/typescript.md, docs/web-runtimes.md): every ```ts
+// block, and the ```jsonc tsconfig. ("README" below means all of them.)
+const docs = require('./docs-blocks')
+const blocks = docs.docFiles().flatMap((f) => docs.blocks(fs.readFileSync(path.join(root, f), 'utf8')))
+const snippets = blocks.filter((b) => b.lang === 'ts').map((b) => b.code)
+const tsconfigs = blocks.filter((b) => b.lang === 'jsonc' && b.code.includes('"compilerOptions"')).map((b) => b.code)
 
 // On top of the README's tsconfig: no output, the .d.ts files checked (skipLibCheck off, so a
 // conflict between declarations is reported), and the two flags `tsc --init` adds that change what

@@ -1,5 +1,5 @@
-// The README's first example in TypeScript: connect-redis's RedisStore as the store, with the
-// session data augmented on 'session-core/express' as the README shows. connect-redis's types are
+// docs/express.md's first example (Switching from express-session) in TypeScript: connect-redis's RedisStore as the store, with the
+// session data augmented on 'session-core/express' as docs/typescript.md shows. connect-redis's types are
 // written against express-session's Store and SessionData, not session-core's: the store must be
 // accepted all the same, whichever SessionData the app declares.
 import express from 'express'
