@@ -89,7 +89,8 @@ test-cluster: pkg deps system-deps axum-api
 	@mkdir -p $(LOGS)
 	node --test --test-reporter=spec tests/cluster/ 2>&1 | tee $(LOGS)/cluster.log
 
-# The three runners must have run the same number of vector cases.
+# The vector runners must have run the same cases (scripts/check-counts.sh); it also repeats what the
+# docs test ran (every example of README.md and docs/: tests/node/docs-examples.test.js).
 test-counts:
 	@bash scripts/check-counts.sh $(LOGS)
 

@@ -42,6 +42,20 @@ mod suggest;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+// The Rust examples of README.md and docs/, compiled by `cargo test --doc` as written
+// (tests/node/docs-examples.test.js checks that every page with a ```rust block is listed here).
+// Their other fences carry the docs test's attributes (`sh not-run="why"`), which rustdoc does not
+// know: it reads them as not Rust, as it should, and is told not to warn about them.
+#[cfg(all(doctest, feature = "tower", feature = "redis"))]
+#[allow(rustdoc::invalid_codeblock_attributes)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
+#[cfg(all(doctest, feature = "tower", feature = "redis"))]
+#[allow(rustdoc::invalid_codeblock_attributes)]
+#[doc = include_str!("../docs/rust.md")]
+struct DocsRustDoctests;
+
 pub use cookie::{parse_cookie, serialize_cookie};
 pub use error::Error;
 pub use id::generate_session_id;
