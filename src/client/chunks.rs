@@ -15,8 +15,7 @@
 //! or client cut the header) is reported as `incomplete chunks` ([`incomplete`]), not as a bad
 //! signature.
 
-use super::cookies::find_cookie;
-use super::session::COOKIE_BUDGET;
+use super::cookies::{find_cookie, COOKIE_BUDGET};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::borrow::Cow;
 

@@ -6,7 +6,7 @@
 
 use super::base64::{base64_encode, node_base64_decode};
 use super::chunks::{self, Chunk, MAX_CHUNKS};
-use super::cookies::{find_cookie, set_cookie_header, CookieAttrs};
+use super::cookies::{find_cookie, set_cookie_header, CookieAttrs, COOKIE_BUDGET};
 use super::frame::{self, read_frame, write_frame, Compress, SIGNED_PREFIX};
 use super::keygrip::{Algorithm, Keygrip};
 use super::migrate::{self, MigrateSigned, SIGNED_NOT_MIGRATING};
@@ -18,9 +18,6 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
-
-/// Browsers drop a cookie whose name and value together exceed this many bytes.
-pub const COOKIE_BUDGET: usize = 4096;
 
 const CHUNK_MAX_BYTES: &str =
     "must be a number of bytes from 4096 to 16384 (the Cookie header the session's cookies may take in all)";
