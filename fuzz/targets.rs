@@ -769,6 +769,7 @@ pub fn flow(data: &[u8]) {
                     read_only: bit(13),
                     store_failed: bit(14),
                     merges: bit(15),
+                    lazy_delta: bit(16),
                     vary: *vary,
                     cache_control: *cache_control,
                 };

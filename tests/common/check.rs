@@ -243,6 +243,7 @@ fn flow(case: &Value) -> Result<Value, String> {
                 read_only: flag("readOnly"),
                 store_failed: flag("storeFailed"),
                 merges: flag("merges"),
+                lazy_delta: flag("lazyDelta"),
                 vary: text("vary"),
                 cache_control: text("cacheControl"),
             };
