@@ -90,8 +90,8 @@ impl Timeouts {
             ("absoluteTimeout", self.absolute_timeout),
             ("touchAfter", self.touch_after),
         ] {
-            if v.is_some_and(|ms| !ms.is_finite() || ms <= 0.0) {
-                return Err(crate::error::Error::invalid(field, "must be a positive number of milliseconds"));
+            if let Some(ms) = v {
+                crate::rules::positive_ms(field, ms)?;
             }
         }
         Ok(())
