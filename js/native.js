@@ -177,6 +177,7 @@ function decide (sc, phase, now, flags, sessionId, original, saved, session, inc
 // glue: defined once, in Rust.
 
 const { flowCalls, enumsOf } = require('./flow/crossing')
+const { argError } = require('./flow/ops')
 const leanIo = {
   begin (chars) {
     use(leanB())
@@ -220,8 +221,8 @@ function pathMatches (path, cookiePath) {
  * Throws ERR_SESSION_CORE_BAD_RECORD when `stored` is not a record.
  */
 function applyDelta (stored, delta) {
-  if (typeof stored !== 'string') throw typeError('stored', 'must be the stored record (JSON text)')
-  if (typeof delta !== 'string') throw typeError('delta', 'must be a delta (its text)')
+  if (typeof stored !== 'string') throw argError('stored', 'must be the stored record (JSON text)')
+  if (typeof delta !== 'string') throw argError('delta', 'must be a delta (its text)')
   use(leanB())
   begin(stored.length + delta.length)
   const a = put(stored)
@@ -254,7 +255,7 @@ function signedOut (since, before, kept) {
 
 /** A session's tag: the first 8 characters of base64url(SHA-256(id)); names it in logs, never the id. */
 function tag (id) {
-  if (typeof id !== 'string') throw typeError('id', 'must be a string')
+  if (typeof id !== 'string') throw argError('id', 'must be a string')
   use(helperB())
   begin(id.length)
   helperBuild.glue.tagSlot(put(id))
@@ -272,7 +273,7 @@ function tag (id) {
  * `legacy` is the plain id to migrate from (null without hashIds), `grace` the tombstone's key.
  */
 function storeKeys (id, hash) {
-  if (typeof id !== 'string') throw typeError('id', 'must be a string')
+  if (typeof id !== 'string') throw argError('id', 'must be a string')
   use(clientB())
   begin(id.length)
   const bits = clientBuild.glue.keysSlot(put(id), Boolean(hash), false)
@@ -347,12 +348,6 @@ function csrfExempt (sessionCookieSent, idHeaderSent) {
 // The crossing's flag tables are the core's (wasm-bindgen enums: src/wasm/session.rs DecideIn,
 // DecideOut; src/wasm/client.rs ClientLoaded, ClientCommit, ClientCommitted), read from the glue of
 // the build that answers with them, when first asked for (see the getters at the end).
-
-function typeError (field, reason) {
-  const e = new TypeError(`argument ${field} ${reason}`)
-  e.code = 'ERR_SESSION_CORE_INVALID_' + field.toUpperCase()
-  return e
-}
 
 /** What a Cookie header holds for a ClientSessionCore: LOADED flags; strings body, raw, reason. */
 function clientLoad (cc, header, now) {
