@@ -14,8 +14,9 @@
 //! deliberate extras through.
 //!
 //! This file is that description protocol: reading a tagged value, naming its kind, the shapes
-//! every family checks alike. The rule a value must then follow is [`crate::rules`]' (one wording,
-//! shared with the typed Rust constructors). One file per family of options:
+//! every family checks alike. The rule a value must then follow is src/rules.rs' (one wording,
+//! shared with the typed Rust constructors, such as [`crate::session::SessionOptions::validate`]).
+//! One file per family of options:
 //! - `express`: the Express middleware's ([`express_options`]);
 //! - `opt_in`: its opt-in server options, `hashIds`, `regenerateGrace`, `header` ([`server_options`]);
 //! - `cookie_session`: cookie-session's ([`cookie_session_options`]);
