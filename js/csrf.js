@@ -55,7 +55,7 @@ function csrfToken () {
  */
 function makeCsrf (options, guard) {
   const opts = options || {}
-  // checked by the core (src/options.rs): a TypeError naming the option
+  // checked by the core (src/options/csrf.rs): a TypeError naming the option
   native.client().checkCsrfOptions(describeOptions(opts))
   const ignore = new Set((opts.ignoreMethods || DEFAULT_IGNORE).map((m) => m.toUpperCase()))
   const value = opts.value || defaultValue

@@ -177,6 +177,7 @@ function decide (sc, phase, now, flags, sessionId, original, saved, session, inc
 // glue: defined once, in Rust.
 
 const { flowCalls, enumsOf } = require('./flow/crossing')
+const { argError } = require('./flow/ops')
 const leanIo = {
   begin (chars) {
     use(leanB())
@@ -220,8 +221,8 @@ function pathMatches (path, cookiePath) {
  * Throws ERR_SESSION_CORE_BAD_RECORD when `stored` is not a record.
  */
 function applyDelta (stored, delta) {
-  if (typeof stored !== 'string') throw typeError('stored', 'must be the stored record (JSON text)')
-  if (typeof delta !== 'string') throw typeError('delta', 'must be a delta (its text)')
+  if (typeof stored !== 'string') throw argError('stored', 'must be the stored record (JSON text)')
+  if (typeof delta !== 'string') throw argError('delta', 'must be a delta (its text)')
   use(leanB())
   begin(stored.length + delta.length)
   const a = put(stored)
@@ -254,14 +255,15 @@ function signedOut (since, before, kept) {
 
 /** A session's tag: the first 8 characters of base64url(SHA-256(id)); names it in logs, never the id. */
 function tag (id) {
-  if (typeof id !== 'string') throw typeError('id', 'must be a string')
+  if (typeof id !== 'string') throw argError('id', 'must be a string')
   use(helperB())
   begin(id.length)
   helperBuild.glue.tagSlot(put(id))
   return out(0, false)
 }
 
-// ---- issue 16's opt-in rules (src/session/{hashed,grace,transport}.rs), one lean call each ----
+// ---- the opt-in rules: ids hashed at rest, the grace window after a regenerate, the id in a header
+// (src/session/{hashed,grace,transport}.rs), one lean call each ----
 // They live in the client build (src/wasm/front.rs): the Express middleware loads it only when
 // hashIds, regenerateGrace or header is on, so the Express build stays small for everyone else.
 // Each answer is read before any other build is called (the crossing state is per build).
@@ -271,7 +273,7 @@ function tag (id) {
  * `legacy` is the plain id to migrate from (null without hashIds), `grace` the tombstone's key.
  */
 function storeKeys (id, hash) {
-  if (typeof id !== 'string') throw typeError('id', 'must be a string')
+  if (typeof id !== 'string') throw argError('id', 'must be a string')
   use(clientB())
   begin(id.length)
   const bits = clientBuild.glue.keysSlot(put(id), Boolean(hash), false)
@@ -347,55 +349,6 @@ function csrfExempt (sessionCookieSent, idHeaderSent) {
 // DecideOut; src/wasm/client.rs ClientLoaded, ClientCommit, ClientCommitted), read from the glue of
 // the build that answers with them, when first asked for (see the getters at the end).
 
-function typeError (field, reason) {
-  const e = new TypeError(`argument ${field} ${reason}`)
-  e.code = 'ERR_SESSION_CORE_INVALID_' + field.toUpperCase()
-  return e
-}
-
-/**
- * The Node crossing's calls, as the vector translators below use them; session-core/web's crossing
- * (js/web/core.js) has the same, so its vector runner passes its own and the translation is one.
- */
-const NODE = { decide, clientLoad, clientCommit, out, num }
-
-/** A decision as a plain object in the vector format of decide.json (tests and tools); `x` a crossing. */
-function decision (sc, input, x = NODE) {
-  const { IN, OUT } = x.enums ? x.enums() : module.exports
-  const s = (v) => (v === null || v === undefined ? null : JSON.stringify(v))
-  const cookie = typeof input.cookieId === 'string'
-  let flags = 0
-  if (input.secure) flags |= IN.SECURE
-  if (cookie) flags |= IN.COOKIE_PRESENT
-  if (cookie && input.cookieId === input.sessionId) flags |= IN.COOKIE_MATCHES
-  if (input.cookieSecretIndex > 0) flags |= IN.COOKIE_OLD_SECRET
-  if ((input.originalId ?? null) === (input.id ?? null)) flags |= IN.SAME_ORIGINAL_ID
-  const original = s(input.original)
-  const saved = s(input.saved)
-  if (original !== null && original === saved) flags |= IN.SAVED_IS_ORIGINAL
-  if (input.destroyed) flags |= IN.DESTROYED
-  if (input.touched) flags |= IN.TOUCHED
-  if (input.storeTouch) flags |= IN.STORE_TOUCH
-  if (input.wantRecord !== false) flags |= IN.WANT_RECORD
-  if (input.wantDelta) flags |= IN.WANT_DELTA
-  const phase = { headers: 0, end: 1, both: 2 }[input.phase]
-  const bits = x.decide(sc, phase, input.now, flags, input.sessionId ?? null, original, saved, s(input.session), input.inc ?? null, input.push ?? null)
-  const o = {}
-  if (bits & OUT.SET_COOKIE) o.setCookie = x.out(0, false)
-  if (bits & OUT.COOKIE_SKIPPED) o.cookieSkipped = 'insecure'
-  o.save = Boolean(bits & OUT.SAVE)
-  o.touch = Boolean(bits & OUT.TOUCH)
-  o.destroy = Boolean(bits & OUT.DESTROY)
-  o.touched = Boolean(bits & OUT.TOUCHED)
-  if (bits & OUT.EXPIRES) o.expires = bits & OUT.EXPIRES_NULL ? null : x.num(0)
-  if (bits & OUT.CREATED_AT) o.createdAt = x.num(1)
-  if (bits & OUT.LAST_SEEN) o.lastSeen = x.num(2)
-  if (bits & OUT.RECORD) o.record = x.out(1, true)
-  if (bits & OUT.DEADLINE) o.deadline = x.num(3)
-  if (bits & OUT.DELTA) o.delta = x.out(2, true)
-  return o
-}
-
 /** What a Cookie header holds for a ClientSessionCore: LOADED flags; strings body, raw, reason. */
 function clientLoad (cc, header, now) {
   use(clientBuild)
@@ -428,78 +381,6 @@ function clientCommit (cc, flags, c) {
   nums[13] = c.issuedAt
   nums[14] = c.present
   return cc.commit(flags)
-}
-
-/** A load as a plain object in the vector format of client.json (tests and tools); `x` a crossing. */
-function clientLoadObject (cc, header, now, x = NODE) {
-  const { LOADED } = x.enums ? x.enums() : module.exports
-  const bits = x.clientLoad(cc, header, now)
-  const o = {}
-  if (bits & LOADED.BODY) o.body = x.out(0, true)
-  if (bits & LOADED.RAW) o.raw = x.out(1, true)
-  if (bits & LOADED.REASON) o.reason = x.out(2, true)
-  if (bits & LOADED.KEY_INDEX) o.keyIndex = x.num(0)
-  o.clearSig = Boolean(bits & LOADED.CLEAR_SIG)
-  if (bits & LOADED.MIGRATED) o.migrated = true
-  if (bits & LOADED.CREATED_AT) o.createdAt = x.num(1)
-  if (bits & LOADED.LAST_SEEN) o.lastSeen = x.num(2)
-  if (bits & LOADED.ISSUED_AT) o.issuedAt = x.num(3)
-  if (bits & LOADED.PRESENT) o.present = x.num(4)
-  return o
-}
-
-/** A commit from its vector-format input, answered in the vector format of client.json. */
-function clientCommitObject (cc, input, x = NODE) {
-  const { COMMIT, COMMITTED } = x.enums ? x.enums() : module.exports
-  const o = input.options || {}
-  const s = (v) => (v === null || v === undefined ? null : JSON.stringify(v))
-  let flags = 0
-  const on = (cond, f) => { if (cond) flags |= f }
-  on(input.secure, COMMIT.SECURE)
-  on(input.accessed, COMMIT.ACCESSED)
-  on(input.unset, COMMIT.UNSET)
-  on(input.isNew, COMMIT.IS_NEW)
-  on(input.clearSig, COMMIT.CLEAR_SIG)
-  on(input.migrated, COMMIT.MIGRATED)
-  on(input.keyIndex != null, COMMIT.KEY_INDEX)
-  on(input.createdAt != null, COMMIT.CREATED_AT)
-  on(input.lastSeen != null, COMMIT.LAST_SEEN)
-  on(o.maxAge != null, COMMIT.MAX_AGE)
-  on(o.expires != null, COMMIT.EXPIRES)
-  on(o.secure != null, COMMIT.SECURE_SET)
-  on(o.secure === true, COMMIT.SECURE_ON)
-  on(o.httpOnly != null, COMMIT.HTTP_ONLY_SET)
-  on(o.httpOnly === true, COMMIT.HTTP_ONLY_ON)
-  on(o.partitioned === true, COMMIT.PARTITIONED)
-  on(o.signed != null, COMMIT.SIGNED_SET)
-  on(o.signed === true, COMMIT.SIGNED_ON)
-  on(input.issuedAt != null, COMMIT.ISSUED_AT)
-  on(input.present != null, COMMIT.PRESENT)
-  const bits = x.clientCommit(cc, flags, {
-    now: input.now,
-    keyIndex: input.keyIndex,
-    createdAt: input.createdAt,
-    lastSeen: input.lastSeen,
-    issuedAt: input.issuedAt,
-    present: input.present,
-    maxAge: o.maxAge,
-    expires: o.expires,
-    raw: input.raw ?? null,
-    original: s(input.original),
-    session: s(input.session),
-    path: o.path ?? null,
-    domain: o.domain ?? null,
-    sameSite: o.sameSite ?? null,
-    priority: o.priority ?? null
-  })
-  const r = { setCookies: [], wrote: Boolean(bits & COMMITTED.WROTE) }
-  if (bits & COMMITTED.SKIPPED_INSECURE) r.skipped = 'insecure'
-  if (bits & COMMITTED.TOO_LARGE) {
-    r.tooLarge = [x.out(0, true), x.num(1), x.num(2)]
-    return r
-  }
-  for (let i = 0; i < x.num(0); i++) r.setCookies.push([x.out(2 * i, true), x.out(2 * i + 1, true)])
-  return r
 }
 
 // ---- keyed secrets in numbered slots (src/wasm/helpers.rs), for sign/unsign ----
@@ -651,7 +532,6 @@ module.exports = {
   ...flow,
   cacheHeaders,
   decide,
-  decision,
   applyDelta,
   delta,
   recordDeadline,
@@ -669,9 +549,7 @@ module.exports = {
   outC,
 
   clientLoad,
-  clientCommit,
-  clientLoadObject,
-  clientCommitObject
+  clientCommit
 }
 
 // the flag tables, from the glue (defined once, in Rust), loaded with their build on first use

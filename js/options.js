@@ -3,7 +3,8 @@
  * Options cross to the core as JSON, with what JSON cannot say tagged (`{"$sc": …}`): functions,
  * Dates, Buffers, non-finite numbers, class instances (with the names of the methods a store or a
  * Keygrip would have). The core checks every option of both session kinds in one place
- * (src/options.rs) and throws a TypeError with `code` and `field`; this file only describes.
+ * (src/options/, its rules in src/rules.rs) and throws a TypeError with `code` and `field`; this
+ * file only describes.
  */
 
 const METHODS = ['get', 'set', 'destroy', 'touch', 'merge', 'all', 'length', 'clear', 'on', 'sign', 'verify', 'index']

@@ -20,6 +20,7 @@ const path = require('node:path')
 const root = path.join(__dirname, '..')
 const sc = require(path.join(root, 'pkg'))
 const native = require(path.join(root, 'pkg', 'native'))
+const translate = require(path.join(root, 'tests', 'node', 'vector-translate'))
 const { flowAnswer } = require(path.join(root, 'tests', 'node', 'flow-answers'))
 const N = Number(process.argv[2] || process.env.N || 2000)
 let seed = Number(process.argv[3] || process.env.DIFF_SEED || 20261201) | 0
@@ -181,7 +182,7 @@ const kinds = {
       wantRecord: chance(0.8)
     }
     const c = { options, input }
-    c.expected = native.decision(new (native.lean().SessionCore)(JSON.stringify(options), options.secrets), input)
+    c.expected = translate.decision(native, new (native.client().SessionCore)(JSON.stringify(options), options.secrets), input)
     return c
   },
   delta () {
@@ -214,7 +215,7 @@ const kinds = {
   ended () {
     const options = { name: 'connect.sid', secrets: SECRETS, idleTimeout: 1800000, absoluteTimeout: 28800000 }
     const c = { options, record: record(), now: NOW + below(30000000) - 10000000 }
-    c.expected = native.ended(new (native.lean().SessionCore)(JSON.stringify(options), options.secrets), JSON.stringify(c.record), c.now) || null
+    c.expected = native.ended(new (native.client().SessionCore)(JSON.stringify(options), options.secrets), JSON.stringify(c.record), c.now) || null
     return c
   },
   // the hashIds, regenerateGrace and header rules (the client build answers them, as for the Express middleware)
@@ -284,7 +285,7 @@ const kinds = {
     else if (chance(0.2)) h = 'session.0=sv1.' + Buffer.from(JSON.stringify({ i: below(1e6), d: value(0) })).toString('base64url') + '; session.1=' + str(10) + (chance(0.5) ? '; session=' + str(5) : '')
     const c = { options, keys, op: 'load', input: { header: h, now: NOW } }
     const core = new (native.client().ClientSessionCore)(JSON.stringify(options), keys, undefined)
-    c.expected = native.clientLoadObject(core, h, NOW)
+    c.expected = translate.clientLoadObject(native, core, h, NOW)
     return c
   },
   // the request flow's steps (src/flow/server.rs), through the crossing's flow calls and decoded

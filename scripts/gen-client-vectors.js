@@ -12,6 +12,7 @@ const assert = require('node:assert')
 const Keygrip = require('keygrip')
 const { xchacha20poly1305 } = require('@noble/ciphers/chacha')
 const native = require('../pkg/native')
+const translate = require('../tests/node/vector-translate')
 // the cores: the client build, whose crossing js/native.js reads; the test-only exports (sealWithNonce,
 // openSealed) from the test build, a wasm instance of its own
 const wasm = { ...require('../tests/node/test-build'), ClientSessionCore: native.client().ClientSessionCore }
@@ -91,7 +92,7 @@ const NOW = Date.UTC(2026, 0, 1)
 const unseal = (out, keys) => require('../tests/node/unseal').unseal(wasm, out, keys)
 function clientCase (name, source, options, keys, op, input, check, signedKeys) {
   const core = new wasm.ClientSessionCore(JSON.stringify(options), keys, signedKeys)
-  const got = op === 'load' ? native.clientLoadObject(core, input.header, input.now) : unseal(native.clientCommitObject(core, input), keys)
+  const got = op === 'load' ? translate.clientLoadObject(native, core, input.header, input.now) : unseal(translate.clientCommitObject(native, core, input), keys)
   check(got)
   client.push({ name, source, options, keys, signedKeys, op, input, expected: got })
 }

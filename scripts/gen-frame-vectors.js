@@ -12,6 +12,7 @@ const zlib = require('node:zlib')
 const assert = require('node:assert')
 const Keygrip = require('keygrip')
 const native = require('../pkg/native')
+const translate = require('../tests/node/vector-translate')
 const wasm = native.client() // the cores: the lean crossing of js/native.js works on this build
 const testApi = require('../tests/node/test-build') // sealWithNonce, openSealed (its own instance)
 const { unseal: unsealWith } = require('../tests/node/unseal')
@@ -24,7 +25,7 @@ const unseal = (out, k) => unsealWith(testApi, out, k)
 
 function clientCase (name, source, options, k, op, input, check) {
   const core = new wasm.ClientSessionCore(JSON.stringify(options), k, undefined)
-  const got = op === 'load' ? native.clientLoadObject(core, input.header, input.now) : unseal(native.clientCommitObject(core, input), k)
+  const got = op === 'load' ? translate.clientLoadObject(native, core, input.header, input.now) : unseal(translate.clientCommitObject(native, core, input), k)
   check(got)
   cases.push({ name, source, options, keys: k, op, input, expected: got })
   return got
@@ -109,7 +110,7 @@ const sealedIssued = clientCase('commit: notBefore, encrypted: the issue time in
 assert.ok(sealedIssued)
 {
   const core = new wasm.ClientSessionCore(JSON.stringify(encNb), keys, undefined)
-  const v = values(native.clientCommitObject(core, { ...base, session: alice, options: {} })).session
+  const v = values(translate.clientCommitObject(native, core, { ...base, session: alice, options: {} })).session
   clientCase('load: notBefore, encrypted: the issue time read from the seal', ENB, encNb, keys, 'load', { header: `session=${v}`, now: NOW },
     (g) => assert.deepStrictEqual([g.body, g.issuedAt], ['{"user":"alice","n":1}', NOW]))
   const old = testApi.sealWithNonce('key-new', 'session', '{"c":null,"s":null,"e":null,"d":{"user":"alice"}}', Buffer.alloc(24, 7))
@@ -165,7 +166,7 @@ const ECP = 'session-core compress, encrypted: the deflated frame inside the sea
 const encCp = { name: 'session', encrypt: true, compress: true, notBefore: true }
 {
   const core = new wasm.ClientSessionCore(JSON.stringify(encCp), keys, undefined)
-  const got = native.clientCommitObject(core, { ...base, session: cart, options: {} })
+  const got = translate.clientCommitObject(native, core, { ...base, session: cart, options: {} })
   const v = values(got).session
   assert.ok(v.length < 1500, `${v.length}`)
   clientCase('load: compress, encrypted: a deflated sealed session reads back', ECP, encCp, keys, 'load', { header: `session=${v}`, now: NOW }, (g) => {
@@ -270,7 +271,7 @@ clientCase('commit: chunk and compress: deflated first, split only if still over
   const encCh = { name: 'session', encrypt: true, chunk: true }
   const core = new wasm.ClientSessionCore(JSON.stringify(encCh), keys, undefined)
   const mid = noise.slice(0, 4000)
-  const v = values(native.clientCommitObject(core, { ...base, session: { mid }, options: {} }))
+  const v = values(translate.clientCommitObject(native, core, { ...base, session: { mid }, options: {} }))
   assert.deepStrictEqual(Object.keys(v), ['session.0', 'session.1'])
   clientCase('load: chunk, encrypted: the sealed chunks open as one', CH, encCh, keys, 'load', { header: `session.1=${v['session.1']}; session.0=${v['session.0']}`, now: NOW },
     (g) => assert.deepStrictEqual([g.body, g.present], [JSON.stringify({ mid }), 0b110]))
@@ -278,7 +279,7 @@ clientCase('commit: chunk and compress: deflated first, split only if still over
     (g) => assert.ok(!g.body && ['bad seal', 'truncated', 'unknown key', 'not sealed, not signed'].includes(g.reason), g.reason))
   clientCase('load: chunk, encrypted: the last chunk lost: incomplete chunks', CHL, encCh, keys, 'load', { header: `session.0=${v['session.0']}`, now: NOW },
     (g) => assert.deepStrictEqual([g.body, g.reason], [undefined, 'incomplete chunks']))
-  const big = values(native.clientCommitObject(core, { ...base, session: { mid: noise.slice(0, 4500) }, options: {} }))
+  const big = values(translate.clientCommitObject(native, core, { ...base, session: { mid: noise.slice(0, 4500) }, options: {} }))
   assert.ok(Object.keys(big).length === 0, 'a sealed session over 6144 bytes of Cookie header is not written')
 }
 

@@ -16,8 +16,18 @@
 //! express-session, or before the timeouts were turned on) starts both clocks at the request that
 //! first reads it.
 
-use crate::session::CookieTimes;
 use serde::{Deserialize, Serialize};
+
+/// The times of a session the rules read, in milliseconds: its cookie's `expires` and
+/// `originalMaxAge`, and session-core's `createdAt` and `lastSeen` (a server-side record's
+/// `cookie` object, [`crate::session::Record::times`], or what a client-side cookie carries).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CookieTimes {
+    pub expires: Option<i64>,
+    pub original_max_age: Option<f64>,
+    pub created_at: Option<i64>,
+    pub last_seen: Option<i64>,
+}
 
 /// Why a session is over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,8 +90,8 @@ impl Timeouts {
             ("absoluteTimeout", self.absolute_timeout),
             ("touchAfter", self.touch_after),
         ] {
-            if v.is_some_and(|ms| !ms.is_finite() || ms <= 0.0) {
-                return Err(crate::error::Error::invalid(field, "must be a positive number of milliseconds"));
+            if let Some(ms) = v {
+                crate::rules::positive_ms(field, ms)?;
             }
         }
         Ok(())

@@ -33,6 +33,7 @@ pub mod inspect;
 mod json_text;
 pub mod options;
 pub mod random;
+mod rules;
 #[cfg(all(feature = "tower", not(target_arch = "wasm32")))]
 pub mod server;
 pub mod session;

@@ -33,7 +33,7 @@ const { expressStore } = require('../flow/stores')
 
 const { SessionCore, checkExpressOptions } = native.lean()
 const A = native.enums()
-const { createSession } = Store
+const { createSession } = Session
 
 /** The default bound of a store call, in ms (the storeTimeout option). */
 const STORE_TIMEOUT = 5000

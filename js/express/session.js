@@ -13,6 +13,7 @@ const flow = require('../flow/server')
 const events = require('./events')
 const delta = require('./delta')
 const redact = require('../redact')
+const Cookie = require('./cookie')
 
 function defineMethod (obj, name, fn) {
   Object.defineProperty(obj, name, { configurable: true, enumerable: false, value: fn, writable: true })
@@ -127,7 +128,7 @@ defineMethod(Session.prototype, 'reload', function reload (fn) {
       try {
         // a duck-typed store has no createSession of its own: use the Store base class's
         if (typeof store.createSession === 'function') store.createSession(req, sess)
-        else require('./store').createSession(req, sess)
+        else createSession(req, sess)
       } catch (e) {
         return done(e)
       }
@@ -263,7 +264,19 @@ function unsaveable (cause) {
   return err
 }
 
+/**
+ * Turns a stored record into `req.session` (reviving `cookie.expires` as a Date): what the Store
+ * base class's `createSession` does, and what the middleware does with every loaded record.
+ */
+function createSession (req, sess) {
+  sess.cookie = Cookie.fromRecord(sess.cookie)
+  req.session = new Session(req, sess)
+  delta.setLoaded(req.session, sess) // what increment/push count from
+  return req.session
+}
+
 module.exports = Session
+module.exports.createSession = createSession
 module.exports.callbackOrPromise = callbackOrPromise
 module.exports.unsaveable = unsaveable
 module.exports.regeneratedError = regeneratedError

@@ -7,10 +7,8 @@
 
 const { EventEmitter } = require('node:events')
 const { inherits } = require('node:util')
-const Cookie = require('./cookie')
-const Session = require('./session')
+const { createSession } = require('./session')
 const { callStore, regenerate: regenerateOn } = require('./call-store')
-const { setLoaded } = require('./delta')
 
 // A plain constructor function, not a class: stores written for express-session call
 // `Store.call(this)` from their own constructors (and use util.inherits), which a class refuses.
@@ -43,13 +41,6 @@ Store.prototype.load = function load (sid, fn) {
 /** Turns a stored record into `req.session` (reviving `cookie.expires` as a Date). */
 Store.prototype.createSession = function (req, sess) {
   return createSession(req, sess)
-}
-
-function createSession (req, sess) {
-  sess.cookie = Cookie.fromRecord(sess.cookie)
-  req.session = new Session(req, sess)
-  setLoaded(req.session, sess) // what increment/push count from
-  return req.session
 }
 
 module.exports = Store

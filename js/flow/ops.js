@@ -45,6 +45,7 @@ function checkKey (key) {
   if (key === 'cookie') throw argError('key', 'must not be "cookie"')
 }
 
+/** A TypeError for a bad argument, `code` ERR_SESSION_CORE_INVALID_<FIELD> (as the core's). */
 function argError (field, reason) {
   const err = new TypeError(`argument ${field} ${reason}`)
   err.code = 'ERR_SESSION_CORE_INVALID_' + field.toUpperCase()
@@ -125,4 +126,4 @@ function settled (sess) {
   }
 }
 
-module.exports = { increment, push, opsText, settled, setLoaded }
+module.exports = { increment, push, opsText, settled, setLoaded, argError }

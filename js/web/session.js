@@ -829,7 +829,7 @@ function textOf (sess, kept) {
   return JSON.stringify(o)
 }
 
-/** A `cookie()` function's maxAge, by the core's rule for the options (src/options.rs
+/** A `cookie()` function's maxAge, by the core's rule for the options (src/rules.rs
  * check_max_age: finite, at most 8.6e15 ms either way), which checks the options themselves. */
 function checkMaxAge (field, ms) {
   if (Number.isFinite(ms) && Math.abs(ms) <= MAX_AGE) return

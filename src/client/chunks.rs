@@ -15,8 +15,8 @@
 //! or client cut the header) is reported as `incomplete chunks` ([`incomplete`]), not as a bad
 //! signature.
 
-use super::cookies::find_cookie;
-use super::session::COOKIE_BUDGET;
+use super::cookies::{find_cookie, COOKIE_BUDGET};
+use crate::error::Error;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::borrow::Cow;
 
@@ -58,6 +58,22 @@ pub struct Chunk {
 impl Default for Chunk {
     fn default() -> Self {
         Chunk { max_bytes: HEADER_BUDGET }
+    }
+}
+
+/// What [`Chunk::max_bytes`] takes, in words.
+pub(crate) const MAX_BYTES: &str =
+    "a number of bytes from 4096 to 16384 (the Cookie header the session's cookies may take in all)";
+
+impl Chunk {
+    /// [`Chunk::max_bytes`] is within [`MIN_HEADER_BUDGET`]..=[`MAX_HEADER_BUDGET`]; the error names
+    /// `chunk.maxBytes`.
+    pub(crate) fn check(&self) -> Result<(), Error> {
+        if (MIN_HEADER_BUDGET..=MAX_HEADER_BUDGET).contains(&self.max_bytes) {
+            Ok(())
+        } else {
+            Err(Error::option("chunk.maxBytes", format!("must be {MAX_BYTES}")))
+        }
     }
 }
 

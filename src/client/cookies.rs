@@ -5,6 +5,9 @@ use crate::date::to_utc_string;
 use crate::error::Error;
 use serde::Deserialize;
 
+/// Browsers drop a cookie whose name and value together exceed this many bytes.
+pub const COOKIE_BUDGET: usize = 4096;
+
 /// `cookies`' `get`: the first `name=` at the start of the header or after a `;` and spaces; the
 /// value runs to the next `;`, untrimmed; one leading `"` removes the first and last character.
 ///

@@ -18,7 +18,7 @@ pub enum Algorithm {
 }
 
 impl Algorithm {
-    /// `sha1` or `sha256`, as keygrip names them.
+    /// `sha1` or `sha256`, as keygrip names them, any case.
     pub fn parse(s: &str) -> Option<Algorithm> {
         match s.to_ascii_lowercase().as_str() {
             "sha1" => Some(Algorithm::Sha1),

@@ -26,9 +26,9 @@ mod session;
 
 pub use base64::{base64_encode, node_base64_decode};
 pub use chunks::Chunk;
-pub use cookies::{find_cookie, set_cookie_header, CookieAttrs};
+pub use cookies::{find_cookie, set_cookie_header, CookieAttrs, COOKIE_BUDGET};
 pub use frame::{Compress, INFLATE_LIMIT};
 pub use keygrip::{Algorithm, Keygrip};
 pub use migrate::{MigrateSigned, SIGNED_NOT_MIGRATING};
 pub use revoke::revoked;
-pub use session::{ClientOptions, ClientSession, CommitInput, CommitOptions, Committed, Loaded, COOKIE_BUDGET};
+pub use session::{ClientOptions, ClientSession, CommitInput, CommitOptions, Committed, Loaded};

@@ -6,24 +6,19 @@
 
 use super::base64::{base64_encode, node_base64_decode};
 use super::chunks::{self, Chunk, MAX_CHUNKS};
-use super::cookies::{find_cookie, set_cookie_header, CookieAttrs};
+use super::cookies::{find_cookie, set_cookie_header, CookieAttrs, COOKIE_BUDGET};
 use super::frame::{self, read_frame, write_frame, Compress, SIGNED_PREFIX};
 use super::keygrip::{Algorithm, Keygrip};
 use super::migrate::{self, MigrateSigned, SIGNED_NOT_MIGRATING};
 use super::seal::{open, seal, SealKey, PREFIX};
 use crate::error::Error;
+use crate::rules;
 use crate::session::{ended, CookieTimes, Timeouts};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
-
-/// Browsers drop a cookie whose name and value together exceed this many bytes.
-pub const COOKIE_BUDGET: usize = 4096;
-
-const CHUNK_MAX_BYTES: &str =
-    "must be a number of bytes from 4096 to 16384 (the Cookie header the session's cookies may take in all)";
 
 /// The middleware's options that decide anything.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -237,16 +232,15 @@ impl ClientSession {
         keys: &[K],
         signed_keys: &[L],
     ) -> Result<ClientSession, Error> {
-        set_cookie_header(&options.name, "x", &CookieAttrs::default(), false, 0)
-            .map_err(|_| Error::invalid("name", "must be a cookie name (an RFC 7230 token)"))?;
-        let alg = Algorithm::parse(&options.algorithm)
-            .ok_or_else(|| Error::invalid("algorithm", "must be \"sha1\" or \"sha256\""))?;
-        if (options.signed || options.encrypt) && keys.is_empty() {
-            return Err(Error::invalid("keys", ".keys required."));
-        }
-        if (options.signed || options.encrypt) && keys.iter().any(|k| k.as_ref().is_empty()) {
-            // an empty HMAC or sealing key: anyone could sign or seal a session
-            return Err(Error::invalid("keys", "must not be empty"));
+        // the rules and their words are the options checker's (see crate::options)
+        rules::cookie_name("name", &options.name)?;
+        let alg =
+            Algorithm::parse(&options.algorithm).ok_or_else(|| rules::not_one_of("algorithm", rules::ALGORITHMS))?;
+        if options.signed || options.encrypt {
+            if keys.is_empty() {
+                return Err(rules::keys_required());
+            }
+            rules::secrets("keys", keys)?;
         }
         if options.timeouts.enabled() && !options.encrypt {
             return Err(Error::invalid(
@@ -256,42 +250,23 @@ impl ClientSession {
         }
         options.timeouts.validate()?;
         if let Some(c) = &options.chunk {
-            if !(chunks::MIN_HEADER_BUDGET..=chunks::MAX_HEADER_BUDGET).contains(&c.max_bytes) {
-                return Err(Error::invalid("chunk.maxBytes", CHUNK_MAX_BYTES));
-            }
+            c.check()?;
         }
-        if !options.signed && !options.encrypt {
-            if options.not_before {
-                return Err(Error::invalid(
-                    "notBefore",
-                    "needs signed or encrypted cookies (an unsigned issue time could be forged)",
-                ));
-            }
-            if options.compress.is_some() {
-                return Err(Error::invalid("compress", "needs signed or encrypted cookies"));
-            }
-        }
+        rules::signing_needed(options.signed, options.encrypt, options.not_before, options.compress.is_some())?;
         #[cfg(not(feature = "client"))]
         if options.compress.is_some() {
             return Err(Error::invalid("compress", "needs session-core's `client` feature (the deflate crate)"));
         }
-        let keygrip = match (&options.migrate_signed, options.encrypt) {
-            (None, _) => Keygrip::new(keys, alg),
-            (Some(_), false) => {
-                return Err(Error::invalid(
-                    "migrateSigned",
-                    "needs encrypt: true (it reads signed cookies into sealed ones)",
-                ))
-            }
-            (Some(m), true) => {
+        rules::migrate_needs_encrypt(options.migrate_signed.is_some(), options.encrypt)?;
+        let keygrip = match &options.migrate_signed {
+            None => Keygrip::new(keys, alg),
+            Some(m) => {
                 let alg = match m.algorithm.as_deref() {
                     Some(a) => Algorithm::parse(a)
-                        .ok_or_else(|| Error::invalid("migrateSigned.algorithm", "must be \"sha1\" or \"sha256\""))?,
+                        .ok_or_else(|| rules::not_one_of("migrateSigned.algorithm", rules::ALGORITHMS))?,
                     None => alg,
                 };
-                Some(Keygrip::new(signed_keys, alg).ok_or_else(|| {
-                    Error::invalid("migrateSigned.keys", "at least one key is required to verify the signed cookies")
-                })?)
+                Some(Keygrip::new(signed_keys, alg).ok_or_else(|| rules::no_secret("migrateSigned.keys"))?)
             }
         };
         Ok(ClientSession {
@@ -524,7 +499,7 @@ impl ClientSession {
                         let head =
                             format!("\"c\":{},\"s\":{},\"e\":{},", opt_num(created), opt_num(seen), opt_num(expires));
                         let (payload, _) = write_frame(&head, issued, json, o.compress.as_ref())?;
-                        let key = self.seal_keys.first().ok_or_else(|| Error::invalid("keys", ".keys required."))?;
+                        let key = self.seal_keys.first().ok_or_else(rules::keys_required)?;
                         seal(key, name, &payload)?
                     }
                 };
@@ -547,7 +522,7 @@ impl ClientSession {
             return Ok(out);
         }
         if signed {
-            let kg = self.keygrip.as_ref().ok_or_else(|| Error::invalid("keys", ".keys required."))?;
+            let kg = self.keygrip.as_ref().ok_or_else(rules::keys_required)?;
             let (n, v) = &cookies[0];
             let sig = kg.sign(&format!("{n}={v}"));
             cookies.push((sig_name, sig));

@@ -206,11 +206,19 @@ struct Shared {
 }
 
 impl CookieSessionLayer {
-    /// Checks the options (the error names the one at fault) and makes the layer.
+    /// Checks the options (the error names the one at fault; the rules and their words are
+    /// cookie-session's options checker's, [`crate::options`]) and makes the layer.
     pub fn new(config: CookieSessionConfig) -> Result<CookieSessionLayer, Error> {
-        if let Some(m) = config.cookie.max_age {
-            crate::options::check_max_age("maxAge", m)?;
+        let c = &config.cookie;
+        if let Some(m) = c.max_age {
+            crate::rules::check_max_age("maxAge", m)?;
         }
+        crate::rules::attributes(
+            c.domain.as_deref(),
+            c.path.as_deref(),
+            c.same_site.as_deref(),
+            c.priority.as_deref(),
+        )?;
         let core = ClientSession::new(config.options.clone(), &config.keys)?;
         Ok(CookieSessionLayer { shared: Arc::new(Shared { core, config }) })
     }

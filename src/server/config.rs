@@ -4,6 +4,7 @@
 //! breaking code that builds one.
 
 use crate::error::Error;
+use crate::rules;
 use crate::session::{SessionOptions, Timeouts};
 use std::fmt;
 use std::sync::Arc;
@@ -266,51 +267,25 @@ impl SessionConfig {
         self
     }
 
-    /// Checks every option; the error names the one at fault.
+    /// Checks every option; the error names the one at fault. The rules and their words are the
+    /// Express middleware's options checker's ([`crate::options`]).
     pub fn validate(&self) -> Result<(), Error> {
         self.session.validate()?;
-        if self.secrets.is_empty() {
-            return Err(Error::invalid("secret", "at least one secret is required"));
-        }
-        if self.secrets.iter().any(Vec::is_empty) {
-            // an empty HMAC key: anyone could sign any id
-            return Err(Error::invalid("secret", "must not be empty"));
-        }
+        rules::secrets("secret", &self.secrets)?;
         if let Some(m) = self.cookie.max_age {
-            crate::options::check_max_age("cookie.maxAge", m)?;
+            rules::check_max_age("cookie.maxAge", m)?;
         }
         if let Some(t) = self.store_timeout {
-            // the Express option's rule (one wording): positive, at most what a timer can wait
-            let ms = serde_json::Number::from_f64(t.as_secs_f64() * 1000.0).map_or(serde_json::Value::Null, Into::into);
-            crate::options::store_timeout(&ms)?;
+            rules::store_timeout(t.as_secs_f64() * 1000.0)?;
         }
-        let mut extras = serde_json::Map::new();
-        extras.insert("hashIds".into(), self.hash_ids.into());
         if let Some(g) = self.regenerate_grace {
-            extras.insert(
-                "regenerateGrace".into(),
-                serde_json::Number::from_f64(g).map_or(serde_json::Value::Null, Into::into),
-            );
+            rules::regenerate_grace(g)?;
         }
         if let Some(h) = &self.header {
-            if http::HeaderName::from_bytes(h.as_bytes()).is_err() {
-                return Err(Error::invalid("header", "must be a valid header name"));
-            }
-            extras.insert("header".into(), h.clone().into());
+            rules::id_header(h)?;
         }
-        crate::options::server_options(&serde_json::Value::Object(extras))?;
-        crate::cookie::serialize_cookie(
-            &self.session.name,
-            "",
-            &crate::cookie::SerializeOptions {
-                path: Some(self.cookie.path.clone()),
-                domain: self.cookie.domain.clone(),
-                same_site: self.cookie.same_site.clone(),
-                priority: self.cookie.priority.clone(),
-                ..Default::default()
-            },
-        )?;
-        Ok(())
+        let c = &self.cookie;
+        rules::attributes(c.domain.as_deref(), Some(&c.path), c.same_site.as_deref(), c.priority.as_deref())
     }
 
     /// The core's options with this configuration's own (hash_ids, regenerate_grace, cache_headers).

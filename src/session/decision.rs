@@ -12,8 +12,9 @@
 use super::delta::{delta, Ops};
 use super::expiry::{deadline, ended, touched_expires, Ended, Timeouts};
 use super::record::{data_tail, Record};
-use crate::cookie::{get_cookie, serialize_cookie, SerializeOptions};
+use crate::cookie::get_cookie;
 use crate::error::Error;
+use crate::rules;
 use crate::signing::Signer;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -60,13 +61,17 @@ impl Default for SessionOptions {
 }
 
 impl SessionOptions {
-    /// Checks every option, naming the one at fault.
+    /// Checks every option, naming the one at fault (the rules and their words are the options
+    /// checker's: see [`crate::options`]).
+    ///
+    /// ```
+    /// use session_core::session::SessionOptions;
+    /// let o = SessionOptions { unset: "forget".into(), ..Default::default() };
+    /// assert_eq!(o.validate().unwrap_err().to_string(), "option unset is invalid: must be one of \"destroy\", \"keep\"");
+    /// ```
     pub fn validate(&self) -> Result<(), Error> {
-        serialize_cookie(&self.name, "", &SerializeOptions::default())
-            .map_err(|_| Error::invalid("name", "must be a cookie name (an RFC 7230 token)"))?;
-        if self.unset != "keep" && self.unset != "destroy" {
-            return Err(Error::invalid("unset", "must be \"destroy\" or \"keep\""));
-        }
+        rules::cookie_name("name", &self.name)?;
+        rules::one_of("unset", &self.unset, rules::UNSET, false)?;
         self.timeouts.validate()
     }
 }
@@ -259,7 +264,7 @@ impl Session {
     /// Validates the options; `None` secrets is refused (the JS layer falls back to `req.secret`).
     pub fn new<S: AsRef<[u8]>>(options: SessionOptions, secrets: &[S]) -> Result<Session, Error> {
         options.validate()?;
-        let signer = Signer::new(secrets).ok_or_else(|| Error::invalid("secret", "at least one secret is required"))?;
+        let signer = Signer::new(secrets).ok_or_else(|| rules::no_secret("secret"))?;
         Ok(Session { options, signer })
     }
 

@@ -1,8 +1,8 @@
-//! Server-side sessions as express-session keeps them: the record, the expiry rules, and the
-//! per-request decision, and the delta of a request (what it changed, merged into the record as
-//! the store holds it at write time), and the per-user index's sign-out rule; the opt-in rules of
-//! The opt-in rules: store keys hashed at rest (`hashed`), the grace window after a regenerate (`grace`),
-//! and the id's transport in a header (`transport`).
+//! Server-side sessions as express-session keeps them: the record, the expiry rules (both session
+//! kinds', from [`crate::expiry`]), the per-request decision, the delta of a request (what it
+//! changed, merged into the record as the store holds it at write time) and the per-user index's
+//! sign-out rule; and the opt-in rules: store keys hashed at rest (`hashed`), the grace window
+//! after a regenerate (`grace`) and the id's transport in a header (`transport`).
 
 mod decision;
 mod delta;
@@ -17,13 +17,13 @@ use crate::expiry;
 
 pub use decision::{CookieId, Facts, Input, Output, Phase, Session, SessionOptions};
 pub use delta::{apply, delta, Ops};
-pub use expiry::{deadline, ended, touched_expires, Ended, Timeouts};
+pub use expiry::{deadline, ended, touched_expires, CookieTimes, Ended, Timeouts};
 pub use grace::{
     grace, grace_key, is_safe_method, read_only_record, successor, tombstone, tombstone_to, Grace, GRACE_PREFIX,
     REGENERATED_FIELD, SUCCESSOR_FIELD,
 };
 pub use hashed::{hashable_id, index_arg, store_key, store_keys, StoreKeys, MIN_HASHED_ID_LENGTH, TAG_LENGTH};
 pub(crate) use record::members;
-pub use record::{data_part, CookieTimes, Record};
+pub use record::{data_part, Record};
 pub use transport::{carrier, header_id, respond, sends_cookie, Carrier, Transport, NO_STORE};
 pub use users::signed_out;

@@ -18,6 +18,7 @@
 use crate::cookie::{serialize_cookie, SerializeOptions};
 use crate::date::{parse_iso, to_iso_string};
 use crate::error::Error;
+use crate::expiry::CookieTimes;
 use std::borrow::Cow;
 
 /// A record split into its `cookie` object and the rest (the session's data).
@@ -27,15 +28,6 @@ pub struct Record {
     pub cookie: Vec<(String, String)>,
     /// The record without `cookie`, as JSON text of an object: what change detection compares.
     pub data: String,
-}
-
-/// The cookie fields the rules read, in milliseconds.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct CookieTimes {
-    pub expires: Option<i64>,
-    pub original_max_age: Option<f64>,
-    pub created_at: Option<i64>,
-    pub last_seen: Option<i64>,
 }
 
 fn bad(why: &str) -> Error {

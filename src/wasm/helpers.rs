@@ -26,8 +26,7 @@ pub fn set_signer(slot: usize, secrets: Vec<JsValue>) -> Result<(), JsValue> {
         return Err(to_js(Error::invalid("slot", "out of range")));
     }
     let secrets = secret_bytes("secret", &secrets)?;
-    let signer =
-        Signer::new(&secrets).ok_or_else(|| to_js(Error::invalid("secret", "at least one secret is required")))?;
+    let signer = Signer::new(&secrets).ok_or_else(|| to_js(crate::rules::no_secret("secret")))?;
     SLOT.with(|cell| cell.borrow_mut()[slot] = Some(signer));
     Ok(())
 }

@@ -47,7 +47,7 @@ fn type_error(field: &'static str, reason: &str) -> JsValue {
 /// Reads secrets given as strings or byte arrays (`Buffer`, `Uint8Array`).
 fn secret_bytes(field: &'static str, secrets: &[JsValue]) -> Result<Vec<Vec<u8>>, JsValue> {
     if secrets.is_empty() {
-        return Err(type_error(field, "at least one secret is required"));
+        return Err(to_js(crate::rules::no_secret(field)));
     }
     secrets
         .iter()
@@ -226,7 +226,7 @@ pub fn is_json_cookie(value: &str) -> bool {
 fn keygrip(keys: Vec<JsValue>, algorithm: &str) -> Result<crate::client::Keygrip, JsValue> {
     let alg = crate::client::Algorithm::parse(algorithm).ok_or_else(|| type_error("algorithm", "sha1 or sha256"))?;
     let keys = secret_bytes("keys", &keys)?;
-    crate::client::Keygrip::new(&keys, alg).ok_or_else(|| type_error("keys", "at least one key is required"))
+    crate::client::Keygrip::new(&keys, alg).ok_or_else(|| to_js(crate::rules::no_secret("keys")))
 }
 
 #[cfg(feature = "test-api")]

@@ -1,25 +1,23 @@
 'use strict'
 // The vector runners that are the same over both crossings: js/native.js's for the package's runner
 // (vectors.test.js), js/web/core.js's for session-core/web's (web-vectors.test.js). The two
-// crossings have the same calls, and js/native.js's translators (decision, clientLoadObject,
-// clientCommitObject) take either, so one translation serves both runners.
+// crossings have the same calls, and the translators of ./vector-translate.js (decision,
+// clientLoadObject, clientCommitObject) take either, so one translation serves both runners.
 const assert = require('node:assert')
 const fs = require('node:fs')
 const path = require('node:path')
-const { dir } = require('./pkg')
 const testApi = require('./test-build') // the test-only exports (seal with a nonce, raw keygrip, csrf salt)
 const { unseal } = require('./unseal')
 const { flowAnswer } = require('./flow-answers')
+const translate = require('./vector-translate')
 
-const native = require(path.join(dir, 'native'))
 const num = (v) => (typeof v === 'string' ? Number(v) : v)
 
 /**
- * `x`: the crossing (js/native.js itself, or a web crossing); `web`: pass the web crossing to the
- * translators (undefined: the Node one); `SessionCore`, `ClientSessionCore`: the classes of the
- * builds the crossing calls.
+ * `x`: the crossing (js/native.js itself, or a web crossing); `SessionCore`, `ClientSessionCore`:
+ * the classes of the builds the crossing calls.
  */
-function sharedRunners ({ x, web, SessionCore, ClientSessionCore, FlowSessionCore = SessionCore }) {
+function sharedRunners ({ x, SessionCore, ClientSessionCore, FlowSessionCore = SessionCore }) {
   const sessionCore = (c) => new SessionCore(JSON.stringify(c.options), c.options.secrets)
   // the flow's calls cross into the build `x` drives them on (the Express build, for the Node crossing)
   const flowCore = (c) => new FlowSessionCore(JSON.stringify(c.options), c.options.secrets)
@@ -32,10 +30,10 @@ function sharedRunners ({ x, web, SessionCore, ClientSessionCore, FlowSessionCor
       if (c.op === 'seal') assert.strictEqual(testApi.sealWithNonce(c.secret, c.cookie, c.payload, Buffer.from(c.nonce, 'hex')), c.expected)
       else assert.deepStrictEqual(JSON.parse(testApi.openSealed(c.keys, c.cookie, c.value)), c.expected)
     },
-    // the calls the middlewares make, each vector translated to them (js/native.js)
+    // the calls the middlewares make, each vector translated to them (./vector-translate.js)
     client: (c) => {
       const cc = new ClientSessionCore(JSON.stringify(c.options), c.keys, c.signedKeys)
-      const got = c.op === 'load' ? native.clientLoadObject(cc, c.input.header, c.input.now, web) : unseal(testApi, native.clientCommitObject(cc, c.input, web), c.keys)
+      const got = c.op === 'load' ? translate.clientLoadObject(x, cc, c.input.header, c.input.now) : unseal(testApi, translate.clientCommitObject(x, cc, c.input), c.keys)
       assert.deepStrictEqual(got, c.expected)
     },
     // a token with a given salt (the test build), and verification as the middleware calls it
@@ -43,8 +41,8 @@ function sharedRunners ({ x, web, SessionCore, ClientSessionCore, FlowSessionCor
       if (c.op === 'token') assert.strictEqual(testApi.csrfTokenWithSalt(c.secret, c.salt), c.expected)
       else assert.strictEqual(x.csrfVerify(c.secret, c.token), c.expected)
     },
-    // the call made once per response, each vector translated to it (js/native.js decision)
-    decide: (c) => assert.deepStrictEqual(native.decision(sessionCore(c), c.input, web), c.expected),
+    // the call made once per response, each vector translated to it (./vector-translate.js decision)
+    decide: (c) => assert.deepStrictEqual(translate.decision(x, sessionCore(c), c.input), c.expected),
     // the store's merge (applyDelta), an explicit save's delta (delta), the tag
     delta: (c) => {
       let got

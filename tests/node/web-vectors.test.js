@@ -61,8 +61,8 @@ test('web vectors', async (t) => {
   }
 
   // keygrip, seal, client, csrf, decide, delta, flow, hashids, grace, transport and client-frames: the package runner's, over this
-  // crossing (./vector-runners.js; the translations are js/native.js's, given this crossing)
-  Object.assign(runners, sharedRunners({ x, web: x, SessionCore: glue.SessionCore, ClientSessionCore: glue.ClientSessionCore }))
+  // crossing (./vector-runners.js; the translations are ./vector-translate.js's, given this crossing)
+  Object.assign(runners, sharedRunners({ x, SessionCore: glue.SessionCore, ClientSessionCore: glue.ClientSessionCore }))
 
   const { done, line } = runFiles((name, fn) => t.test(name, fn), 'web vectors', runners)
   await done
