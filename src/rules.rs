@@ -13,11 +13,22 @@ use crate::cookie::{serialize_cookie, SerializeOptions};
 use crate::error::Error;
 
 /// `"a", "b"`: the allowed values as an error message lists them.
+#[inline(never)]
 pub(crate) fn listed(allowed: &[&str]) -> String {
-    allowed.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ")
+    let mut out = String::new();
+    for (i, a) in allowed.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('"');
+        out.push_str(a);
+        out.push('"');
+    }
+    out
 }
 
 /// A cookie name: an RFC 7230 token (as `cookie@0.7`'s serialize checks it).
+#[inline(never)]
 pub(crate) fn cookie_name(field: &str, name: &str) -> Result<(), Error> {
     serialize_cookie(name, "", &SerializeOptions::default()).map(|_| ()).map_err(|_| {
         Error::option(field, "must be a cookie name (an RFC 7230 token: letters, digits and !#$%&'*+-.^_`|~)")
@@ -25,6 +36,7 @@ pub(crate) fn cookie_name(field: &str, name: &str) -> Result<(), Error> {
 }
 
 /// One of `allowed` (ASCII case aside when `case_insensitive`).
+#[inline(never)]
 pub(crate) fn one_of(field: &str, s: &str, allowed: &[&str], case_insensitive: bool) -> Result<(), Error> {
     if allowed.iter().any(|a| if case_insensitive { a.eq_ignore_ascii_case(s) } else { *a == s }) {
         Ok(())
@@ -34,6 +46,7 @@ pub(crate) fn one_of(field: &str, s: &str, allowed: &[&str], case_insensitive: b
 }
 
 /// The error of [`one_of`], for a caller that parses the value itself.
+#[inline(never)]
 pub(crate) fn not_one_of(field: &str, allowed: &[&str]) -> Error {
     Error::option(field, format!("must be one of {}", listed(allowed)))
 }
@@ -45,6 +58,7 @@ pub(crate) const UNSET: &[&str] = &["destroy", "keep"];
 pub(crate) const ALGORITHMS: &[&str] = &["sha1", "sha256"];
 
 /// A span of time: a positive, finite number of milliseconds.
+#[inline(never)]
 pub(crate) fn positive_ms(field: &str, ms: f64) -> Result<(), Error> {
     if ms > 0.0 && ms.is_finite() {
         Ok(())
@@ -68,6 +82,7 @@ pub const MAX_AGE_LIMIT_MS: f64 = 8.6e15;
 /// assert_eq!(e.code(), "ERR_SESSION_CORE_INVALID_COOKIE_MAXAGE");
 /// assert!(check_max_age("maxAge", f64::NAN).is_err());
 /// ```
+#[inline(never)]
 pub fn check_max_age(field: &str, ms: f64) -> Result<(), Error> {
     if !ms.is_finite() {
         return Err(Error::option(field, "must be a finite number of milliseconds"));
@@ -83,6 +98,7 @@ pub(crate) const MAX_TIMER_MS: f64 = 2_147_483_647.0;
 
 /// `storeTimeout`: how long a door waits for any store call, ms. A Node timer cannot wait longer
 /// than [`MAX_TIMER_MS`] (it would fire at once).
+#[inline(never)]
 pub(crate) fn store_timeout(ms: f64) -> Result<(), Error> {
     positive_ms("storeTimeout", ms)?;
     if ms > MAX_TIMER_MS {
@@ -96,6 +112,7 @@ pub(crate) fn store_timeout(ms: f64) -> Result<(), Error> {
 pub const MAX_REGENERATE_GRACE_MS: f64 = 60_000.0;
 
 /// `regenerateGrace` when on: a positive number of milliseconds, at most [`MAX_REGENERATE_GRACE_MS`].
+#[inline(never)]
 pub(crate) fn regenerate_grace(ms: f64) -> Result<(), Error> {
     positive_ms("regenerateGrace", ms)?;
     if ms > MAX_REGENERATE_GRACE_MS {
@@ -109,6 +126,7 @@ const RESERVED_HEADERS: [&str; 6] = ["cookie", "set-cookie", "cache-control", "v
 
 /// `header`, the request header that may carry the signed id: a token (the cookie name rule,
 /// RFC 7230's), and not a header HTTP gives a meaning.
+#[inline(never)]
 pub(crate) fn id_header(h: &str) -> Result<(), Error> {
     if cookie_name("header", h).is_ok() && !RESERVED_HEADERS.iter().any(|n| n.eq_ignore_ascii_case(h)) {
         Ok(())
@@ -121,6 +139,7 @@ const ID_HEADER: &str =
     "must be a header name of its own: a token, and not a header HTTP gives a meaning (such as \"x-session-id\")";
 
 /// A list of secrets (`secret`, `keys`): at least one. `n` is how many were given.
+#[inline(never)]
 pub(crate) fn secret_list(field: &str, n: usize) -> Result<(), Error> {
     if n == 0 {
         return Err(no_secret(field));
@@ -129,12 +148,14 @@ pub(crate) fn secret_list(field: &str, n: usize) -> Result<(), Error> {
 }
 
 /// The error of [`secret_list`], for a caller that finds the list empty itself.
+#[inline(never)]
 pub(crate) fn no_secret(field: &str) -> Error {
     // express-session's words, which its own test suite matches
     Error::option(field, format!("the {field} option array must contain one or more strings or Buffers"))
 }
 
 /// One secret: not empty (an empty HMAC or sealing key lets anyone sign or seal).
+#[inline(never)]
 pub(crate) fn secret(field: &str, bytes: usize) -> Result<(), Error> {
     if bytes == 0 {
         return Err(Error::option(field, "must not be empty"));
@@ -143,18 +164,21 @@ pub(crate) fn secret(field: &str, bytes: usize) -> Result<(), Error> {
 }
 
 /// [`secret_list`] and [`secret`] for each.
+#[inline(never)]
 pub(crate) fn secrets<K: AsRef<[u8]>>(field: &str, secrets: &[K]) -> Result<(), Error> {
     secret_list(field, secrets.len())?;
     secrets.iter().try_for_each(|s| secret(field, s.as_ref().len()))
 }
 
 /// cookie-session with signing or sealing on and no key: `.keys required.` as cookie-session says it.
+#[inline(never)]
 pub(crate) fn keys_required() -> Error {
     Error::option("keys", ".keys required. Give keys (or secret), or turn signed off")
 }
 
 /// Client-side sessions: `notBefore` and `compress` need signed or sealed cookies (an issue time or
 /// a deflated body anyone can write is worthless).
+#[inline(never)]
 pub(crate) fn signing_needed(signed: bool, encrypt: bool, not_before: bool, compress: bool) -> Result<(), Error> {
     if signed || encrypt {
         return Ok(());
@@ -172,6 +196,7 @@ pub(crate) fn signing_needed(signed: bool, encrypt: bool, not_before: bool, comp
 }
 
 /// Client-side sessions: `migrateSigned` needs `encrypt` (it reads signed cookies to seal them).
+#[inline(never)]
 pub(crate) fn migrate_needs_encrypt(migrate: bool, encrypt: bool) -> Result<(), Error> {
     if migrate && !encrypt {
         return Err(Error::option("migrateSigned", "needs encrypt: true (it reads old signed cookies to seal them)"));
@@ -182,6 +207,7 @@ pub(crate) fn migrate_needs_encrypt(migrate: bool, encrypt: bool) -> Result<(), 
 /// The cookie attributes both session kinds take (express-session's under `cookie.`, cookie-session's
 /// and the Rust layers' at the top level: `field` names it). `domain` and `path`: text allowed in a
 /// `Set-Cookie` attribute (as `cookie@0.7`'s serialize checks it; empty: none).
+#[inline(never)]
 pub(crate) fn domain(field: &str, d: &str) -> Result<(), Error> {
     if d.is_empty()
         || serialize_cookie("n", "v", &SerializeOptions { domain: Some(d.into()), ..Default::default() }).is_ok()
@@ -196,6 +222,7 @@ pub(crate) fn domain(field: &str, d: &str) -> Result<(), Error> {
 pub(crate) const DOMAIN: &str = "must be a domain name (such as example.com)";
 
 /// See [`domain`].
+#[inline(never)]
 pub(crate) fn path(field: &str, p: &str) -> Result<(), Error> {
     if p.is_empty()
         || serialize_cookie("n", "v", &SerializeOptions { path: Some(p.into()), ..Default::default() }).is_ok()
@@ -208,10 +235,12 @@ pub(crate) fn path(field: &str, p: &str) -> Result<(), Error> {
 
 /// `sameSite` as text: `"lax"`, `"strict"`, `"none"` (and `"auto"` on the Express side, `auto`),
 /// any case. The options also take true and false (see [`crate::options`]).
+#[inline(never)]
 pub(crate) fn same_site(field: &str, s: &str, auto: bool) -> Result<(), Error> {
     one_of(field, s, same_site_values(auto), true)
 }
 
+#[inline(never)]
 pub(crate) fn same_site_values(auto: bool) -> &'static [&'static str] {
     if auto {
         &["lax", "strict", "none", "auto"]
@@ -223,6 +252,7 @@ pub(crate) fn same_site_values(auto: bool) -> &'static [&'static str] {
 /// The Rust layers' cookie attributes, named as cookie-session's top-level options: [`domain`],
 /// [`path`], [`same_site`] (no `"auto"`), [`priority`].
 #[cfg(all(feature = "tower", not(target_arch = "wasm32")))]
+#[inline(never)]
 pub(crate) fn attributes(
     domain: Option<&str>,
     path: Option<&str>,
@@ -236,6 +266,7 @@ pub(crate) fn attributes(
 }
 
 /// `priority`: `"low"`, `"medium"` or `"high"`, any case.
+#[inline(never)]
 pub(crate) fn priority(field: &str, p: &str) -> Result<(), Error> {
     one_of(field, p, PRIORITIES, true)
 }
