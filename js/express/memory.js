@@ -30,6 +30,11 @@ const { tag } = require('../debug')
 
 // Callbacks run on the next tick: always asynchronous, as a store's are, without waiting a turn of the event loop.
 const defer = (fn, ...args) => process.nextTick(fn, ...args)
+// A read's callback waits for the event loop's check phase, as express-session's MemoryStore's
+// does: the requests that arrived in one turn are then handled one after another, their parsing
+// done first. Under many connections that is about a tenth more requests a second than answering
+// each on its own tick (50 connections, Express 4: 5,500 -> 6,100 req/s; docs/performance.md).
+const deferRead = typeof setImmediate === 'function' ? setImmediate : defer
 const NO_DEADLINE = Infinity
 const SWEEP_EVERY = 1000
 
@@ -227,14 +232,14 @@ class MemoryStore extends Store {
 
   get (id, callback) {
     const entry = this._touchEntry(id)
-    defer(callback, null, entry ? JSON.parse(entry.json) : undefined)
+    deferRead(callback, null, entry ? JSON.parse(entry.json) : undefined)
   }
 
   /** The middleware's fast path: the parsed record and its text. */
   [kGetRecord] (id, callback) {
     const entry = this._touchEntry(id)
-    if (entry) defer(callback, null, parsed(entry.json), entry.json)
-    else defer(callback, null, undefined)
+    if (entry) deferRead(callback, null, parsed(entry.json), entry.json)
+    else deferRead(callback, null, undefined)
   }
 
   set (id, session, callback) {
