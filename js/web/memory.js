@@ -83,11 +83,14 @@ export { kRecord }
 
 /**
  * The request flow's store calls (../flow/stores.js's shape) over a MemoryStore: records as text
- * both ways, a loaded session written only while its record is there. It answers on a microtask:
- * no timer bounds it (it cannot hang). It keeps no per-user index.
+ * both ways, a loaded session written only while its record is there. It answers on a microtask
+ * (a read, where the runtime has setImmediate, in the check phase: the requests of one event-loop
+ * turn are then handled together, as with the Express door's MemoryStore); no timer bounds it (it
+ * cannot hang). It keeps no per-user index.
  */
 export function memoryCalls (store) {
   const later = (cb, err, a, b) => queueMicrotask(() => cb(err, a, b))
+  const read = typeof setImmediate === 'function' ? (cb, err, a, b) => setImmediate(cb, err, a, b) : later
   return {
     store,
     merges: false,
@@ -96,12 +99,12 @@ export function memoryCalls (store) {
     takesRecord: true,
     get (key, cb) {
       const text = store[kRecord](key)
-      if (text === null) return later(cb, null, undefined)
+      if (text === null) return read(cb, null, undefined)
       let obj = null
       try {
         obj = JSON.parse(text)
       } catch (e) {} // no JSON: the core says what it is
-      later(cb, null, obj !== null && typeof obj === 'object' ? obj : null, text)
+      read(cb, null, obj !== null && typeof obj === 'object' ? obj : null, text)
     },
     save (key, text, deadline, existing, session, empty, cb) {
       store.set(key, text, { deadline, existing }).then(() => cb(null), cb)
