@@ -180,16 +180,10 @@ function end (chunk, encoding, callback) {
     defer(state.next, failure(err))
   }
   if (!(bits & STORE_WRITE)) return state._end.call(this, chunk, encoding, callback)
-  if (state.mw.adapter.writesNow && !(state.mw.user !== null && bits & O.Index)) {
-    // a store whose write is done when its call returns (the MemoryStore): the store has the
-    // session already, so the response goes now
-    storeWrite(state, bits, (err) => err && defer(state.next, err))
-    return state._end.call(this, chunk, encoding, callback)
-  }
   // Freeze the headers (nothing reaches the socket yet) and hold the whole response until the
   // store has the session: the next request never reads a stale one (express-session sends the
   // headers first, hence the redirect-before-save race).
-  if (!this._header) this._implicitHeader()
+  if (!this._header && typeof this._implicitHeader === 'function') this._implicitHeader()
   const res = this
   storeWrite(state, bits, (err) => {
     // a failed write reaches next(err), and the response still goes (as express-session does)

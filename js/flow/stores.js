@@ -20,8 +20,6 @@ const { callStore, kNative } = require('./call-store')
 /** Our stores' private protocol (records as JSON text): js/express/memory.js, js/redis/store.js. */
 const kGetRecord = Symbol.for('session-core.getRecord')
 const kSetRecord = Symbol.for('session-core.setRecord')
-/** A store whose own writes are done when their call returns (the MemoryStore: only its callback waits a tick). */
-const kWritesNow = Symbol.for('session-core.writesNow')
 
 /** Does the store hand over (take) the record as text, unless someone replaced its get (set)? */
 const givesRecord = (store) => typeof store[kGetRecord] === 'function' && Boolean(store.get) && store.get[kNative] === true
@@ -33,7 +31,7 @@ const takesRecord = (store) => typeof store[kSetRecord] === 'function' && Boolea
  */
 function expressStore (store, timeout, timed) {
   const call = (method, args, cb) => callStore(store, method, args, cb, timeout, timed)
-  // our stores' fast paths are called as they are: they answer on the next tick (the MemoryStore)
+  // our stores' fast paths are called as they are: they answer in the check phase (the MemoryStore)
   // or bound every command themselves (session-core/redis's operationTimeout)
   const fast = (method, cb) => {
     if (!timed || !timed.on()) return cb
@@ -55,10 +53,6 @@ function expressStore (store, timeout, timed) {
     touches: typeof store.touch === 'function',
     indexes: typeof store.indexUser === 'function' && typeof store.userState === 'function',
     get takesRecord () { return takesRecord(store) },
-    /** Its writes are done when their call returns (its own methods in place): nothing to wait for. */
-    get writesNow () {
-      return store[kWritesNow] === true && takesRecord(store) && (typeof store.merge !== 'function' || store.merge[kNative] === true)
-    },
     get (key, cb) {
       // (asked each time: code that replaces the store's get or set gets its own called)
       if (givesRecord(store)) return store[kGetRecord](key, fast('get', cb))
@@ -86,4 +80,4 @@ function expressStore (store, timeout, timed) {
   }
 }
 
-module.exports = { expressStore, givesRecord, takesRecord, kGetRecord, kSetRecord, kWritesNow }
+module.exports = { expressStore, givesRecord, takesRecord, kGetRecord, kSetRecord }

@@ -83,14 +83,15 @@ export { kRecord }
 
 /**
  * The request flow's store calls (../flow/stores.js's shape) over a MemoryStore: records as text
- * both ways, a loaded session written only while its record is there. It answers on a microtask
- * (a read, where the runtime has setImmediate, in the check phase: the requests of one event-loop
- * turn are then handled together, as with the Express door's MemoryStore); no timer bounds it (it
- * cannot hang). It keeps no per-user index.
+ * both ways, a loaded session written only while its record is there. It answers in the check
+ * phase where the runtime has setImmediate (Node, Bun), as the Express door's MemoryStore does, so
+ * the requests of one event-loop turn are handled, and answered, together; elsewhere on a
+ * microtask. No timer bounds it (it cannot hang). It keeps no per-user index.
  */
 export function memoryCalls (store) {
-  const later = (cb, err, a, b) => queueMicrotask(() => cb(err, a, b))
-  const read = typeof setImmediate === 'function' ? (cb, err, a, b) => setImmediate(cb, err, a, b) : later
+  const later = typeof setImmediate === 'function'
+    ? (cb, err, a, b) => setImmediate(cb, err, a, b)
+    : (cb, err, a, b) => queueMicrotask(() => cb(err, a, b))
   return {
     store,
     merges: false,
@@ -99,21 +100,21 @@ export function memoryCalls (store) {
     takesRecord: true,
     get (key, cb) {
       const text = store[kRecord](key)
-      if (text === null) return read(cb, null, undefined)
+      if (text === null) return later(cb, null, undefined)
       let obj = null
       try {
         obj = JSON.parse(text)
       } catch (e) {} // no JSON: the core says what it is
-      read(cb, null, obj !== null && typeof obj === 'object' ? obj : null, text)
+      later(cb, null, obj !== null && typeof obj === 'object' ? obj : null, text)
     },
     save (key, text, deadline, existing, session, empty, cb) {
-      store.set(key, text, { deadline, existing }).then(() => cb(null), cb)
+      store.set(key, text, { deadline, existing }).then(() => later(cb, null), (err) => later(cb, err))
     },
     touch (key, text, deadline, session, cb) {
-      store.touch(key, text, { deadline }).then(() => cb(null), cb)
+      store.touch(key, text, { deadline }).then(() => later(cb, null), (err) => later(cb, err))
     },
     destroy (key, cb) {
-      store.destroy(key).then(() => cb(null), cb)
+      store.destroy(key).then(() => later(cb, null), (err) => later(cb, err))
     },
     merge (key, delta, cb) {
       later(cb, new Error('the MemoryStore does not merge'))
