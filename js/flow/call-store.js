@@ -8,7 +8,7 @@
  * No Node built-ins: session-core/web runs this too.
  */
 
-/** Marks a store's own methods that always answer on the next tick (no timer needed for them). */
+/** Marks a store's own methods that always answer soon on their own (the MemoryStore: no timer needed for them). */
 const kNative = Symbol.for('session-core.native')
 
 /** The error of a store call that did not answer within `ms`. */
