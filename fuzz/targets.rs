@@ -721,7 +721,7 @@ pub fn flow(data: &[u8]) {
             }
             Step::SignedOut { which, since, before, kept } => {
                 let Some(l) = lookups.get(*which as usize % lookups.len().max(1)) else { continue };
-                if let Some(answer) = f.signed_out(l, *since, *before, *kept) {
+                if let Some(answer) = f.signed_out(&l.id, *since, *before, *kept) {
                     let Loaded::Over { destroy, why: Ended::SignedOut } = answer else { panic!("{answer:?}") };
                     assert_eq!(destroy, own.key(&l.id), "signed out: the id's key");
                     own.store.remove(&destroy);

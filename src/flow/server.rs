@@ -450,12 +450,12 @@ impl ServerFlow {
         }
     }
 
-    /// A session of a user was loaded, and the store keeps the per-user index: the user's state
+    /// A session of a user (`id`) was loaded, and the store keeps the per-user index: the user's state
     /// (`since`, `before`, `kept`: see [`crate::session::signed_out`]). `Some`: the session was
     /// signed out everywhere: destroy it, then a new session.
-    pub fn signed_out(&self, lookup: &Lookup, since: Option<i64>, before: Option<i64>, kept: bool) -> Option<Loaded> {
+    pub fn signed_out(&self, id: &str, since: Option<i64>, before: Option<i64>, kept: bool) -> Option<Loaded> {
         signed_out(since, before, kept)
-            .then(|| Loaded::Over { destroy: self.key_of(&lookup.id).into_owned(), why: Ended::SignedOut })
+            .then(|| Loaded::Over { destroy: self.key_of(id).into_owned(), why: Ended::SignedOut })
     }
 
     /// A new session's id (what `genid` gave): refused when `hashIds` is on and it is too short to
@@ -605,6 +605,15 @@ mod tests {
         format!("connect.sid={}", crate::cookie::encode_uri_component(&f.session().cookie_value(id)))
     }
 
+    /// The lookup `begin` gives a request to `/` that carries `id`'s cookie.
+    fn lookup(f: &ServerFlow, id: &str) -> Lookup {
+        let c = cookie(f, id);
+        match f.begin(&Incoming { cookie_header: Some(&c), path: "/", cookie_path: "/", ..Incoming::default() }) {
+            Begin::Load(l) => l,
+            b => panic!("{b:?}"),
+        }
+    }
+
     fn at(path: &str, header: &str) -> Incoming<'static> {
         Incoming {
             cookie_header: Some(Box::leak(header.to_owned().into_boxed_str())),
@@ -629,15 +638,7 @@ mod tests {
     #[test]
     fn a_bad_record_is_an_error_and_a_tombstone_is_no_session() {
         let f = flow(|_| {});
-        let mut l = match f.begin(&Incoming {
-            cookie_header: Some(&cookie(&f, ID)),
-            path: "/",
-            cookie_path: "/",
-            ..Incoming::default()
-        }) {
-            Begin::Load(l) => l,
-            b => panic!("{b:?}"),
-        };
+        let mut l = lookup(&f, ID);
         for bad in ["not json", "[1,2]", "{\"a\":1}", "{\"cookie\":null}", "{\"cookie\":5}"] {
             assert!(matches!(f.loaded(&mut l.clone(), Some(bad), "GET", 0), Loaded::Bad(_)), "{bad}");
         }
@@ -652,14 +653,7 @@ mod tests {
             o.hash_ids = true;
             o.timeouts.idle_timeout = Some(1000.0);
         });
-        let Begin::Load(mut l) = f.begin(&Incoming {
-            cookie_header: Some(&cookie(&f, ID)),
-            path: "/",
-            cookie_path: "/",
-            ..Incoming::default()
-        }) else {
-            panic!()
-        };
+        let mut l = lookup(&f, ID);
         assert_eq!(l.key, store_key(ID));
         assert_eq!(f.loaded(&mut l, None, "GET", 0), Loaded::Load);
         assert_eq!((l.stage, l.key.as_str()), (Stage::Legacy, ID));
@@ -669,14 +663,7 @@ mod tests {
             Loaded::Ready { moved: Some((store_key(ID), ID.to_owned())) }
         );
         // idle past the timeout, found under its hashed key: that key is destroyed
-        let Begin::Load(mut h) = f.begin(&Incoming {
-            cookie_header: Some(&cookie(&f, ID)),
-            path: "/",
-            cookie_path: "/",
-            ..Incoming::default()
-        }) else {
-            panic!()
-        };
+        let mut h = lookup(&f, ID);
         assert_eq!(
             f.loaded(&mut h, Some(live), "GET", 5000),
             Loaded::Over { destroy: store_key(ID), why: Ended::Idle }

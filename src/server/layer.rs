@@ -370,7 +370,8 @@ async fn load<St: SessionStore>(
                         let s = bounded(config, shared.store.user_state(&user, &lookup.key))
                             .await
                             .map_err(|e| fail(Failure::Store(e)))?;
-                        if let Some(Loaded::Over { destroy, .. }) = flow.signed_out(&lookup, s.since, s.before, s.kept)
+                        if let Some(Loaded::Over { destroy, .. }) =
+                            flow.signed_out(&lookup.id, s.since, s.before, s.kept)
                         {
                             let _ = bounded(config, shared.store.destroy(&destroy)).await;
                             return Ok((fresh(shared, by_header)?, Some(lookup)));

@@ -83,17 +83,15 @@ pub(crate) struct State {
 }
 
 impl State {
-    /// A new session under `id`: the configured cookie, no data.
-    pub fn fresh(config: &SessionConfig, id: String) -> State {
-        let record = Record::parse(&config.cookie.record_json())
-            .unwrap_or_else(|_| Record { cookie: vec![("originalMaxAge".into(), "null".into())], data: "{}".into() });
+    /// A session under `id` whose record text is `original`, nothing read, written or asked yet.
+    fn new(id: String, original: String) -> State {
         State {
             original_id: id.clone(),
             id,
-            record: Some(record),
+            record: None,
             data: None,
             dirty: false,
-            original: "{}".into(),
+            original,
             saved: None,
             saved_is_original: false,
             from_store: false,
@@ -107,26 +105,16 @@ impl State {
         }
     }
 
+    /// A new session under `id`: the configured cookie, no data.
+    pub fn fresh(config: &SessionConfig, id: String) -> State {
+        let record = Record::parse(&config.cookie.record_json())
+            .unwrap_or_else(|_| Record { cookie: vec![("originalMaxAge".into(), "null".into())], data: "{}".into() });
+        State { record: Some(record), ..State::new(id, "{}".into()) }
+    }
+
     /// A session loaded from the store (its record as the store answered it).
     pub fn loaded(config: &SessionConfig, id: String, text: String) -> State {
-        State {
-            original_id: id.clone(),
-            id,
-            record: None,
-            data: None,
-            dirty: false,
-            saved: None,
-            saved_is_original: !config.session.resave,
-            original: text,
-            from_store: true,
-            destroyed: false,
-            pending: Vec::new(),
-            read_only: false,
-            by_header: false,
-            skipped: false,
-            store_failed: false,
-            inc: Vec::new(),
-        }
+        State { saved_is_original: !config.session.resave, from_store: true, ..State::new(id, text) }
     }
 
     /// A request off the cookie's path: a session that is never loaded or saved.

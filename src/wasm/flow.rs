@@ -286,16 +286,7 @@ impl SessionCore {
             let Io { input, output, nums } = &mut *cell.borrow_mut();
             let Some([Some(id)]) = strings(input, [id]) else { return FlowAnswer::Ok as u32 };
             let ms = |v: f64| v.is_finite().then_some(v as i64);
-            let l = Lookup {
-                id: id.to_owned(),
-                secret_index: 0,
-                by_header: false,
-                stage: Stage::Record,
-                key: String::new(),
-                tombstone: None,
-                signed: None,
-            };
-            match self.flow().signed_out(&l, ms(since), ms(before), kept) {
+            match self.flow().signed_out(id, ms(since), ms(before), kept) {
                 Some(Loaded::Over { destroy, why }) => {
                     nums[0] = ended_code(why);
                     Io::answer(output, nums, [Some(destroy.as_str())]);
