@@ -20,11 +20,14 @@ use session_core::server::{
     SessionConfig, SessionError, SessionLayer, SessionStore, StoreError, UserInfo, UserState,
 };
 use std::collections::BTreeMap;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tower::ServiceExt;
+
+#[path = "common/redis_server.rs"]
+mod redis_server;
+use redis_server::Redis;
 
 const SERVER: &str = include_str!("parity/server.json");
 const CLIENT: &str = include_str!("parity/client.json");
@@ -32,46 +35,6 @@ const DOOR: &str = "rust";
 /// A request still unanswered after this (a store that never answers, nothing bounding it) is cut off.
 const HANG: Duration = Duration::from_millis(1000);
 const GRACE_PREFIX: &str = "regenerated:";
-
-// ---- a redis-server of the test's own -----------------------------------------------------------
-
-struct Redis {
-    child: Child,
-    port: u16,
-}
-
-impl Redis {
-    fn start() -> Redis {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("addr").port();
-        let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("redis-server is installed (make system-deps)");
-        let mut redis = Redis { child, port };
-        for _ in 0..200 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return redis;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = redis.child.kill();
-        let _ = redis.child.wait();
-        panic!("redis-server did not start");
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 // ---- the recording store ------------------------------------------------------------------------
 

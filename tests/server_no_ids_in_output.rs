@@ -10,57 +10,14 @@ use axum::Router;
 use http::Request;
 use session_core::server::{RedisStore, Session, SessionConfig, SessionError, SessionLayer, SessionStore};
 use session_core::session::store_key;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 use tower::ServiceExt;
 
+#[path = "common/redis_server.rs"]
+mod redis_server;
+use redis_server::Redis;
+
 const SECRET: &str = "a secret of at least thirty-two bytes, for tests";
-
-/// A redis-server of the test's own on a free loopback port, stopped when dropped.
-struct Redis {
-    child: Child,
-    port: u16,
-}
-
-impl Redis {
-    fn start() -> Redis {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("addr").port();
-        let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("redis-server is installed (make system-deps)");
-        let mut redis = Redis { child, port };
-        for _ in 0..200 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return redis;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = redis.child.kill();
-        let _ = redis.child.wait();
-        panic!("redis-server did not start");
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
-    }
-
-    fn cli(&self, args: &[&str]) {
-        let port = self.port.to_string();
-        let mut all = vec!["-h", "127.0.0.1", "-p", &port];
-        all.extend_from_slice(args);
-        Command::new("redis-cli").args(all).stdout(Stdio::null()).status().expect("redis-cli");
-    }
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn ids() -> Vec<String> {
     (0..4).map(|i| format!("rustnoidsinoutputsessionid{i:06}")).collect()
