@@ -11,28 +11,15 @@ const request = require('supertest')
 const express = require('express5')
 const { session, cookiePair, sleep } = require('./helpers')
 const { dir } = require('./pkg')
-const servers = require('./redis-servers')
-const { open } = require('./redis-clients')
+const { redisForFile } = require('./redis-clients')
 const RedisStore = require(path.join(dir, 'redis'))
 
 const SECRET = 'a grace-ends-with-session secret, long enough'
-let redis
-let client
-let closeClient
-before(async () => {
-  redis = await servers.standalone()
-  const c = await open('redis5', { url: redis.url })
-  client = c.client
-  closeClient = c.close
-})
-after(async () => {
-  await closeClient()
-  await redis.stop()
-})
+const redis = redisForFile()
 
 const STORES = [
   ['MemoryStore', () => new session.MemoryStore()],
-  ['RedisStore', () => new RedisStore({ client, prefix: `grace${Math.random().toString(36).slice(2)}:` })]
+  ['RedisStore', () => new RedisStore({ client: redis.client, prefix: `grace${Math.random().toString(36).slice(2)}:` })]
 ]
 
 function app (store, extra) {
@@ -142,7 +129,7 @@ describe('regenerateGrace: which stores hold it', () => {
     warnings.length = 0
     session({ secret: SECRET, store: new PlainStore(), resave: false, saveUninitialized: false })
     session({ secret: SECRET, store: new session.MemoryStore(), resave: false, saveUninitialized: false, regenerateGrace: 5000 })
-    session({ secret: SECRET, store: new RedisStore({ client }), resave: false, saveUninitialized: false, regenerateGrace: 5000 })
+    session({ secret: SECRET, store: new RedisStore({ client: redis.client }), resave: false, saveUninitialized: false, regenerateGrace: 5000 })
     await new Promise((resolve) => setImmediate(resolve))
     assert.strictEqual(graceWarnings().length, 0, 'none without the option, none for the stores that hold it')
   })

@@ -40,4 +40,25 @@ async function open (family, target, options) {
   }
 }
 
-module.exports = { open, FAMILIES }
+/**
+ * A redis-server and a node-redis 5 client on it for one test file: started in the file's `before`,
+ * stopped in its `after`. Its `server` (./redis-servers.js) and `client` are there once `before` ran.
+ */
+function redisForFile () {
+  const { before, after } = require('node:test')
+  const servers = require('./redis-servers')
+  const r = { server: null, client: null, close: null }
+  before(async () => {
+    r.server = await servers.standalone()
+    const c = await open('redis5', { url: r.server.url })
+    r.client = c.client
+    r.close = c.close
+  })
+  after(async () => {
+    await r.close()
+    await r.server.stop()
+  })
+  return r
+}
+
+module.exports = { open, redisForFile, FAMILIES }

@@ -4,40 +4,27 @@
 // writes no session and sets no cookie, so it is not held for a second store call and no second
 // error reaches Express's default handler after the response. Express 4 and 5 on
 // session-core/redis with a real redis-server paused (CLIENT PAUSE), and session-core/web.
-const { describe, it, before, after } = require('node:test')
+const { describe, it } = require('node:test')
 const assert = require('node:assert')
 const path = require('node:path')
 const request = require('supertest')
 const { session, EXPRESSES, cookiePair } = require('./helpers')
 const { dir } = require('./pkg')
-const servers = require('./redis-servers')
-const { open } = require('./redis-clients')
+const { redisForFile } = require('./redis-clients')
 const RedisStore = require(path.join(dir, 'redis'))
 
 const SECRET = 'a store-down-mid-request secret, long enough'
 const TIMEOUT = 400
-let redis
-let client
-let closeClient
-before(async () => {
-  redis = await servers.standalone()
-  const c = await open('redis5', { url: redis.url })
-  client = c.client
-  closeClient = c.close
-})
-after(async () => {
-  await closeClient()
-  await redis.stop()
-})
+const redis = redisForFile()
 
 /** Pauses Redis for `ms` and resolves once the pause is on. */
-const pause = (ms) => redis.cli('CLIENT', 'PAUSE', String(ms), 'ALL')
+const pause = (ms) => redis.server.cli('CLIENT', 'PAUSE', String(ms), 'ALL')
 
 describe('a store down in the middle of a request: one failure, one error, within one timeout', () => {
   for (const [label, express] of EXPRESSES) {
     for (const method of ['regenerate', 'save', 'destroy']) {
       it(`${label}: req.session.${method}() with Redis paused`, async () => {
-        const store = new RedisStore({ client, operationTimeout: TIMEOUT, prefix: `down${Math.random().toString(36).slice(2)}:` })
+        const store = new RedisStore({ client: redis.client, operationTimeout: TIMEOUT, prefix: `down${Math.random().toString(36).slice(2)}:` })
         const a = express()
         const errors = []
         a.use(session({ secret: SECRET, store, resave: false, saveUninitialized: false }))
@@ -80,7 +67,7 @@ describe('a store down in the middle of a request: one failure, one error, withi
 
   it('session-core/web: regenerate() with Redis paused, then apply(): no second store call, no cookie', async () => {
     const web = await import(path.join(dir, 'web', 'index.node.js'))
-    const options = { secret: SECRET, store: new RedisStore({ client, operationTimeout: TIMEOUT, prefix: 'downweb:' }), resave: false, saveUninitialized: false }
+    const options = { secret: SECRET, store: new RedisStore({ client: redis.client, operationTimeout: TIMEOUT, prefix: 'downweb:' }), resave: false, saveUninitialized: false }
     const first = await web.getSession(new Request('http://localhost/', { method: 'POST' }), options)
     first.user = 'alice'
     const res1 = await first.apply(new Response('in'))
