@@ -336,8 +336,11 @@ async function viaExpress (express, session, options, req, actions, header) {
   }
 }
 
-/** One request through session-core/web on Hono (in process: app.fetch). */
-async function viaWeb (options, req, actions, header, kind) {
+/**
+ * A Hono app (in process) whose every request gets session-core/web's session, at
+ * `c.get('session')`, applied to the response; `route` answers every request, `onError` its errors.
+ */
+async function honoApp (options, route, onError) {
   const { Hono } = await import('hono')
   const web = await import(path.join(dir, 'web', 'index.node.js'))
   const app = new Hono()
@@ -351,8 +354,27 @@ async function viaWeb (options, req, actions, header, kind) {
       c.res = res
     }
   })
-  app.all('*', async (c) => c.json(await perform(actions, () => c.get('session'), false)))
-  app.onError((err, c) => {
+  app.all('*', route)
+  app.onError(onError)
+  return app
+}
+
+/** What a row compares of a Fetch response from session-core/web. */
+async function webOutcome (res) {
+  const body = await res.json().catch(() => null)
+  return {
+    status: res.status,
+    code: res.status >= 400 ? (body && body.code !== undefined ? body.code : null) : null,
+    body: res.status >= 400 ? null : body,
+    setCookie: res.headers.getSetCookie(),
+    vary: res.headers.get('vary'),
+    cacheControl: res.headers.get('cache-control')
+  }
+}
+
+/** One request through session-core/web on Hono (in process: app.fetch). */
+async function viaWeb (options, req, actions, header, kind) {
+  const app = await honoApp(options, async (c) => c.json(await perform(actions, () => c.get('session'), false)), (err, c) => {
     // the session's error carries the headers the flow gives every response it touched (Vary)
     const e = errorBody(err)
     return c.json({ code: e.code }, e.status, err.headers)
@@ -365,16 +387,7 @@ async function viaWeb (options, req, actions, header, kind) {
   const res = await Promise.race([app.fetch(new Request('http://door.test' + req.path, { method: req.method, headers })), hung])
   clearTimeout(timer)
   if (res === null) return { status: 'hang' }
-  const body = await res.json().catch(() => null)
-  return {
-    status: res.status,
-    code: res.status >= 400 ? (body && body.code !== undefined ? body.code : null) : null,
-    body: res.status >= 400 ? null : body,
-    setCookie: res.headers.getSetCookie(),
-    vary: res.headers.get('vary'),
-    cacheControl: res.headers.get('cache-control'),
-    idHeader: header ? res.headers.get(header) : null
-  }
+  return { ...await webOutcome(res), idHeader: header ? res.headers.get(header) : null }
 }
 
 const EXPRESS = { express4: () => require('express4'), express5: () => require('express5') }
@@ -505,36 +518,14 @@ async function viaClientExpress (express, cookieSession, options, req, actions) 
 }
 
 async function viaClientWeb (options, req, actions) {
-  const { Hono } = await import('hono')
-  const web = await import(path.join(dir, 'web', 'index.node.js'))
-  const app = new Hono()
-  app.use('*', async (c, next) => {
-    const sess = await web.getSession(c.req.raw, options)
-    c.set('session', sess)
-    await next()
-    const res = await sess.apply(c.res)
-    if (res !== c.res) {
-      c.res = undefined
-      c.res = res
-    }
-  })
-  app.all('*', async (c) => c.json(await performClient(actions, () => c.get('session'), () => c.get('session').destroy())))
-  app.onError((err, c) => {
+  const app = await honoApp(options, async (c) => c.json(await performClient(actions, () => c.get('session'), () => c.get('session').destroy())), (err, c) => {
     const e = errorBody(err)
     return c.json({ code: e.code }, e.status)
   })
   const headers = {}
   if (req.cookieHeader !== null) headers.cookie = req.cookieHeader
   const res = await app.fetch(new Request('http://door.test' + req.path, { method: req.method, headers }))
-  const body = await res.json().catch(() => null)
-  return {
-    status: res.status,
-    code: res.status >= 400 ? (body && body.code !== undefined ? body.code : null) : null,
-    body: res.status >= 400 ? null : body,
-    setCookie: res.headers.getSetCookie(),
-    vary: res.headers.get('vary'),
-    cacheControl: res.headers.get('cache-control')
-  }
+  return webOutcome(res)
 }
 
 /**
