@@ -41,4 +41,11 @@ function onHeaders (res, listener) {
   }
 }
 
-module.exports = { applyWriteHeadHeaders, onHeaders }
+/** A header's value as one string (null when not set). */
+function headerText (res, name) {
+  const v = res.getHeader(name)
+  if (v === undefined || v === '') return null
+  return Array.isArray(v) ? v.join(', ') : String(v)
+}
+
+module.exports = { applyWriteHeadHeaders, onHeaders, headerText }

@@ -12,7 +12,7 @@ const native = require('../native')
 const dc = require('node:diagnostics_channel')
 const { describeOptions } = require('../options')
 const debug = require('../debug')('session-core:cookie-session')
-const { onHeaders } = require('../headers')
+const { onHeaders, headerText } = require('../headers')
 const checks = require('../checks')
 const { unprotected } = require('./state')
 const csrf = require('./csrf')
@@ -307,13 +307,6 @@ function cookieSession (options) {
     fresh._ctx.reason = 'revoked'
     return fresh
   }
-}
-
-/** A header's value as one string (null when not set). */
-function headerText (res, name) {
-  const v = res.getHeader(name)
-  if (v === undefined || v === '') return null
-  return Array.isArray(v) ? v.join(', ') : String(v)
 }
 
 /** https, as the `cookies` package sees it: Express's req.protocol, or a TLS socket. */

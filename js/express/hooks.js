@@ -7,7 +7,7 @@
  */
 
 const debug = require('../debug')('session-core:express')
-const { applyWriteHeadHeaders } = require('../headers')
+const { applyWriteHeadHeaders, headerText } = require('../headers')
 const { kState } = require('./state')
 const { Delta, opsText } = require('./delta')
 const { unsaveable } = require('./session')
@@ -28,13 +28,6 @@ const idText = (v) => (typeof v === 'string' ? v : null)
 const NO_OPS = [null, null]
 /** Does an answer ask for a store write? */
 const STORE_WRITE = O.Save | O.Merge | O.Touch | O.Destroy
-
-/** A header's value as one string (null when not set). */
-function headerText (res, name) {
-  const v = res.getHeader(name)
-  if (v === undefined || v === '') return null
-  return Array.isArray(v) ? v.join(', ') : String(v)
-}
 
 /** The flow's response step for `phase`: the headers it gives are set; returns its answer's bits. */
 function decide (state, phase) {
